@@ -1,0 +1,64 @@
+"""Certificates of completion: number, signed credential, PDF, revocation."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Certificate(models.Model):
+    """One per learner and course, issued in the background after completion."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="certificates"
+    )
+    completion = models.OneToOneField(
+        "progress.CourseCompletion",
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        null=True,
+        blank=True,
+    )
+    course_kind = models.CharField(_("course kind"), max_length=16)
+    holder_name = models.CharField(_("holder's name"), max_length=300)
+    holder_iin_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    identity_salt = models.CharField(max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    issued_at = models.DateTimeField(_("issued at"))
+    kid = models.CharField(_("key ID"), max_length=64, blank=True)
+    credential = models.TextField(_("signed credential (JWS)"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="one_certificate_per_learner_course"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["holder_iin_hash", "course_kind", "status"],
+                name="cert_holder_kind_status",
+            )
+        ]
+
+    def __str__(self):
+        return self.number

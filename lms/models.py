@@ -1,0 +1,90 @@
+"""The platform's user: signs in with e-mail or IIN, the IIN kept only as a keyed
+hash for lookup and encrypted for certificates."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms import iin as iin_tools
+
+
+class UserManager(BaseUserManager):
+    """Creates users identified by e-mail (there is no username)."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        iin = extra_fields.pop("iin", None)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        if iin:
+            user.set_iin(iin)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_iin(self, iin: str):
+        return self.get(iin_hash=iin_tools.iin_hash(iin))
+
+
+class User(AbstractUser):
+    """A learner, editor or staff member."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    iin_hash = models.CharField(
+        _("IIN (keyed hash)"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    iin_encrypted = models.TextField(_("IIN (encrypted)"), blank=True, editable=False)
+    consent_at = models.DateTimeField(
+        _("consent to personal data processing given at"), null=True, blank=True
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def set_iin(self, iin: str) -> None:
+        """Store an IIN as its keyed hash and encrypted value, never in clear."""
+        self.iin_hash = iin_tools.iin_hash(iin)
+        self.iin_encrypted = iin_tools.encrypt_iin(iin)
+
+    @property
+    def iin(self) -> str | None:
+        return iin_tools.decrypt_iin(self.iin_encrypted)
+
+    @property
+    def iin_masked(self) -> str:
+        value = self.iin
+        return iin_tools.mask_iin(value) if value else ""
+
+    def record_consent(self) -> None:
+        self.consent_at = timezone.now()

@@ -1,0 +1,1 @@
+"""The marriage registration service as an API client: tokens, audit, webhooks."""
