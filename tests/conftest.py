@@ -50,3 +50,31 @@ def learner(db):
 @pytest.fixture
 def partner(db):
     return UserFactory(iin=VALID_IINS[1], first_name="Нұрлан", last_name="Сейітов")
+
+
+@pytest.fixture
+def run_tasks(settings):
+    """Run the background tasks enqueued so far, whatever the configured backend.
+
+    With the immediate backend tasks already ran when they were enqueued. With RQ
+    (``REDIS_URL`` set, as in CI) an in-process worker drains the queue, using the
+    test database connection.
+    """
+    backend = settings.TASKS["default"]["BACKEND"]
+    if "RQBackend" not in backend:
+        yield lambda: None
+        return
+
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+
+    def drain():
+        worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+        worker.work(burst=True, with_scheduler=False)
+
+    yield drain
+    queue.empty()
