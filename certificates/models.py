@@ -44,10 +44,28 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Each step after the row exists records when it was done, so that a re-run
+    # of the issuing task does only what a killed run left undone.
+    issued_announced_at = models.DateTimeField(
+        _("issue announced to the registry at"), null=True, blank=True
+    )
+    revoked_announced_at = models.DateTimeField(
+        _("revocation announced to the registry at"), null=True, blank=True
+    )
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        permissions = [("revoke_certificate", _("Can revoke certificates"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course"], name="one_certificate_per_learner_course"
@@ -62,3 +80,17 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == CertificateStatus.REVOKED
+
+    @property
+    def holder_name_masked(self) -> str:
+        """The holder's name as public pages show it: «А*** Б***»."""
+        return mask_name(self.holder_name)
+
+
+def mask_name(name: str) -> str:
+    """First letter of each part of a name followed by three stars."""
+    return " ".join(f"{part[0]}***" for part in name.split() if part)

@@ -1,5 +1,66 @@
-"""JSON endpoints of the courses app (django-ninja)."""
+"""JSON endpoints of the courses app (django-ninja): the public course list."""
 
-from ninja import Router
+from typing import Literal
+
+from django.conf import settings
+from django.utils import translation
+
+from ninja import Router, Schema
+
+from courses.models import CoursePage, LessonPage
 
 router = Router()
+
+
+class LessonOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    kind: Literal["guide", "couples", "parents"]
+    url: str
+    lessons: list[LessonOut]
+
+
+def _language(request, lang: str | None) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    if lang and lang.split("-")[0].lower() in codes:
+        return lang.split("-")[0].lower()
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in codes else settings.LANGUAGE_CODE
+
+
+@router.get("/", response=list[CourseOut], auth=None, summary="Published courses")
+def list_courses(request, lang: str | None = None):
+    """Live courses with their live lessons in order, titles and URLs in the
+    request's language (``?lang=``, else the ``django_language`` cookie or
+    ``Accept-Language``; Kazakh by default)."""
+    with translation.override(_language(request, lang)):
+        courses = list(CoursePage.objects.live().public().order_by("path"))
+        lessons_by_parent: dict[str, list[LessonPage]] = {}
+        lessons = LessonPage.objects.live().public().order_by("path")
+        for lesson in lessons:
+            lessons_by_parent.setdefault(lesson.path[: -lesson.steplen], []).append(
+                lesson
+            )
+        return [
+            {
+                "id": course.pk,
+                "title": course.title,
+                "kind": course.kind,
+                "url": course.get_url(request) or "",
+                "lessons": [
+                    {
+                        "id": lesson.pk,
+                        "title": lesson.title,
+                        "url": lesson.get_url(request) or "",
+                    }
+                    for lesson in lessons_by_parent.get(course.path, [])
+                ],
+            }
+            for course in courses
+        ]

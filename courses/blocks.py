@@ -19,6 +19,20 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "blocks/video_block.html"
+        preview_value = {"video": None}
+        description = _("A video from the library, with captions and progress.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        players = (parent_context or {}).get("players") or {}
+        video = value.get("video")
+        context["player"] = players.get(video.pk) if video else None
+        if video and context["player"] is None:
+            # Rendered outside a lesson page (e.g. the block preview).
+            from courses.services import player_source
+
+            context["player"] = player_source(video)
+        return context
 
 
 class KeyPointsBlock(blocks.StructBlock):
@@ -31,6 +45,13 @@ class KeyPointsBlock(blocks.StructBlock):
         icon = "list-ul"
         label = _("Key points")
         template = "blocks/key_points_block.html"
+        preview_value = {
+            "heading": "Негізгі ойлар",
+            "points": [
+                "Отбасын қолдау орталықтары тегін кеңес береді.",
+                "150 — тұрмыстық зорлық-зомбылық құрбандарына арналған жедел желі.",
+            ],
+        }
 
 
 class DocumentBlock(blocks.StructBlock):
@@ -43,6 +64,7 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Document")
         template = "blocks/document_block.html"
+        preview_value = {"document": None, "title": "Жадынама"}
 
 
 class HelplineBlock(blocks.StructBlock):
@@ -54,15 +76,30 @@ class HelplineBlock(blocks.StructBlock):
         icon = "warning"
         label = _("Helpline call-out")
         template = "blocks/helpline_block.html"
+        preview_value = {
+            "text": "Қиын жағдайда 150 нөміріне тәулік бойы, тегін және жасырын "
+            "қоңырау шалуға болады."
+        }
 
 
 class ChoiceBlock(blocks.StructBlock):
+    """One answer to a question; mark the correct one."""
+
     text = blocks.CharBlock(label=_("answer"), max_length=300)
     correct = blocks.BooleanBlock(label=_("correct"), required=False)
 
     class Meta:
         icon = "radio-full"
         label = _("Choice")
+
+
+PREVIEW_QUESTION = {
+    "text": "Жедел желі 150 қандай көмек көрсетеді?",
+    "choices": [
+        {"text": "Тұрмыстық зорлық-зомбылық құрбандарына", "correct": True},
+        {"text": "Анықтама қызметі", "correct": False},
+    ],
+}
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -74,6 +111,7 @@ class QuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Question")
+        preview_value = PREVIEW_QUESTION
 
     def clean(self, value):
         value = super().clean(value)
@@ -100,17 +138,38 @@ class QuizBlock(blocks.StructBlock):
         icon = "tasks"
         label = _("Quiz")
         template = "blocks/quiz_block.html"
+        preview_value = {
+            "heading": "Өзіңізді тексеріңіз",
+            "pass_mark": 70,
+            "questions": [PREVIEW_QUESTION],
+        }
+        description = _("Check questions; a lesson may have at most one quiz.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["page"] = (parent_context or {}).get("page")
+        context["pass_mark_percent"] = value.get("pass_mark")
+        return context
+
+
+class TextBlock(blocks.RichTextBlock):
+    """Paragraphs of lesson text with headings, lists and links."""
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Text")
+        template = "blocks/text_block.html"
+        preview_value = (
+            "<p>Отбасын қолдау орталықтары некеге тұруға өтініш берген "
+            "азаматтарға тегін кеңес беру мен оқытуды бастады.</p>"
+        )
 
 
 class LessonBodyBlock(blocks.StreamBlock):
     """The one stream block for a lesson body."""
 
     video = VideoBlock()
-    text = blocks.RichTextBlock(
-        label=_("Text"),
-        features=["h2", "h3", "bold", "italic", "ol", "ul", "link"],
-        template="blocks/text_block.html",
-    )
+    text = TextBlock(features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
     key_points = KeyPointsBlock()
     document = DocumentBlock()
     helpline = HelplineBlock()

@@ -33,7 +33,8 @@ class VideoCaptionFactory(factory.django.DjangoModelFactory):
     video = factory.SubFactory(VideoFactory)
     language = "kk"
     file = factory.django.FileField(
-        filename="captions.vtt", data=b"WEBVTT\n\n00:00.000 --> 00:02.000\n\xd0\xa1\xd3\x99\xd0\xbb\xd0\xb5\xd0\xbc\n"
+        filename="captions.vtt",
+        data="WEBVTT\n\n00:00.000 --> 00:02.000\nСәлем\n".encode(),
     )
 
 

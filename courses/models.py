@@ -9,11 +9,13 @@ languages' bodies carry the same videos and quiz in translation.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -44,6 +46,15 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course index page")
 
+    def courses(self) -> list["CoursePage"]:
+        """Live courses in tree order."""
+        return list(CoursePage.objects.child_of(self).live().order_by("path"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = self.courses()
+        return context
+
 
 class CoursePage(Page):
     """A course: the mandatory guide or an academy course, with lessons as children."""
@@ -65,11 +76,24 @@ class CoursePage(Page):
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("kind"), FieldPanel("audience"), FieldPanel("estimated_minutes")],
+            [
+                FieldPanel("kind"),
+                FieldPanel("audience"),
+                FieldPanel("estimated_minutes"),
+            ],
             heading=_("Course"),
         ),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
+        HelpPanel(
+            content=_(
+                "Lessons are the pages under this course, in the order shown in "
+                "the page explorer. A lesson of the mandatory guide can be "
+                "published only when each of its videos is ready and has captions "
+                "in Kazakh, Russian and English."
+            ),
+            heading=_("Lessons"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
@@ -82,6 +106,17 @@ class CoursePage(Page):
     def lessons(self) -> list["LessonPage"]:
         """Live lessons in tree order."""
         return list(LessonPage.objects.child_of(self).live().order_by("path"))
+
+    @property
+    def requires_captions(self) -> bool:
+        """Whether lessons with video need a ready video and captions in every
+        language before they can be published (the mandatory guide)."""
+        return self.kind == CourseKind.GUIDE
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = self.lessons()
+        return context
 
 
 @dataclass(frozen=True)
@@ -100,21 +135,149 @@ class QuizQuestion:
 
 @dataclass(frozen=True)
 class Quiz:
-    """A lesson's quiz in one language; ids are positions, the same in every language."""
+    """A lesson's quiz in one language; ids are positions, the same in every
+    language."""
 
     heading: str
     pass_mark: float  # 0..1
     questions: list[QuizQuestion]
 
 
+PUBLISHING_ACTIONS = (
+    "action-publish",
+    "action-submit",
+    "action-restart-workflow",
+)
+
+
+def _video_ids_in(body) -> list[int]:
+    """Video ids in a lesson body, in order, with repeats."""
+    ids = []
+    for block in body or []:
+        if block.block_type == "video" and block.value["video"]:
+            video = block.value["video"]
+            ids.append(video if isinstance(video, int) else video.pk)
+    return ids
+
+
+def _quiz_shape(body) -> tuple | None:
+    """What must agree between languages: pass mark, and per question the number
+    of choices and the position of the correct one."""
+    for block in body or []:
+        if block.block_type == "quiz":
+            value = block.value
+            return (
+                value["pass_mark"],
+                tuple(
+                    (
+                        len(question["choices"]),
+                        tuple(
+                            i for i, c in enumerate(question["choices"]) if c["correct"]
+                        ),
+                    )
+                    for question in value["questions"]
+                ),
+            )
+    return None
+
+
+def lesson_body_disagreements(bodies: dict[str, object]) -> list[str]:
+    """Messages for each translated body whose videos or quiz differ from the
+    Kazakh one. An empty translation falls back to Kazakh and is fine."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    reference = bodies.get(default)
+    names = dict(settings.LANGUAGES)
+    messages = []
+    for language, body in bodies.items():
+        if language == default or not body:
+            continue
+        if _video_ids_in(body) != _video_ids_in(reference):
+            messages.append(
+                _(
+                    "The %(language)s body must show the same videos in the same "
+                    "order as the Kazakh body."
+                )
+                % {"language": names.get(language, language)}
+            )
+        if _quiz_shape(body) != _quiz_shape(reference):
+            messages.append(
+                _(
+                    "The %(language)s quiz must match the Kazakh quiz: the same "
+                    "pass mark, the same number of questions and choices, and the "
+                    "correct answer in the same place."
+                )
+                % {"language": names.get(language, language)}
+            )
+    return messages
+
+
+def video_publish_problems(videos: list["Video"]) -> list[str]:
+    """Why these videos keep a guide lesson from being published: each must be
+    ready and have captions in every language."""
+    problems = []
+    languages = [code for code, _name in settings.LANGUAGES]
+    for video in videos:
+        if not video.is_ready:
+            problems.append(
+                _("The video «%(video)s» is not ready yet (status: %(status)s).")
+                % {"video": video.title, "status": video.get_status_display()}
+            )
+        have = {caption.language for caption in video.captions.all()}
+        missing = [code for code in languages if code not in have]
+        if missing:
+            problems.append(
+                _("The video «%(video)s» has no captions in: %(languages)s.")
+                % {"video": video.title, "languages": ", ".join(missing)}
+            )
+    return problems
+
+
+class LessonPageForm(WagtailAdminPageForm):
+    """Checks, when the editor publishes or submits for moderation, that a lesson
+    of the mandatory guide has ready, fully captioned videos. Drafts can always
+    be saved."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self._is_heading_for_publication():
+            return cleaned_data
+        parent = self.parent_page or (
+            self.instance.get_parent() if self.instance.pk else None
+        )
+        course = parent.specific if parent else None
+        if not isinstance(course, CoursePage) or not course.requires_captions:
+            return cleaned_data
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        ids = list(dict.fromkeys(_video_ids_in(cleaned_data.get(f"body_{default}"))))
+        by_id = Video.objects.prefetch_related("captions").in_bulk(ids)
+        problems = video_publish_problems([by_id[i] for i in ids if i in by_id])
+        if problems:
+            raise ValidationError(
+                [_("This lesson of the mandatory guide cannot be published yet.")]
+                + problems
+            )
+        return cleaned_data
+
+    def _is_heading_for_publication(self) -> bool:
+        data = self.data or {}
+        if any(data.get(action) for action in PUBLISHING_ACTIONS):
+            return True
+        return bool(
+            data.get("action-workflow-action")
+            and data.get("workflow-action-name") == "approve"
+        )
+
+
 class LessonPage(Page):
-    """A lesson: videos, text and at most one quiz."""
+    """A lesson: videos, text and at most one quiz. The Kazakh body decides which
+    videos and quiz count; the Russian and English bodies must agree with it."""
 
     summary = models.TextField(_("summary"), blank=True)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
     search_fields = Page.search_fields + [index.SearchField("summary")]
+    base_form_class = LessonPageForm
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
@@ -122,11 +285,61 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
+    def clean(self):
+        super().clean()
+        bodies = {
+            code: getattr(self, f"body_{code}", None)
+            for code in settings.MODELTRANSLATION_LANGUAGES
+        }
+        messages = lesson_body_disagreements(bodies)
+        if messages:
+            raise ValidationError(messages)
+
+    def publish_problems(self) -> list[str]:
+        """Why this lesson may not be published; empty when it may."""
+        course = self.get_parent().specific if self.pk or self.path else None
+        if not isinstance(course, CoursePage) or not course.requires_captions:
+            return []
+        ids = self.video_ids()
+        by_id = Video.objects.prefetch_related("captions").in_bulk(ids)
+        return video_publish_problems([by_id[i] for i in ids if i in by_id])
+
     def course(self) -> CoursePage:
-        return CoursePage.objects.get(pk=self.get_parent().pk)
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import services
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.course()
+        lessons = course.lessons()
+        ids = [lesson.pk for lesson in lessons]
+        position = ids.index(self.pk) if self.pk in ids else None
+        videos = list(
+            Video.objects.filter(pk__in=self.video_ids()).prefetch_related("captions")
+        )
+        user = request.user if request.user.is_authenticated else None
+        context.update(
+            course=course,
+            lessons=lessons,
+            lesson_number=position + 1 if position is not None else None,
+            previous_lesson=lessons[position - 1] if position else None,
+            next_lesson=(
+                lessons[position + 1]
+                if position is not None and position + 1 < len(lessons)
+                else None
+            ),
+            players={
+                video.pk: services.player_source(video, user=user, request=request)
+                for video in videos
+            },
+        )
+        return context
 
     def _body_in(self, language: str | None):
-        language = (language or settings.MODELTRANSLATION_DEFAULT_LANGUAGE).split("-")[0]
+        language = (language or settings.MODELTRANSLATION_DEFAULT_LANGUAGE).split("-")[
+            0
+        ]
         body = getattr(self, f"body_{language}", None)
         if not body:
             body = getattr(self, f"body_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}")
@@ -148,7 +361,8 @@ class LessonPage(Page):
         return [by_id[i] for i in ids if i in by_id]
 
     def quiz(self, language: str | None = None) -> Quiz | None:
-        """The quiz in ``language`` (default: the active one), correct answers from kk."""
+        """The quiz in ``language`` (default: the active one), correct answers
+        from kk."""
         structure = self._quiz_value(None)
         if structure is None:
             return None
@@ -199,8 +413,30 @@ class VideoStatus(models.TextChoices):
     ERRORED = "errored", _("Errored")
 
 
+def validate_webvtt(file) -> None:
+    """A caption file must be WebVTT: its first line starts with ``WEBVTT``."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(64)
+    finally:
+        file.seek(position)
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", errors="replace")
+    if not head.lstrip("\ufeff").startswith("WEBVTT"):
+        raise ValidationError(
+            _("This is not a WebVTT file: its first line must start with WEBVTT."),
+            code="not_webvtt",
+        )
+
+
 class Video(index.Indexed, ClusterableModel):
-    """A video in the library: on Mux (asset and playback IDs) or a local file."""
+    """A video in the library: on Mux (asset and playback IDs) or a local file.
+
+    An editor either attaches a local file (it is ready at once) or uploads the
+    file straight to Mux from the edit page; Mux's webhook and the sync task then
+    fill in the asset, playback ID, duration and status.
+    """
 
     title = models.CharField(_("title"), max_length=255)
     duration = models.FloatField(_("duration, seconds"), null=True, blank=True)
@@ -213,9 +449,17 @@ class Video(index.Indexed, ClusterableModel):
         related_name="+",
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=VideoStatus.choices, default=VideoStatus.WAITING
+        _("status"),
+        max_length=16,
+        choices=VideoStatus.choices,
+        default=VideoStatus.WAITING,
     )
-    file = models.FileField(_("local file"), upload_to="videos/", blank=True)
+    file = models.FileField(
+        _("local file"),
+        upload_to="videos/",
+        blank=True,
+        help_text=_("An MP4 file (H.264 and AAC) played when the video is not on Mux."),
+    )
     mux_upload_id = models.CharField(_("Mux upload ID"), max_length=255, blank=True)
     mux_asset_id = models.CharField(
         _("Mux asset ID"), max_length=255, blank=True, db_index=True
@@ -234,7 +478,26 @@ class Video(index.Indexed, ClusterableModel):
             [FieldPanel("file"), FieldPanel("duration"), FieldPanel("poster")],
             heading=_("Local file"),
         ),
-        InlinePanel("captions", label=_("Captions")),
+        MultiFieldPanel(
+            [
+                FieldPanel("status", read_only=True),
+                FieldPanel("mux_asset_id"),
+                FieldPanel("mux_playback_id"),
+                FieldPanel("mux_playback_policy", read_only=True),
+                FieldPanel("mux_upload_id", read_only=True),
+                FieldPanel("error_message", read_only=True),
+            ],
+            heading=_("Mux"),
+            help_text=_(
+                "Upload the video file to Mux from this page once the video is "
+                "saved; Mux tells us when it is ready."
+            ),
+        ),
+        InlinePanel(
+            "captions",
+            label=_("Captions"),
+            help_text=_("One WebVTT file per language: Kazakh, Russian and English."),
+        ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
@@ -245,22 +508,34 @@ class Video(index.Indexed, ClusterableModel):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A local file needs no processing: it can be played as soon as it is saved.
+        if self.file and not self.mux_asset_id and self.status == VideoStatus.WAITING:
+            self.status = VideoStatus.READY
+        super().save(*args, **kwargs)
+
     @property
     def is_ready(self) -> bool:
         return self.status == VideoStatus.READY and bool(
             self.mux_playback_id or self.file
         )
 
+    @property
+    def on_mux(self) -> bool:
+        return bool(self.mux_playback_id)
+
 
 class VideoCaption(Orderable):
     """A WebVTT caption track of a video in one language."""
 
     video = ParentalKey(Video, on_delete=models.CASCADE, related_name="captions")
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    file = models.FileField(
+        _("WebVTT file"), upload_to="captions/", validators=[validate_webvtt]
     )
-    file = models.FileField(_("WebVTT file"), upload_to="captions/")
     mux_track_id = models.CharField(_("Mux track ID"), max_length=255, blank=True)
+    # The caption file the Mux track was made from, to notice a replaced file.
+    mux_track_source = models.CharField(max_length=255, blank=True, editable=False)
 
     panels = [FieldPanel("language"), FieldPanel("file")]
 
@@ -274,3 +549,19 @@ class VideoCaption(Orderable):
 
     def __str__(self):
         return f"{self.video} [{self.language}]"
+
+
+class MuxWebhookEvent(models.Model):
+    """A Mux webhook event that was applied, kept so that each is applied once."""
+
+    event_id = models.CharField(_("event ID"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    object_id = models.CharField(_("object ID"), max_length=255, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mux webhook event")
+        verbose_name_plural = _("Mux webhook events")
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from courses import views
+
+urlpatterns = [
+    path("mux/webhook/", views.mux_webhook, name="mux-webhook"),
+]

@@ -1,7 +1,141 @@
-"""allauth adapter: keeps sign-up atomic so a refused IIN leaves nothing behind."""
+"""allauth adapters: what a new account keeps from sign-up, in the user's language.
+
+Local sign-up stores the IIN (keyed hash and ciphertext), the time of consent and the
+language the person signed up in. Sign-in through the OpenID Connect provider (the
+e-Government identity provider) stores the IIN the provider vouches for, read from
+the claim named by ``OIDC_IIN_CLAIM``.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+
+from lms import iin as iin_tools
+
+logger = logging.getLogger(__name__)
+
+# Django's password validators have no Kazakh translation; these say the same
+# thing in the project's own catalogue, keyed by the validators' error codes.
+PASSWORD_MESSAGES = {
+    "password_too_short": _("The password is too short: use at least 8 characters."),
+    "password_too_common": _("This password is too common. Choose a less obvious one."),
+    "password_entirely_numeric": _("The password cannot consist of digits only."),
+    "password_too_similar": _("The password is too similar to your name or e-mail."),
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts are open for sign-up; the form does the IIN and consent checks."""
+    """Saves what local sign-up collects besides e-mail and password."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _(
+            "The IIN, e-mail or password you entered is not correct."
+        ),
+        "email_taken": _("A user is already registered with this e-mail."),
+        "too_many_login_attempts": _(
+            "Too many failed sign-in attempts. Wait a few minutes and try again."
+        ),
+        "rate_limited": _("Too many requests. Wait a minute and try again."),
+        "enter_current_password": _("Enter your current password."),
+    }
+
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        if data.get("iin"):
+            user.set_iin(data["iin"])
+        if data.get("consent"):
+            user.record_consent()
+        if not user.preferred_language:
+            user.preferred_language = translation.get_language() or ""
+        if commit:
+            user.save()
+        return user
+
+    def clean_password(self, password: str, user=None) -> str:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError(
+                [PASSWORD_MESSAGES.get(e.code, e) for e in error.error_list]
+            ) from None
+        return password
+
+
+def iin_from_claims(sociallogin: SocialLogin) -> str | None:
+    """The valid IIN the identity provider sent, or None."""
+    claim = settings.OIDC_IIN_CLAIM
+    extra = sociallogin.account.extra_data or {}
+    sources = [extra.get("userinfo"), extra.get("id_token"), extra]
+    for source in sources:
+        if isinstance(source, dict) and source.get(claim):
+            value = iin_tools.normalize_iin(str(source[claim]))
+            if iin_tools.is_valid_iin(value):
+                return value
+            logger.warning("Identity provider sent an IIN claim that is not valid")
+            return None
+    return None
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """OpenID Connect sign-in: keep the provider's IIN, never a second account."""
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if sociallogin.is_existing:
+            return
+        iin = iin_from_claims(sociallogin)
+        if not iin:
+            return
+        owner = (
+            get_user_model().objects.filter(iin_hash=iin_tools.iin_hash(iin)).first()
+        )
+        if owner is None:
+            return
+        if request.user.is_authenticated and request.user.pk == owner.pk:
+            return
+        # An account with this IIN exists already. Joining the two automatically
+        # would hand an account to whoever holds the other sign-in, so the person
+        # signs in with the password first and connects the provider from there.
+        messages.error(
+            request,
+            _(
+                "An account with your IIN already exists. Sign in with your IIN "
+                "or e-mail and password."
+            ),
+        )
+        raise ImmediateHttpResponse(redirect("account_login"))
+
+    def is_auto_signup_allowed(
+        self, request: HttpRequest, sociallogin: SocialLogin
+    ) -> bool:
+        # Consent to personal-data processing is asked on the sign-up form.
+        return False
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        iin = iin_from_claims(sociallogin)
+        if iin:
+            user.set_iin(iin)
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
+        user = sociallogin.user
+        if not user.iin_hash:
+            iin = iin_from_claims(sociallogin)
+            if iin:
+                user.set_iin(iin)
+        return super().save_user(request, sociallogin, form=form)

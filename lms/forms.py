@@ -1,12 +1,296 @@
-"""Sign-up and login forms (CONTRACTS.md §4). Filled in by the accounts work."""
+"""Sign-up and login forms (CONTRACTS.md §4).
 
-from allauth.account.forms import LoginForm as AllauthLoginForm
-from allauth.account.forms import SignupForm as AllauthSignupForm
+Sign-up asks for the IIN, name, e-mail, password twice and consent to personal-data
+processing; login takes an IIN or an e-mail address with the password. The IIN is
+validated with ``lms.iin`` and kept only as a keyed hash and ciphertext.
+"""
+
+import logging
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from allauth.account import forms as allauth_forms
+from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
+
+from lms import iin as iin_tools
+
+logger = logging.getLogger(__name__)
+
+IIN_TAKEN = _(
+    "An account with this IIN already exists. Sign in with your IIN or e-mail, "
+    "or reset your password."
+)
+INVALID_EMAIL = _("Enter a valid e-mail address.")
+CONSENT_LABEL = _(
+    "I agree to the processing of my personal data (IIN, name, e-mail and learning "
+    "progress) to take courses and receive certificates."
+)
+CONSENT_REQUIRED = _("You need to agree to the processing of personal data to sign up.")
+NAME_HELP = _("As in your identity document; it is printed on certificates.")
+PASSWORD_HELP = _("At least 8 characters, not only digits, not a common password.")
 
 
-class LoginForm(AllauthLoginForm):
-    pass
+def _consent_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=CONSENT_LABEL,
+        required=True,
+        error_messages={"required": CONSENT_REQUIRED},
+    )
 
 
-class SignupForm(AllauthSignupForm):
-    pass
+class AccountFormMixin:
+    """Labels without a trailing colon, placeholders left to the labels."""
+
+    labels: dict = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for name in ("password1", "password2", "oldpassword", "password"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        if "password1" in self.fields:
+            self.fields["password1"].help_text = PASSWORD_HELP
+
+
+class PasswordPairMixin(AccountFormMixin):
+    """Reports two different passwords in the project's own words."""
+
+    def clean(self) -> dict:
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        mismatch = bool(password1 and password2 and password1 != password2)
+        if mismatch:
+            # allauth would add its own message, which has no Kazakh translation.
+            del self.cleaned_data["password2"]
+        super().clean()
+        if mismatch:
+            self.add_error("password2", _("The two passwords do not match."))
+        return self.cleaned_data
+
+
+class AtomicSignupMixin:
+    """Creates the user and everything that goes with it in one transaction.
+
+    The form checks that the IIN and e-mail are free, but two sign-ups with the
+    same IIN can pass that check at the same time; the unique constraints then
+    refuse the second one. That refusal becomes a form error and nothing of the
+    second account is kept.
+    """
+
+    def try_save(self, request: HttpRequest):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            logger.info("Sign-up lost a race for a unique IIN or e-mail")
+            self._explain_conflict()
+            return None, self._invalid_response(request)
+
+    def _explain_conflict(self) -> None:
+        user_model = get_user_model()
+        iin_hash = self.cleaned_data.get("iin_hash")
+        email = self.cleaned_data.get("email")
+        if iin_hash and user_model.objects.filter(iin_hash=iin_hash).exists():
+            self.add_error("iin", IIN_TAKEN)
+        elif email and user_model.objects.filter(email__iexact=email).exists():
+            self.add_error("email", _("A user is already registered with this e-mail."))
+        else:
+            self.add_error(None, _("Your account could not be created. Try again."))
+
+    def _invalid_response(self, request: HttpRequest):
+        from allauth.account.views import SignupView
+
+        view = SignupView()
+        view.setup(request)
+        return view.form_invalid(self)
+
+
+class SignupForm(PasswordPairMixin, AtomicSignupMixin, allauth_forms.SignupForm):
+    """Local sign-up: IIN, first and last name, e-mail, password twice, consent."""
+
+    iin = forms.CharField(
+        label=_("IIN"),
+        help_text=_("Your 12-digit individual identification number."),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "15"}
+        ),
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        help_text=NAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    consent = _consent_field()
+
+    field_order = [
+        "iin",
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "consent",
+    ]
+
+    labels = {
+        "email": _("E-mail"),
+        "password1": _("Password"),
+        "password2": _("Password (again)"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].error_messages["invalid"] = INVALID_EMAIL
+
+    def clean_iin(self) -> str:
+        value = iin_tools.normalize_iin(self.cleaned_data["iin"])
+        iin_tools.validate_iin(value)
+        digest = iin_tools.iin_hash(value)
+        if get_user_model().objects.filter(iin_hash=digest).exists():
+            raise forms.ValidationError(IIN_TAKEN, code="iin_taken")
+        self.cleaned_data["iin_hash"] = digest
+        return value
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+
+class SocialSignupForm(AccountFormMixin, AtomicSignupMixin, AllauthSocialSignupForm):
+    """Sign-up through the identity provider: confirm e-mail, give consent."""
+
+    consent = _consent_field()
+    labels = {"email": _("E-mail")}
+
+    def _invalid_response(self, request: HttpRequest):
+        from allauth.socialaccount.views import SignupView
+
+        view = SignupView()
+        view.setup(request)
+        view.sociallogin = self.sociallogin
+        return view.form_invalid(self)
+
+    def _explain_conflict(self) -> None:
+        user = self.sociallogin.user
+        user_model = get_user_model()
+        if user.iin_hash and user_model.objects.filter(iin_hash=user.iin_hash).exists():
+            self.add_error(None, IIN_TAKEN)
+        else:
+            super()._explain_conflict()
+
+
+class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
+    """Login with an IIN or an e-mail address and the password.
+
+    An IIN is turned into the e-mail of its account before authenticating, so the
+    failed-login limit per account counts guesses through either name together.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.CharField(
+            label=_("IIN or e-mail"),
+            max_length=254,
+            widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        )
+        self.fields["password"].label = _("Password")
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
+        self.order_fields(["login", "password", "remember"])
+
+    def clean_login(self) -> str:
+        value = self.cleaned_data["login"].strip()
+        digits = iin_tools.normalize_iin(value)
+        if digits.isdigit():
+            if not iin_tools.is_valid_iin(digits):
+                raise forms.ValidationError(
+                    _("Enter a valid IIN: 12 digits with a correct check digit."),
+                    code="invalid_iin",
+                )
+            return digits
+        try:
+            validate_email(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Enter your IIN (12 digits) or your e-mail address."),
+                code="invalid_login",
+            ) from None
+        return value
+
+    def user_credentials(self) -> dict:
+        credentials = super().user_credentials()
+        login = self.cleaned_data["login"]
+        if iin_tools.is_valid_iin(login):
+            credentials["email"] = self._email_for_iin(login)
+        return credentials
+
+    @staticmethod
+    def _email_for_iin(iin: str) -> str:
+        user = (
+            get_user_model()
+            .objects.filter(iin_hash=iin_tools.iin_hash(iin))
+            .only("email")
+            .first()
+        )
+        if user is not None:
+            return user.email
+        # No account has this IIN. Authentication must fail like a wrong password,
+        # and the failed-login limit needs a key of its own for this IIN; ".invalid"
+        # is a reserved domain, so no account can have this address.
+        return f"{iin_tools.iin_hash(iin)}@iin.invalid"
+
+
+class ResetPasswordForm(AccountFormMixin, allauth_forms.ResetPasswordForm):
+    """Asks for the e-mail address that the reset link is sent to."""
+
+    labels = {"email": _("E-mail")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].error_messages["invalid"] = INVALID_EMAIL
+
+
+class ResetPasswordKeyForm(PasswordPairMixin, allauth_forms.ResetPasswordKeyForm):
+    """A new password, twice, after following the reset link."""
+
+    labels = {
+        "password1": _("New password"),
+        "password2": _("New password (again)"),
+    }
+
+
+class ChangePasswordForm(PasswordPairMixin, allauth_forms.ChangePasswordForm):
+    """The current password and a new one, twice."""
+
+    labels = {
+        "oldpassword": _("Current password"),
+        "password1": _("New password"),
+        "password2": _("New password (again)"),
+    }
+
+
+class SetPasswordForm(PasswordPairMixin, allauth_forms.SetPasswordForm):
+    """A first password for an account made through the identity provider."""
+
+    labels = {"password1": _("Password"), "password2": _("Password (again)")}

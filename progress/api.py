@@ -1,5 +1,182 @@
-"""JSON endpoints of the progress app (django-ninja)."""
+"""JSON endpoints of the progress app (django-ninja), CONTRACTS.md §5.
 
-from ninja import Router
+Session-authenticated (``django_auth`` also checks CSRF on unsafe methods); the
+rules are in ``progress.services``.
+"""
 
-router = Router()
+from typing import Literal
+from uuid import UUID
+
+from django.http import JsonResponse
+from django.utils.translation import get_language
+
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from progress import services
+
+router = Router(auth=django_auth)
+
+ID = Field(..., ge=1, le=2**31 - 1)
+
+
+class HeartbeatIn(Schema):
+    lesson: int = ID
+    video: int = ID
+    session: UUID
+    position: float = Field(..., ge=0, le=86_400, allow_inf_nan=False)
+    rate: float = Field(..., ge=0, le=services.MAX_CLIENT_RATE, allow_inf_nan=False)
+    state: Literal["playing", "paused", "seeked", "ended"]
+
+
+class HeartbeatOut(Schema):
+    watched_seconds: float
+    coverage: float
+    completed: bool
+    resume_at: float
+
+
+class QuizIn(Schema):
+    answers: dict[str, str | int]
+
+
+class QuizOut(Schema):
+    score: float
+    passed: bool
+
+
+class Detail(Schema):
+    detail: str
+
+
+class LessonStateOut(Schema):
+    id: int
+    completed: bool
+
+
+class CertificateOut(Schema):
+    number: str
+    pdf_url: str
+    credential_url: str
+    verify_url: str
+
+
+class CourseProgressOut(Schema):
+    course: int
+    lessons_total: int
+    lessons_completed: int
+    completed: bool
+    lessons: list[LessonStateOut]
+    certificate: CertificateOut | None
+
+
+class VideoProgressOut(Schema):
+    video: int
+    duration: float | None
+    watched_seconds: float
+    coverage: float
+    resume_at: float
+    completed: bool
+
+
+class ChoiceOut(Schema):
+    id: str
+    text: str
+
+
+class QuestionOut(Schema):
+    id: str
+    text: str
+    choices: list[ChoiceOut]
+
+
+class QuizStateOut(Schema):
+    passed: bool
+    heading: str
+    pass_mark: float
+    questions: list[QuestionOut]
+
+
+class LessonProgressOut(Schema):
+    lesson: int
+    completed: bool
+    videos: list[VideoProgressOut]
+    quiz: QuizStateOut | None
+
+
+def _error(error: services.ProgressError) -> JsonResponse:
+    response = JsonResponse({"detail": error.detail}, status=error.status)
+    if isinstance(error, services.Throttled):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _language(request, requested: str | None = None) -> str:
+    language = (requested or get_language() or "kk").split("-")[0]
+    return language if language in services.LANGUAGES else "kk"
+
+
+@router.get("/ping", auth=None, response={200: dict}, include_in_schema=False)
+def ping(request):
+    """A trivial JSON answer with the same stack, for benchmarks."""
+    return {"ok": True}
+
+
+@router.post(
+    "/heartbeat",
+    response={200: HeartbeatOut, 404: Detail, 422: Detail, 429: Detail},
+)
+def heartbeat(request, payload: HeartbeatIn):
+    """Report where the player is; answers what the server has credited."""
+    try:
+        services.throttle(request.user.pk, "heartbeat", services.heartbeat_limit())
+        result = services.record_heartbeat(
+            request.user,
+            lesson_id=payload.lesson,
+            video_id=payload.video,
+            session=payload.session,
+            position=payload.position,
+            rate=payload.rate,
+            state=payload.state,
+            language=_language(request),
+        )
+    except services.ProgressError as error:
+        return _error(error)
+    return result
+
+
+@router.get("/courses/{course_id}", response={200: CourseProgressOut, 404: Detail})
+def course_progress(request, course_id: int):
+    """The learner's progress in a course, and the certificate once issued."""
+    try:
+        course = services.live_course(course_id)
+    except services.ProgressError as error:
+        return _error(error)
+    return services.course_progress(request.user, course)
+
+
+@router.get("/lessons/{lesson_id}", response={200: LessonProgressOut, 404: Detail})
+def lesson_progress(request, lesson_id: int, lang: str | None = None):
+    """The learner's progress in a lesson and its quiz (without the answers)."""
+    try:
+        return services.lesson_progress(
+            request.user, lesson_id, _language(request, lang)
+        )
+    except services.ProgressError as error:
+        return _error(error)
+
+
+@router.post(
+    "/lessons/{lesson_id}/quiz",
+    response={200: QuizOut, 404: Detail, 422: Detail, 429: Detail},
+)
+def submit_quiz(request, lesson_id: int, payload: QuizIn):
+    """Score the answers on the server; never says which were wrong."""
+    try:
+        services.throttle(request.user.pk, "quiz", services.quiz_limit())
+        result = services.submit_quiz(
+            request.user, lesson_id, payload.answers, _language(request)
+        )
+    except services.ProgressError as error:
+        return _error(error)
+    return result

@@ -1,9 +1,185 @@
 """Learner progress: enrolments, watched intervals, playback sessions, quiz attempts
 and completions. The rules live in ``progress.services``."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Enrollment(models.Model):
+    """A learner took up a course: created by their first heartbeat or quiz answer.
+
+    The row is also what serializes completion checks for one learner and course
+    (it is locked while deciding whether the course is complete).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="one_enrollment_per_learner_course"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.course}"
+
+
+class VideoProgress(models.Model):
+    """What one learner has watched of one video, as the server credited it.
+
+    ``intervals`` holds the merged watched intervals ``[[start, end], …]`` in
+    seconds; ``watched_seconds`` is their total length. ``credit_clock`` is the
+    server time up to which the learner's credit budget for this video has been
+    spent (rule 3: at most two seconds of video per second of server time, across
+    all sessions). Heartbeats lock this row, so it is the one place where credit
+    for a learner and video is decided.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress"
+    )
+    video = models.ForeignKey(
+        "courses.Video", on_delete=models.CASCADE, related_name="progress"
+    )
+    intervals = models.JSONField(_("watched intervals"), default=list, blank=True)
+    watched_seconds = models.FloatField(_("watched seconds"), default=0.0)
+    resume_position = models.FloatField(_("resume at, seconds"), default=0.0)
+    credit_clock = models.DateTimeField(_("credit budget spent up to"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("video progress")
+        verbose_name_plural = _("video progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "video"], name="one_video_progress_per_learner_video"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.video}: {self.watched_seconds:.1f}s"
+
+
+class PlaybackState(models.TextChoices):
+    PLAYING = "playing", _("Playing")
+    PAUSED = "paused", _("Paused")
+    SEEKED = "seeked", _("Seeked")
+    ENDED = "ended", _("Ended")
+
+
+class PlaybackSession(models.Model):
+    """One playback of one video, named by a UUID the player chose.
+
+    Holds the previous heartbeat (position, server time, state, rate): credit is
+    only ever given for the step between two heartbeats of the same session.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    uuid = models.UUIDField(_("session UUID"), default=uuid.uuid4)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="playback_sessions",
+    )
+    video = models.ForeignKey(
+        "courses.Video", on_delete=models.CASCADE, related_name="playback_sessions"
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="+"
+    )
+    last_position = models.FloatField(_("last position"))
+    last_rate = models.FloatField(_("last playback rate"), default=1.0)
+    last_state = models.CharField(
+        _("last state"), max_length=16, choices=PlaybackState.choices
+    )
+    last_server_time = models.DateTimeField(_("last heartbeat at (server time)"))
+    heartbeats = models.PositiveIntegerField(_("heartbeats received"), default=1)
+    credited_seconds = models.FloatField(_("seconds credited"), default=0.0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("playback session")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "uuid"], name="one_playback_session_per_uuid"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.uuid)
+
+
+class LessonCompletion(models.Model):
+    """A learner completed a lesson (videos watched, quiz passed): kept for good."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="completions"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson completion")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="one_completion_per_learner_lesson"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "course"], name="lesson_completion_course")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.lesson}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted set of answers to a lesson's quiz, scored on the server."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    score = models.FloatField(_("score"))
+    passed = models.BooleanField(_("passed"))
+    language = models.CharField(_("language"), max_length=8)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        indexes = [
+            models.Index(fields=["user", "lesson", "passed"], name="quiz_attempt_lookup")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.lesson}: {self.score:.0%}"
 
 
 class CourseCompletion(models.Model):
@@ -35,3 +211,61 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.course}"
+
+
+class PartnershipStatus(models.TextChoices):
+    PENDING = "pending", _("Invitation sent")
+    ACTIVE = "active", _("Linked")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    ENDED = "ended", _("Unlinked")
+
+
+class Partnership(models.Model):
+    """Two learners preparing to marry, linked to see each other's guide progress.
+
+    An invitation names the partner only by the keyed hash of their IIN, so it
+    can be made before (or without) the partner having an account, and it never
+    tells the inviter whether the account exists.
+    """
+
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partnerships_sent",
+    )
+    invitee_iin_hash = models.CharField(max_length=64, db_index=True)
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partnerships_received",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PartnershipStatus.choices,
+        default=PartnershipStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inviter"],
+                condition=Q(status__in=["pending", "active"]),
+                name="one_open_partnership_per_inviter",
+            ),
+            models.UniqueConstraint(
+                fields=["invitee"],
+                condition=Q(status="active"),
+                name="one_active_partnership_per_invitee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.inviter} + {self.invitee or '…'} ({self.status})"

@@ -1,5 +1,248 @@
-"""JSON endpoints of the registry app (django-ninja)."""
+"""The registry API for the marriage registration service (CONTRACTS.md §6).
 
-from ninja import Router
+Bodies are parsed here rather than by django-ninja so that every call, including
+one with a malformed body, is audited and answered with a single ``detail`` string.
+"""
 
-router = Router()
+import datetime
+import json
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from ninja import Field, Router, Schema
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from lms.iin import iin_hash
+from registry import services
+from registry.auth import RegistryBearer
+from registry.models import RegistryCallKind
+
+router = Router(auth=RegistryBearer(), tags=["registry"])
+
+EXAMPLE_NUMBER = "BKO-7K2M-9QXD-4HTV-0"
+EXAMPLE_IIN = "900101300811"
+
+
+class VerifyIn(BaseModel):
+    """Body of ``POST /verify``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"certificate_number": EXAMPLE_NUMBER, "iin": EXAMPLE_IIN}]
+        }
+    )
+
+    certificate_number: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The certificate number.",
+    )
+    iin: str = Field(min_length=1, max_length=32, description="The holder's IIN.")
+
+
+class GuideStatusIn(BaseModel):
+    """Body of ``POST /guide-status``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"iins": [EXAMPLE_IIN, "950615400027"]}]}
+    )
+
+    iins: list[str] = Field(
+        min_length=1, max_length=10, description="One to ten IINs, answered in order."
+    )
+
+
+class VerifyOut(Schema):
+    """A certificate as the registry sees it; all nulls for ``not_found``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "valid",
+                    "certificate_number": EXAMPLE_NUMBER,
+                    "course_kind": "guide",
+                    "issued_at": "2026-03-14T10:21:07+05:00",
+                },
+                {
+                    "status": "not_found",
+                    "certificate_number": None,
+                    "course_kind": None,
+                    "issued_at": None,
+                },
+            ]
+        }
+    )
+
+    status: Literal["valid", "revoked", "not_found"]
+    certificate_number: str | None
+    course_kind: Literal["guide", "couples", "parents"] | None
+    issued_at: datetime.datetime | None
+
+
+class GuideStatusResult(Schema):
+    """Whether one person holds a valid certificate of the mandatory guide."""
+
+    iin_masked: str = Field(examples=["90********19"])
+    completed: bool
+    certificate_number: str | None = Field(examples=[EXAMPLE_NUMBER])
+    issued_at: datetime.datetime | None
+
+
+class GuideStatusOut(Schema):
+    """Answers in the order the IINs were asked."""
+
+    results: list[GuideStatusResult]
+
+
+class ErrorOut(Schema):
+    """Every error answer: a human-readable ``detail``."""
+
+    detail: str
+
+
+class PingOut(Schema):
+    ok: bool
+
+
+ERRORS = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _request_body(model: type[BaseModel]) -> dict:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+def _parse(request: HttpRequest, model: type[BaseModel]):
+    """The body as ``model``, or an error message."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None, _("The body must be JSON.")
+    try:
+        return model.model_validate(data), None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        return None, f"{where}: {first['msg']}"
+
+
+def _limited(request: HttpRequest, response: HttpResponse, kind: str):
+    """The 429 answer when the caller is over its limit, else None."""
+    retry_after = services.check_rate_limit(request.auth)
+    if retry_after is None:
+        return None
+    response["Retry-After"] = str(retry_after)
+    services.record_call(
+        client_id=request.auth.id, kind=kind, http_status=429, result="rate limited"
+    )
+    return 429, {"detail": _("Too many requests; retry later.")}
+
+
+@router.post(
+    "/verify",
+    response={200: VerifyOut, **ERRORS},
+    summary="Verify a certificate against its holder's IIN",
+    openapi_extra=_request_body(VerifyIn),
+)
+def verify(request: HttpRequest, response: HttpResponse):
+    """Status of a certificate, given its number and the holder's IIN.
+
+    A number that exists but belongs to someone else answers exactly like an
+    unknown one: `not_found` with every other field null.
+    """
+    kind = RegistryCallKind.VERIFY
+    client_id = request.auth.id
+    if limited := _limited(request, response, kind):
+        return limited
+    body, error = _parse(request, VerifyIn)
+    if error:
+        services.record_call(
+            client_id=client_id, kind=kind, http_status=422, result=error
+        )
+        return 422, {"detail": error}
+    number = services.normalize_certificate_number(body.certificate_number)
+    iin = services.clean_iin(body.iin)
+    hashes = [iin_hash(body.iin)]
+    if iin is None or number is None:
+        detail = (
+            _("iin: not a valid IIN (12 digits with a correct check digit).")
+            if iin is None
+            else _("certificate_number: not a valid certificate number.")
+        )
+        services.record_call(
+            client_id=client_id,
+            kind=kind,
+            http_status=422,
+            result="invalid IIN" if iin is None else "malformed number",
+            iin_hashes=hashes,
+            certificate_number=number or "",
+        )
+        return 422, {"detail": detail}
+    answer = services.verify_certificate(number, iin)
+    services.record_call(
+        client_id=client_id,
+        kind=kind,
+        http_status=200,
+        result=answer["status"],
+        iin_hashes=hashes,
+        certificate_number=number,
+    )
+    return answer
+
+
+@router.post(
+    "/guide-status",
+    response={200: GuideStatusOut, **ERRORS},
+    summary="Have these people completed the mandatory guide?",
+    openapi_extra=_request_body(GuideStatusIn),
+)
+def guide_status(request: HttpRequest, response: HttpResponse):
+    """For each IIN, in the order asked: does the person hold a valid (not revoked)
+    certificate of the mandatory pre-marriage guide, in any language?"""
+    kind = RegistryCallKind.GUIDE_STATUS
+    client_id = request.auth.id
+    if limited := _limited(request, response, kind):
+        return limited
+    body, error = _parse(request, GuideStatusIn)
+    if error:
+        services.record_call(
+            client_id=client_id, kind=kind, http_status=422, result=error
+        )
+        return 422, {"detail": error}
+    hashes = [iin_hash(value) for value in body.iins]
+    iins = [services.clean_iin(value) for value in body.iins]
+    invalid = [i for i, iin in enumerate(iins) if iin is None]
+    if invalid:
+        services.record_call(
+            client_id=client_id,
+            kind=kind,
+            http_status=422,
+            result=f"invalid IIN at {invalid[0]}",
+            iin_hashes=hashes,
+        )
+        return 422, {
+            "detail": _("iins.%(index)s: not a valid IIN.") % {"index": invalid[0]}
+        }
+    results = services.guide_status(iins)
+    completed = sum(1 for result in results if result["completed"])
+    services.record_call(
+        client_id=client_id,
+        kind=kind,
+        http_status=200,
+        result=f"{completed} of {len(results)} completed",
+        iin_hashes=hashes,
+    )
+    return {"results": results}
+
+
+@router.get("/ping", auth=None, response=PingOut, include_in_schema=False)
+def ping(request: HttpRequest):
+    """A trivial JSON view, the baseline of bench/registry.py."""
+    return {"ok": True}

@@ -1,1 +1,130 @@
 """The marriage registration service as an API client: tokens, audit, webhooks."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryClient(models.Model):
+    """A system allowed to call the registry API with a bearer token.
+
+    Only the SHA-256 of the token is kept; ``token_prefix`` lets staff recognise a
+    token in the admin without being able to use it. Deactivating a client revokes
+    its token at once.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    token_prefix = models.CharField(_("token prefix"), max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=128, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    rate_limit = models.PositiveIntegerField(
+        _("requests per minute"), default=120, help_text=_("Per client, per minute.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registry client")
+        verbose_name_plural = _("registry clients")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_prefix}…)"
+
+
+class RegistryCallKind(models.TextChoices):
+    VERIFY = "verify", _("Verify a certificate")
+    GUIDE_STATUS = "guide-status", _("Guide status")
+
+
+class RegistryCall(models.Model):
+    """One call to the registry API, kept as an audit trail; never edited.
+
+    IINs appear only as keyed hashes (``lms.iin.iin_hash``).
+    """
+
+    client = models.ForeignKey(
+        RegistryClient,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        null=True,
+        blank=True,
+        verbose_name=_("client"),
+    )
+    called_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=RegistryCallKind.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"))
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    iin_hashes = models.JSONField(_("IIN hashes"), default=list, blank=True)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=64, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("registry call")
+        verbose_name_plural = _("registry calls")
+        ordering = ["-called_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.http_status} {self.called_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """An event waiting for, or given to, one client's webhook (transactional outbox).
+
+    Written in the same transaction as the change it reports; sent after commit and
+    retried with back-off until the client answers 2xx or attempts run out.
+    """
+
+    client = models.ForeignKey(
+        RegistryClient,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("client"),
+    )
+    event_id = models.UUIDField(_("event ID"), default=uuid.uuid4)
+    event_type = models.CharField(_("event type"), max_length=64)
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=64, blank=True
+    )
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "event_id"], name="registry_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"], name="registry_delivery_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} → {self.client.name} ({self.status})"

@@ -49,6 +49,8 @@ OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="eGov ID")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
 OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
 OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+# The ID token or userinfo claim that carries the person's IIN.
+OIDC_IIN_CLAIM = env.str("OIDC_IIN_CLAIM", default="iin")
 
 INSTALLED_APPS = [
     "wagtail_modeltranslation",
@@ -74,7 +76,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "modelsearch",
     "django_tasks",
     "django_tasks_rq",
     "django_rq",
@@ -210,13 +211,22 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="none
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "lms.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "lms.forms.LoginForm", "signup": "lms.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "lms.forms.LoginForm",
+    "signup": "lms.forms.SignupForm",
+    "reset_password": "lms.forms.ResetPasswordForm",
+    "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
+    "change_password": "lms.forms.ChangePasswordForm",
+    "set_password": "lms.forms.SetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
 SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_ADAPTER = "lms.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "lms.forms.SocialSignupForm"}
 SOCIALACCOUNT_PROVIDERS = {}
 if OIDC_CLIENT_ID and OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
@@ -237,6 +247,9 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@bakytty-otbasy.kz")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Public certificate verification pages: lookups per client address per minute.
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
 
 LOGGING = {
     "version": 1,

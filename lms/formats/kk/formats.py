@@ -1,9 +1,11 @@
 # Kazakh date and number formats; Django ships none for "kk".
-DATE_FORMAT = r"Y \ж. j F"
+# "E" is the month name as written inside a date; the project's Kazakh catalogue
+# gives it in lower case («2026 ж. 23 қараша»), see home/month_names.py.
+DATE_FORMAT = r"Y \ж. j E"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = r"Y \ж. j F, H:i"
-YEAR_MONTH_FORMAT = r"Y \ж. F"
-MONTH_DAY_FORMAT = "j F"
+DATETIME_FORMAT = r"Y \ж. j E, H:i"
+YEAR_MONTH_FORMAT = r"Y \ж. E"
+MONTH_DAY_FORMAT = "j E"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday

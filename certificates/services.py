@@ -1,0 +1,311 @@
+"""Issuing, rendering, e-mailing and revoking certificates.
+
+Issuing is a chain of idempotent steps, each of which knows whether it was done:
+
+1. the row: number, salt, holder data and signed credential, written in one
+   transaction; the unique (user, course) constraint makes a duplicate, a retry or
+   a concurrent worker find the row that won instead of writing a second one;
+2. telling registry clients (``issued_announced_at``);
+3. the PDF (``pdf`` is set);
+4. the e-mail to the learner (``emailed_at``).
+
+So running ``issue_certificate`` again — a retried or duplicated task, or a re-run
+after a worker was killed halfway — completes what is missing and repeats nothing.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from certificates import pdf, signing
+from certificates.models import Certificate, CertificateStatus
+from certificates.numbers import generate_number, normalize_number
+from lms.iin import iin_hash
+
+logger = logging.getLogger(__name__)
+
+EVENT_ISSUED = "certificate.issued"
+EVENT_REVOKED = "certificate.revoked"
+ANNOUNCED_FIELD = {
+    EVENT_ISSUED: "issued_announced_at",
+    EVENT_REVOKED: "revoked_announced_at",
+}
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def verify_url(number: str) -> str:
+    """The public verification page of a number, as printed in the QR code."""
+    return absolute_url(reverse("certificates:verify", args=[number]))
+
+
+def identity_hash(iin: str, salt: str) -> str:
+    """``sha256$`` + hex(sha256(iin + salt)): lets whoever knows the IIN confirm it."""
+    return "sha256$" + hashlib.sha256((iin + salt).encode()).hexdigest()
+
+
+def course_title(course, language: str) -> str:
+    """The course title in ``language``, falling back to Kazakh."""
+    return (
+        getattr(course, f"title_{language}", "")
+        or getattr(course, "title_kk", "")
+        or course.title
+    )
+
+
+def course_titles(course) -> dict[str, str]:
+    return {code: course_title(course, code) for code in LANGUAGE_CODES}
+
+
+def credential_claims(certificate: Certificate, iin: str | None) -> dict:
+    """The claims of the signed credential (CONTRACTS.md §7)."""
+    course = certificate.course
+    return {
+        "iss": settings.SITE_URL,
+        "sub": certificate.number,
+        "jti": certificate.number,
+        "iat": int(certificate.issued_at.timestamp()),
+        "course": {
+            "kind": certificate.course_kind,
+            "slug": getattr(course, "slug_kk", "") or course.slug,
+            "title": course_title(course, certificate.language),
+        },
+        "holder": {
+            "name": certificate.holder_name,
+            "identity_hash": (
+                identity_hash(iin, certificate.identity_salt) if iin else None
+            ),
+            "salt": certificate.identity_salt,
+        },
+        "lang": certificate.language,
+    }
+
+
+def _existing(completion) -> Certificate | None:
+    return Certificate.objects.filter(
+        user_id=completion.user_id, course_id=completion.course_id
+    ).first()
+
+
+def create_certificate(completion) -> tuple[Certificate, bool]:
+    """The certificate row for a completion, created if missing; (row, created)."""
+    existing = _existing(completion)
+    if existing is not None:
+        return existing, False
+    user = completion.user
+    course = completion.course
+    iin = user.iin
+    language = completion.language if completion.language in LANGUAGE_CODES else "kk"
+    for _attempt in range(3):
+        certificate = Certificate(
+            number=generate_number(),
+            user=user,
+            course=course,
+            completion=completion,
+            course_kind=course.kind,
+            holder_name=user.get_full_name().strip() or user.email,
+            holder_iin_hash=iin_hash(iin) if iin else "",
+            identity_salt=secrets.token_hex(16),
+            language=language,
+            issued_at=timezone.now().replace(microsecond=0),
+        )
+        certificate.kid, certificate.credential = signing.sign_claims(
+            credential_claims(certificate, iin)
+        )
+        try:
+            with transaction.atomic():
+                certificate.save(force_insert=True)
+        except IntegrityError:
+            # Another worker issued it first, or (once in 2**60) the number is
+            # taken: find the winner, else draw a new number.
+            existing = _existing(completion)
+            if existing is not None:
+                return existing, False
+            continue
+        logger.info("Issued certificate %s", certificate.number)
+        return certificate, True
+    raise RuntimeError("Could not draw an unused certificate number")
+
+
+def _registry_notifier() -> Callable | None:
+    try:
+        from registry import services as registry_services
+    except ImportError:
+        return None
+    return getattr(registry_services, "enqueue_certificate_event", None)
+
+
+def announce(certificate: Certificate, event: str) -> bool:
+    """Tell registry clients about ``event`` once; True when told now."""
+    field = ANNOUNCED_FIELD[event]
+    if getattr(certificate, field):
+        return False
+    notify = _registry_notifier()
+    if notify is None:
+        return False
+    try:
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            if getattr(locked, field):
+                setattr(certificate, field, getattr(locked, field))
+                return False
+            notify(locked, event)
+            setattr(locked, field, timezone.now())
+            locked.save(update_fields=[field])
+    except Exception:
+        # The certificate stands; the step stays undone for the next run.
+        logger.exception("Could not announce %s of %s", event, certificate.number)
+        return False
+    setattr(certificate, field, getattr(locked, field))
+    return True
+
+
+def pdf_content(certificate: Certificate) -> pdf.CertificateContent:
+    return pdf.CertificateContent(
+        number=certificate.number,
+        holder_name=certificate.holder_name,
+        course_titles=course_titles(certificate.course),
+        issued_on=timezone.localtime(certificate.issued_at).date(),
+        verify_url=verify_url(certificate.number),
+    )
+
+
+def ensure_pdf(certificate: Certificate) -> Certificate:
+    """Render and store the PDF unless it is there already."""
+    if certificate.pdf:
+        return certificate
+    data = pdf.render_pdf(pdf_content(certificate))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not locked.pdf:
+            filename = f"{locked.number}.pdf"
+            name = locked.pdf.field.generate_filename(locked, filename)
+            storage = locked.pdf.storage
+            if storage.exists(name):
+                # Left by a run killed before it could record the file.
+                storage.delete(name)
+            locked.pdf.save(filename, ContentFile(data), save=False)
+            locked.save(update_fields=["pdf"])
+    certificate.pdf = locked.pdf
+    return certificate
+
+
+def learner_language(certificate: Certificate) -> str:
+    preferred = certificate.user.preferred_language
+    return preferred if preferred in LANGUAGE_CODES else certificate.language
+
+
+def send_issued_email(certificate: Certificate) -> bool:
+    """E-mail the learner their certificate once; True when sent now."""
+    if certificate.emailed_at:
+        return False
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update()
+            .select_related("user", "course")
+            .get(pk=certificate.pk)
+        )
+        if locked.emailed_at or not locked.user.email:
+            certificate.emailed_at = locked.emailed_at
+            return False
+        language = learner_language(locked)
+        with translation.override(language):
+            context = {
+                "certificate": locked,
+                "first_name": locked.user.first_name or locked.holder_name,
+                "course_title": course_title(locked.course, language),
+                "verify_url": verify_url(locked.number),
+                "pdf_url": absolute_url(
+                    reverse("certificates:pdf", args=[locked.number])
+                ),
+                "credential_url": absolute_url(
+                    reverse("certificates:credential", args=[locked.number])
+                ),
+            }
+            subject = render_to_string(
+                "certificates/email/issued_subject.txt", context
+            )
+            text = render_to_string("certificates/email/issued_body.txt", context)
+            html = render_to_string("certificates/email/issued_body.html", context)
+        message = EmailMultiAlternatives(
+            " ".join(subject.split()), text, to=[locked.user.email]
+        )
+        message.attach_alternative(html, "text/html")
+        if locked.pdf:
+            with locked.pdf.open("rb") as handle:
+                message.attach(f"{locked.number}.pdf", handle.read(), "application/pdf")
+        message.send()
+        locked.emailed_at = timezone.now()
+        locked.save(update_fields=["emailed_at"])
+    certificate.emailed_at = locked.emailed_at
+    return True
+
+
+def issue_certificate(completion) -> Certificate:
+    """The learner's one certificate for the completed course, with every step done."""
+    certificate, _created = create_certificate(completion)
+    if certificate.is_revoked:
+        return certificate
+    announce(certificate, EVENT_ISSUED)
+    ensure_pdf(certificate)
+    send_issued_email(certificate)
+    return certificate
+
+
+def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate:
+    """Revoke a certificate with a reason; revoking it again changes nothing."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for revoking the certificate."))
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status != CertificateStatus.REVOKED:
+            locked.status = CertificateStatus.REVOKED
+            locked.revoked_at = timezone.now()
+            locked.revocation_reason = reason
+            locked.revoked_by = by if getattr(by, "pk", None) else None
+            locked.save(
+                update_fields=["status", "revoked_at", "revocation_reason", "revoked_by"]
+            )
+            logger.info("Revoked certificate %s", locked.number)
+    announce(locked, EVENT_REVOKED)
+    for field in ("status", "revoked_at", "revocation_reason", "revoked_by_id"):
+        setattr(certificate, field, getattr(locked, field))
+    certificate.revoked_announced_at = locked.revoked_announced_at
+    return certificate
+
+
+def find_certificate(number: str) -> Certificate | None:
+    """The certificate with this number; a malformed number is never looked up."""
+    canonical = normalize_number(number)
+    if canonical is None:
+        return None
+    return (
+        Certificate.objects.select_related("course", "user")
+        .filter(number=canonical)
+        .first()
+    )
+
+
+def owned_certificate(number: str, user) -> Certificate | None:
+    """The certificate with this number if ``user`` holds it, else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    certificate = find_certificate(number)
+    if certificate is None or certificate.user_id != user.pk:
+        return None
+    return certificate

@@ -1,0 +1,140 @@
+"""Signed credentials: Ed25519 compact JWS (EdDSA) and the JWKS that verifies them.
+
+The signing key is ``CERTIFICATE_SIGNING_KEY`` (Ed25519 private key, PEM). Its key ID
+is the RFC 7638 JWK thumbprint of the public key, so it stays the same for as long as
+the key does. After a rotation the earlier keys go to ``CERTIFICATE_RETIRED_KEYS``
+(PEM blocks, private or public): they sign nothing, but their public halves stay in
+``/.well-known/jwks.json`` so that credentials they signed still verify.
+"""
+
+import base64
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+from django.conf import settings
+
+PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
+
+
+class SigningKeyError(Exception):
+    """The configured signing key is missing or is not an Ed25519 key."""
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    kid: str
+    key: Ed25519PublicKey
+
+    def jwk(self) -> dict:
+        """The key as a JWK: OKP, Ed25519, for signatures with EdDSA."""
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": _b64url(_raw(self.key)),
+            "kid": self.kid,
+            "use": "sig",
+            "alg": "EdDSA",
+        }
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _raw(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+
+
+def thumbprint(public_key: Ed25519PublicKey) -> str:
+    """RFC 7638 JWK thumbprint (SHA-256, base64url) of an Ed25519 public key."""
+    members = {"crv": "Ed25519", "kty": "OKP", "x": _b64url(_raw(public_key))}
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True)
+    return _b64url(hashlib.sha256(canonical.encode()).digest())
+
+
+def _pem_text(value: str) -> str:
+    # Environment variables often carry PEMs with their newlines escaped.
+    return value.replace("\\n", "\n").strip()
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(pem: str) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(_pem_text(pem).encode(), None)
+    except (ValueError, TypeError) as exc:
+        raise SigningKeyError("CERTIFICATE_SIGNING_KEY is not a PEM key") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError("CERTIFICATE_SIGNING_KEY must be an Ed25519 key")
+    return key
+
+
+@functools.lru_cache(maxsize=8)
+def _retired_keys(pems: str) -> tuple[PublicKey, ...]:
+    keys = []
+    for match in PEM_BLOCK.finditer(_pem_text(pems)):
+        block = match.group(0).encode()
+        if "PRIVATE" in match.group(1):
+            key = serialization.load_pem_private_key(block, None).public_key()
+        else:
+            key = serialization.load_pem_public_key(block)
+        if not isinstance(key, Ed25519PublicKey):
+            raise SigningKeyError("CERTIFICATE_RETIRED_KEYS must hold Ed25519 keys")
+        keys.append(PublicKey(kid=thumbprint(key), key=key))
+    return tuple(keys)
+
+
+def signing_key() -> tuple[str, Ed25519PrivateKey]:
+    """The current key ID and private key."""
+    key = _private_key(settings.CERTIFICATE_SIGNING_KEY)
+    return thumbprint(key.public_key()), key
+
+
+def public_keys() -> list[PublicKey]:
+    """The current public key first, then the retired ones, each key ID once."""
+    kid, key = signing_key()
+    keys = {kid: PublicKey(kid=kid, key=key.public_key())}
+    for retired in _retired_keys(settings.CERTIFICATE_RETIRED_KEYS or ""):
+        keys.setdefault(retired.kid, retired)
+    return list(keys.values())
+
+
+def jwks() -> dict:
+    """The JSON Web Key Set published at ``/.well-known/jwks.json``."""
+    return {"keys": [key.jwk() for key in public_keys()]}
+
+
+def sign_claims(claims: dict) -> tuple[str, str]:
+    """Sign ``claims`` as a compact JWS; returns (kid, token)."""
+    kid, key = signing_key()
+    token = jwt.encode(
+        claims, key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"}
+    )
+    return kid, token
+
+
+def verify_credential(token: str) -> dict:
+    """The claims of a credential signed by one of our keys; raises jwt.InvalidTokenError."""
+    header = jwt.get_unverified_header(token)
+    keys = {key.kid: key.key for key in public_keys()}
+    key = keys.get(header.get("kid"))
+    if key is None:
+        raise jwt.InvalidTokenError("unknown key ID")
+    return jwt.decode(
+        token,
+        key,
+        algorithms=["EdDSA"],
+        issuer=settings.SITE_URL,
+        options={"verify_aud": False, "require": ["iss", "sub", "jti", "iat"]},
+    )

@@ -1,0 +1,152 @@
+"""Certificate pages: verification by number, the owner's downloads, the JWKS."""
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from certificates import services, signing
+from certificates.numbers import normalize_number
+
+THROTTLE_WINDOW = 60
+
+
+def _use_requested_language(request) -> None:
+    """Honour ``?lang=`` over the language LocaleMiddleware chose."""
+    language = request.GET.get("lang")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def _throttled(request) -> bool:
+    """Count a lookup for the client address; True when over the limit."""
+    window = int(time.time() // THROTTLE_WINDOW)
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"certificates:verify:{address}:{window}"
+    cache.add(key, 0, timeout=THROTTLE_WINDOW + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=THROTTLE_WINDOW + 5)
+        count = 1
+    return count > settings.CERTIFICATE_VERIFY_RATE_LIMIT
+
+
+def _language_links(request) -> list[dict]:
+    return [
+        {"code": code, "name": name, "query": urlencode({"lang": code})}
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def _not_found(request, typed: str = ""):
+    return render(
+        request,
+        "certificates/not_found.html",
+        {"typed": typed, "languages": _language_links(request)},
+        status=404,
+    )
+
+
+@never_cache
+@require_GET
+def verify_form(request):
+    """A form to type a certificate number; a valid one goes to its page."""
+    _use_requested_language(request)
+    typed = request.GET.get("number", "").strip()
+    error = False
+    if typed:
+        canonical = normalize_number(typed)
+        if canonical is not None:
+            url = reverse("certificates:verify", args=[canonical])
+            if request.GET.get("lang"):
+                url += "?" + urlencode({"lang": request.GET["lang"]})
+            return redirect(url)
+        error = True
+    return render(
+        request,
+        "certificates/verify_form.html",
+        {"typed": typed, "error": error, "languages": _language_links(request)},
+    )
+
+
+@never_cache
+@require_GET
+def verify(request, number: str):
+    """Public verification page: status, course, date and the masked name."""
+    _use_requested_language(request)
+    if _throttled(request):
+        response = render(
+            request,
+            "certificates/throttled.html",
+            {"languages": _language_links(request)},
+            status=429,
+        )
+        response["Retry-After"] = str(THROTTLE_WINDOW)
+        return response
+    canonical = normalize_number(number)
+    if canonical is None:
+        return _not_found(request, number)
+    if canonical != number:
+        url = reverse("certificates:verify", args=[canonical])
+        if request.GET:
+            url += "?" + request.GET.urlencode()
+        return redirect(url, permanent=True)
+    certificate = services.find_certificate(canonical)
+    if certificate is None:
+        return _not_found(request, number)
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "course_title": services.course_title(
+                certificate.course, translation.get_language()
+            ),
+            "languages": _language_links(request),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def download_pdf(request, number: str):
+    """The owner's certificate PDF, rendered now if the background has not yet."""
+    certificate = services.owned_certificate(number, request.user)
+    if certificate is None:
+        raise Http404
+    services.ensure_pdf(certificate)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=f"{certificate.number}.pdf",
+    )
+
+
+@never_cache
+@require_GET
+def download_credential(request, number: str):
+    """The owner's signed credential (compact JWS) as ``application/jwt``."""
+    certificate = services.owned_certificate(number, request.user)
+    if certificate is None or not certificate.credential:
+        raise Http404
+    response = HttpResponse(certificate.credential, content_type="application/jwt")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{certificate.number}.jwt"'
+    )
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def jwks(request):
+    """The public keys that verify certificate credentials."""
+    return JsonResponse(signing.jwks())

@@ -1,0 +1,305 @@
+"""Rules of the courses app: Mux webhooks and sync, captions on Mux, and what the
+player gets for a video."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from courses import mux
+from courses.models import MuxWebhookEvent, Video, VideoCaption, VideoStatus
+
+logger = logging.getLogger(__name__)
+
+HANDLED_EVENTS = {
+    "video.upload.asset_created",
+    "video.upload.errored",
+    "video.upload.cancelled",
+    "video.asset.created",
+    "video.asset.ready",
+    "video.asset.errored",
+    "video.asset.deleted",
+    "video.asset.track.ready",
+    "video.asset.track.errored",
+}
+
+
+# --- Mux → our videos ------------------------------------------------------------
+
+
+def record_webhook_event(event: dict) -> bool:
+    """Applies a verified Mux webhook event once.
+
+    Returns False when the event was already applied (Mux retries and may send
+    duplicates). The event id is stored in the same transaction as its effect, so
+    an event whose handling failed is applied again on Mux's retry.
+    """
+    event_id = str(event.get("id") or "")
+    event_type = str(event.get("type") or "")
+    data = event.get("data") or {}
+    if not event_id:
+        raise ValueError("The event has no id.")
+    try:
+        with transaction.atomic():
+            MuxWebhookEvent.objects.create(
+                event_id=event_id,
+                type=event_type[:100],
+                object_id=str((event.get("object") or {}).get("id") or "")[:255],
+            )
+            if event_type in HANDLED_EVENTS:
+                _apply_event(event_type, data, event.get("object") or {})
+    except IntegrityError:
+        return False
+    return True
+
+
+def _apply_event(event_type: str, data: dict, obj: dict) -> None:
+    if event_type == "video.upload.asset_created":
+        video = _lock(mux_upload_id=data.get("id"))
+        if video and data.get("asset_id"):
+            video.mux_asset_id = data["asset_id"]
+            if video.status != VideoStatus.READY:
+                video.status = VideoStatus.PREPARING
+            video.save(update_fields=["mux_asset_id", "status", "updated_at"])
+            _after_commit_sync(video.pk)
+    elif event_type in ("video.upload.errored", "video.upload.cancelled"):
+        video = _lock(mux_upload_id=data.get("id"))
+        if video and not video.mux_asset_id:
+            video.status = VideoStatus.ERRORED
+            error = data.get("error") or {}
+            video.error_message = error.get("message") or event_type
+            video.save(update_fields=["status", "error_message", "updated_at"])
+    elif event_type.startswith("video.asset.track."):
+        asset_id = data.get("asset_id") or obj.get("id")
+        video = _lock(mux_asset_id=asset_id) if asset_id else None
+        if video:
+            apply_tracks(video, [data])
+    elif event_type.startswith("video.asset."):
+        video = _lock(mux_asset_id=data.get("id"))
+        if video is None and data.get("upload_id"):
+            video = _lock(mux_upload_id=data["upload_id"])
+        if video:
+            if event_type == "video.asset.deleted":
+                data = {**data, "status": "errored", "errors": {"type": "deleted"}}
+            apply_asset(video, data)
+
+
+def _lock(**lookup) -> Video | None:
+    value = next(iter(lookup.values()))
+    if not value:
+        return None
+    return Video.objects.select_for_update().filter(**lookup).first()
+
+
+def apply_asset(video: Video, asset: dict) -> Video:
+    """Copies what Mux says about an asset onto the video: asset and playback
+    IDs, duration, status, error and text tracks. Applying the same asset twice
+    changes nothing."""
+    fields = {"mux_asset_id": asset.get("id") or video.mux_asset_id}
+    playback_ids = asset.get("playback_ids") or []
+    if playback_ids:
+        preferred = next(
+            (p for p in playback_ids if p.get("policy") == "signed"), playback_ids[0]
+        )
+        fields["mux_playback_id"] = preferred.get("id") or ""
+        fields["mux_playback_policy"] = preferred.get("policy") or ""
+    if asset.get("duration") is not None:
+        fields["duration"] = float(asset["duration"])
+    status = asset.get("status")
+    if status == "ready":
+        fields["status"] = VideoStatus.READY
+        fields["error_message"] = ""
+    elif status == "preparing":
+        fields["status"] = VideoStatus.PREPARING
+    elif status == "errored":
+        fields["status"] = VideoStatus.ERRORED
+        errors = asset.get("errors") or {}
+        messages = errors.get("messages") or [errors.get("type") or "errored"]
+        fields["error_message"] = "; ".join(str(m) for m in messages)
+    changed = [name for name, value in fields.items() if getattr(video, name) != value]
+    for name in changed:
+        setattr(video, name, fields[name])
+    if changed:
+        video.save(update_fields=[*changed, "updated_at"])
+    apply_tracks(video, asset.get("tracks") or [])
+    if "status" in changed and video.status == VideoStatus.READY:
+        _after_commit_captions(video.pk)
+    return video
+
+
+def apply_tracks(video: Video, tracks: list[dict]) -> None:
+    """Records the Mux track id of each caption that Mux has as a text track."""
+    for track in tracks:
+        if track.get("type") != "text" or not track.get("id"):
+            continue
+        if track.get("status") not in (None, "ready", "preparing"):
+            continue
+        language = (track.get("language_code") or "").split("-")[0]
+        caption = (
+            VideoCaption.objects.filter(video=video, language=language).first()
+            if language
+            else None
+        )
+        if caption and caption.mux_track_id != track["id"]:
+            if caption.mux_track_id:
+                # A track we created ourselves for the current file wins.
+                continue
+            caption.mux_track_id = track["id"]
+            caption.save(update_fields=["mux_track_id"])
+
+
+def sync_video(video_id: int) -> Video | None:
+    """Fetches the video's asset from Mux and applies it (webhooks may be lost).
+
+    Without an asset id yet, the direct upload tells which asset it became.
+    """
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None or not mux.is_configured():
+        return video
+    asset_id = video.mux_asset_id
+    if not asset_id and video.mux_upload_id:
+        asset_id = mux.get_upload(video.mux_upload_id).get("asset_id") or ""
+    if not asset_id:
+        return video
+    asset = mux.get_asset(asset_id)
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video_id)
+        return apply_asset(video, asset)
+
+
+def start_direct_upload(video: Video, cors_origin: str) -> str:
+    """Creates a Mux direct upload for the video and returns the URL the editor's
+    browser sends the file to."""
+    upload = mux.create_direct_upload(cors_origin, passthrough=f"video:{video.pk}")
+    Video.objects.filter(pk=video.pk).update(
+        mux_upload_id=upload["id"],
+        mux_asset_id="",
+        mux_playback_id="",
+        status=VideoStatus.WAITING,
+        error_message="",
+    )
+    video.refresh_from_db()
+    return upload["url"]
+
+
+def attach_captions(video_id: int) -> list[str]:
+    """Makes the Mux asset's text tracks match the caption files: adds a track for
+    each caption without one, and replaces a track whose file has changed.
+
+    Returns the ids of the tracks created. Safe to run again: captions whose
+    track is current are left alone.
+    """
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None or not video.mux_asset_id or not mux.is_configured():
+        return []
+    if video.status != VideoStatus.READY:
+        return []  # Mux adds tracks to ready assets; the ready event runs us again
+    created = []
+    for caption in VideoCaption.objects.filter(video=video):
+        if caption.mux_track_id and caption.mux_track_source == caption.file.name:
+            continue
+        if caption.mux_track_id:
+            mux.delete_track(video.mux_asset_id, caption.mux_track_id)
+        url = settings.SITE_URL + caption.file.url
+        track_id = mux.create_text_track(
+            video.mux_asset_id,
+            url=url,
+            language=caption.language,
+            name=dict(settings.LANGUAGES).get(caption.language, caption.language),
+        )
+        VideoCaption.objects.filter(pk=caption.pk).update(
+            mux_track_id=track_id, mux_track_source=caption.file.name
+        )
+        created.append(track_id)
+    return created
+
+
+def _after_commit_sync(video_id: int) -> None:
+    if mux.is_configured():
+        from courses.tasks import sync_video_from_mux
+
+        transaction.on_commit(lambda: sync_video_from_mux.enqueue(video_id))
+
+
+def _after_commit_captions(video_id: int) -> None:
+    if mux.is_configured():
+        from courses.tasks import attach_captions_to_mux
+
+        transaction.on_commit(lambda: attach_captions_to_mux.enqueue(video_id))
+
+
+def video_saved_in_admin(video: Video) -> None:
+    """After an editor saves a video: push new or changed captions to Mux."""
+    if video.mux_asset_id:
+        _after_commit_captions(video.pk)
+
+
+# --- What the player gets --------------------------------------------------------
+
+
+def player_source(video: Video, user=None, request=None) -> dict:
+    """How to play a video for this visitor: HLS from Mux (with a signed token
+    for a signed-in learner when the playback ID is signed) or the local file.
+
+    ``kind`` is ``hls``, ``file``, or ``""`` when nothing can be played (then
+    ``reason`` says why: ``sign_in`` or ``not_ready``). Captions are our own
+    WebVTT files, so they work the same for both kinds.
+    """
+    source = {
+        "id": video.pk,
+        "title": video.title,
+        "duration": video.duration,
+        "kind": "",
+        "src": "",
+        "poster": "",
+        "reason": "",
+        "captions": [
+            {
+                "language": caption.language,
+                "label": dict(settings.LANGUAGES).get(caption.language, ""),
+                "url": caption.file.url,
+            }
+            for caption in sorted(
+                video.captions.all(), key=lambda c: _language_order(c.language)
+            )
+        ],
+    }
+    if video.poster_id:
+        source["poster"] = video.poster.get_rendition("width-640").url
+    signed = video.mux_playback_policy == "signed"
+    if video.status == VideoStatus.READY and video.mux_playback_id:
+        if not signed:
+            source.update(kind="hls", src=_stream_url(video.mux_playback_id))
+            if not source["poster"]:
+                source["poster"] = mux.THUMBNAIL_URL.format(
+                    playback_id=video.mux_playback_id
+                )
+            return source
+        if user is not None and mux.signing_is_configured():
+            token = mux.playback_token(video.mux_playback_id, "v")
+            source.update(
+                kind="hls", src=f"{_stream_url(video.mux_playback_id)}?token={token}"
+            )
+            if not source["poster"]:
+                thumb = mux.playback_token(video.mux_playback_id, "t")
+                source["poster"] = (
+                    mux.THUMBNAIL_URL.format(playback_id=video.mux_playback_id)
+                    + f"?token={thumb}"
+                )
+            return source
+    if video.file:
+        source.update(kind="file", src=video.file.url)
+    elif signed and user is None and video.status == VideoStatus.READY:
+        source["reason"] = "sign_in"
+    else:
+        source["reason"] = "not_ready"
+    return source
+
+
+def _stream_url(playback_id: str) -> str:
+    return mux.STREAM_URL.format(playback_id=playback_id)
+
+
+def _language_order(language: str) -> int:
+    codes = [code for code, _name in settings.LANGUAGES]
+    return codes.index(language) if language in codes else len(codes)

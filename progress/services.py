@@ -1,0 +1,988 @@
+"""The rules of progress: what the server credits as watched, when a video, a
+lesson and a course are complete, quizzes, resume positions, certificate requests
+and couples. Views, API endpoints, tasks and other apps call these functions.
+
+Crediting (CONTRACTS.md §5):
+
+1. credit is the union of watched intervals of a video;
+2. an interval is credited only between two heartbeats of one playback session,
+   the first of them ``playing``, when the position moved forward by no more than
+   the server-measured time between them × ``MAX_RATE`` + ``STEP_TOLERANCE``;
+3. per learner and video, credit grows by at most ``MAX_RATE`` seconds of video
+   per second of server time across all sessions: a credit budget ("credit
+   clock" on the locked ``VideoProgress`` row) accrues with server time, banks at
+   most ``BUDGET_WINDOW`` of it, and every newly covered second spends from it;
+4. video complete at coverage ≥ ``COMPLETE_AT``, lesson when all its videos are
+   and its quiz is passed, course when all its lessons are — then one
+   certificate request;
+5. honest viewing at 1×–2× with a heartbeat every 2–10 s always completes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import CourseKind, CoursePage, LessonPage, Video
+from lms import iin as iin_tools
+from progress.models import (
+    CourseCompletion,
+    Enrollment,
+    LessonCompletion,
+    Partnership,
+    PartnershipStatus,
+    PlaybackSession,
+    PlaybackState,
+    QuizAttempt,
+    VideoProgress,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_RATE = 2.0  # highest playback rate that earns credit
+STEP_TOLERANCE = 1.0  # seconds of slack per step for network jitter
+BUDGET_WINDOW = timedelta(seconds=60)  # server time the credit budget can bank
+COMPLETE_AT = 0.95  # coverage at which a video is complete
+POSITION_SLACK = 2.0  # a player may report a little past the stored duration
+MAX_CLIENT_RATE = 16.0  # the highest rate a browser can report
+STRUCTURE_TTL = 300  # seconds a lesson's structure stays cached
+LANGUAGES = ("kk", "ru", "en")
+
+
+def now() -> datetime:
+    """Server time; tests replace it to control the clock."""
+    return timezone.now()
+
+
+class ProgressError(Exception):
+    """A request the rules refuse; ``status`` is the HTTP status to answer with."""
+
+    status = 422
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ProgressError):
+    status = 404
+
+
+class Invalid(ProgressError):
+    status = 422
+
+
+class Throttled(ProgressError):
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+# ---------------------------------------------------------------------------
+# Throttling
+
+
+def throttle(user_id: int, scope: str, limit: int, period: int = 60) -> None:
+    """Count one request of ``scope`` for the user; raise Throttled over ``limit``
+    requests in the current ``period``-second window (shared through the cache)."""
+    current = now().timestamp()
+    window = int(current // period)
+    key = f"progress:throttle:{scope}:{user_id}:{window}"
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, period + 5):
+            count = 1
+        else:
+            count = cache.incr(key)
+    if count > limit:
+        retry_after = max(1, math.ceil((window + 1) * period - current))
+        raise Throttled("Too many requests; slow down.", retry_after)
+
+
+def heartbeat_limit() -> int:
+    return int(getattr(settings, "PROGRESS_HEARTBEATS_PER_MINUTE", 120))
+
+
+def quiz_limit() -> int:
+    return int(getattr(settings, "PROGRESS_QUIZ_ATTEMPTS_PER_MINUTE", 20))
+
+
+# ---------------------------------------------------------------------------
+# Lesson structure (cached: read on every heartbeat)
+
+
+@dataclass(frozen=True)
+class LessonStructure:
+    """What progress needs to know about a lesson, cheap to cache.
+
+    ``slots`` has one entry per video of the Kazakh body: the ids of the videos in
+    that place in every language's body (usually one id, the same video).
+    """
+
+    lesson_id: int
+    course_id: int | None
+    live: bool
+    slots: tuple[frozenset[int], ...] = ()
+    durations: dict[int, float | None] = field(default_factory=dict)
+    has_quiz: bool = False
+
+    @property
+    def video_ids(self) -> frozenset[int]:
+        return frozenset().union(*self.slots) if self.slots else frozenset()
+
+    def slot_of(self, video_id: int) -> int | None:
+        for index, ids in enumerate(self.slots):
+            if video_id in ids:
+                return index
+        return None
+
+
+def _structure_key(lesson_id: int) -> str:
+    return f"progress:lesson-structure:{lesson_id}"
+
+
+def _video_ids_in(body) -> list[int]:
+    ids: list[int] = []
+    if not body:
+        return ids
+    for block in body.raw_data:
+        if block.get("type") != "video":
+            continue
+        value = block.get("value") or {}
+        video_id = value.get("video")
+        if isinstance(video_id, int) and video_id not in ids:
+            ids.append(video_id)
+    return ids
+
+
+def build_lesson_structure(lesson_id: int) -> LessonStructure | None:
+    lesson = LessonPage.objects.filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    parent = lesson.get_parent()
+    course = CoursePage.objects.filter(pk=parent.pk).only("pk", "live").first()
+    live = bool(lesson.live and course is not None and course.live)
+    primary = lesson.video_ids()
+    per_language = [
+        _video_ids_in(getattr(lesson, f"body_{language}", None))
+        for language in LANGUAGES
+    ]
+    slots = []
+    for index, video_id in enumerate(primary):
+        ids = {video_id}
+        for ids_in_language in per_language:
+            if index < len(ids_in_language) and len(ids_in_language) == len(primary):
+                ids.add(ids_in_language[index])
+        slots.append(frozenset(ids))
+    all_ids = set().union(*slots) if slots else set()
+    durations = dict(
+        Video.objects.filter(pk__in=all_ids).values_list("pk", "duration")
+    )
+    return LessonStructure(
+        lesson_id=lesson.pk,
+        course_id=course.pk if course else None,
+        live=live,
+        slots=tuple(slot for slot in slots if slot & durations.keys()),
+        durations=durations,
+        has_quiz=lesson.quiz(settings.MODELTRANSLATION_DEFAULT_LANGUAGE) is not None,
+    )
+
+
+_MISSING = "missing"
+
+
+def lesson_structure(lesson_id: int) -> LessonStructure | None:
+    """The lesson's structure from the cache, built on a miss; None if no lesson."""
+    key = _structure_key(lesson_id)
+    cached = cache.get(key)
+    if cached == _MISSING:
+        return None
+    if isinstance(cached, LessonStructure):
+        return cached
+    structure = build_lesson_structure(lesson_id)
+    cache.set(key, structure or _MISSING, STRUCTURE_TTL)
+    return structure
+
+
+def forget_lesson_structures(lesson_ids) -> None:
+    """Drop cached structures (after publishing, unpublishing or a video change)."""
+    cache.delete_many([_structure_key(pk) for pk in lesson_ids])
+
+
+def live_lesson_structure(lesson_id: int) -> LessonStructure:
+    structure = lesson_structure(lesson_id)
+    if structure is None or not structure.live:
+        raise NotFound("No such lesson.")
+    return structure
+
+
+# ---------------------------------------------------------------------------
+# Watched intervals
+
+
+def merge_intervals(intervals: list[list[float]]) -> list[list[float]]:
+    """Sorted, non-overlapping intervals covering the same seconds."""
+    merged: list[list[float]] = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def add_interval(
+    intervals: list[list[float]], start: float, end: float, budget: float
+) -> tuple[list[list[float]], float]:
+    """Add what ``[start, end]`` covers that ``intervals`` do not, earliest first,
+    at most ``budget`` seconds of it. Returns the merged intervals and the seconds
+    added."""
+    merged = merge_intervals([list(pair) for pair in intervals])
+    gaps: list[list[float]] = []
+    cursor = start
+    for s, e in merged:
+        if e <= cursor:
+            continue
+        if s >= end:
+            break
+        if s > cursor:
+            gaps.append([cursor, min(s, end)])
+        cursor = max(cursor, e)
+        if cursor >= end:
+            break
+    if cursor < end:
+        gaps.append([cursor, end])
+    taken: list[list[float]] = []
+    remaining = budget
+    for s, e in gaps:
+        if remaining <= 1e-9:
+            break
+        piece_end = min(e, s + remaining)
+        taken.append([s, piece_end])
+        remaining -= piece_end - s
+    if not taken:
+        return merged, 0.0
+    added = sum(e - s for s, e in taken)
+    return merge_intervals(merged + taken), added
+
+
+def covered_seconds(intervals: list[list[float]]) -> float:
+    return sum(e - s for s, e in intervals)
+
+
+def _coverage(watched: float, duration: float | None) -> float:
+    if not duration:
+        return 0.0
+    return round(min(1.0, watched / duration), 4)
+
+
+# ---------------------------------------------------------------------------
+# Heartbeats
+
+
+@dataclass(frozen=True)
+class HeartbeatResult:
+    watched_seconds: float
+    coverage: float
+    completed: bool
+    resume_at: float
+
+
+def _lock_video_progress(user, video_id: int, course_id: int, language: str, at):
+    """The learner's VideoProgress row for the video, locked; created (with the
+    course enrolment) by the first heartbeat."""
+    progress = (
+        VideoProgress.objects.select_for_update()
+        .filter(user=user, video_id=video_id)
+        .first()
+    )
+    if progress is not None:
+        return progress
+    VideoProgress.objects.bulk_create(
+        [VideoProgress(user=user, video_id=video_id, credit_clock=at)],
+        ignore_conflicts=True,
+    )
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=user, course_id=course_id, language=language)],
+        ignore_conflicts=True,
+    )
+    return VideoProgress.objects.select_for_update().get(user=user, video_id=video_id)
+
+
+def record_heartbeat(
+    user,
+    *,
+    lesson_id: int,
+    video_id: int,
+    session: uuid.UUID,
+    position: float,
+    rate: float,
+    state: str,
+    language: str = "kk",
+) -> HeartbeatResult:
+    """Apply one heartbeat of the player and return the video's progress.
+
+    Raises NotFound or Invalid without changing anything for bad input.
+    """
+    for name, value in (("position", position), ("rate", rate)):
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise Invalid(f"{name} must be a finite number ≥ 0.")
+    if rate > MAX_CLIENT_RATE:
+        raise Invalid(f"rate must be at most {MAX_CLIENT_RATE:g}.")
+    if state not in PlaybackState.values:
+        raise Invalid("state must be one of: " + ", ".join(PlaybackState.values))
+    structure = live_lesson_structure(lesson_id)
+    if video_id not in structure.video_ids:
+        raise Invalid("This video is not part of this lesson.")
+    duration = structure.durations.get(video_id)
+    if not duration or duration <= 0:
+        raise Invalid("This video is not ready yet.")
+    if position > duration + POSITION_SLACK:
+        raise Invalid("position is beyond the end of the video.")
+    position = round(min(position, duration), 3)
+    at = now()
+
+    completed_now = False
+    with transaction.atomic():
+        progress = _lock_video_progress(
+            user, video_id, structure.course_id, language, at
+        )
+        playback = PlaybackSession.objects.filter(user=user, uuid=session).first()
+        if playback is None:
+            PlaybackSession.objects.create(
+                user=user,
+                uuid=session,
+                video_id=video_id,
+                lesson_id=lesson_id,
+                last_position=position,
+                last_rate=rate,
+                last_state=state,
+                last_server_time=at,
+            )
+            credited = 0.0
+        else:
+            if playback.video_id != video_id or playback.lesson_id != lesson_id:
+                raise Invalid("This session belongs to another video.")
+            credited = _credit_step(progress, playback, position, state, at)
+            PlaybackSession.objects.filter(pk=playback.pk).update(
+                last_position=position,
+                last_rate=rate,
+                last_state=state,
+                last_server_time=at,
+                heartbeats=playback.heartbeats + 1,
+                credited_seconds=playback.credited_seconds + credited,
+            )
+        progress.resume_position = 0.0 if state == PlaybackState.ENDED else position
+        fields = ["resume_position", "updated_at"]
+        if credited > 0:
+            fields += ["intervals", "watched_seconds", "credit_clock"]
+            if (
+                progress.completed_at is None
+                and progress.watched_seconds >= COMPLETE_AT * duration
+            ):
+                progress.completed_at = at
+                fields.append("completed_at")
+                completed_now = True
+        progress.save(update_fields=fields)
+        if completed_now:
+            _after_video_completed(user, structure, video_id, language)
+    return HeartbeatResult(
+        watched_seconds=round(progress.watched_seconds, 3),
+        coverage=_coverage(progress.watched_seconds, duration),
+        completed=progress.completed_at is not None,
+        resume_at=progress.resume_position,
+    )
+
+
+def _credit_step(
+    progress: VideoProgress,
+    playback: PlaybackSession,
+    position: float,
+    state: str,
+    at: datetime,
+) -> float:
+    """Credit the step from the session's previous heartbeat to this one (rule 2),
+    within the learner's credit budget for the video (rule 3). Mutates
+    ``progress``; returns the seconds newly credited."""
+    if playback.last_state != PlaybackState.PLAYING or state == PlaybackState.SEEKED:
+        return 0.0
+    if playback.last_rate > MAX_RATE:
+        return 0.0
+    elapsed = (at - playback.last_server_time).total_seconds()
+    start = playback.last_position
+    advance = position - start
+    if elapsed <= 0 or advance <= 0 or advance > elapsed * MAX_RATE + STEP_TOLERANCE:
+        return 0.0
+    clock = max(progress.credit_clock, at - BUDGET_WINDOW)
+    budget = max(0.0, (at - clock).total_seconds() * MAX_RATE)
+    intervals, added = add_interval(progress.intervals, start, position, budget)
+    if added <= 0:
+        return 0.0
+    progress.intervals = [[round(s, 3), round(e, 3)] for s, e in intervals]
+    progress.watched_seconds = round(covered_seconds(progress.intervals), 3)
+    progress.credit_clock = clock + timedelta(seconds=added / MAX_RATE)
+    return added
+
+
+# ---------------------------------------------------------------------------
+# Completion
+
+
+def _after_video_completed(user, structure: LessonStructure, video_id, language):
+    """A video just completed: the lessons of the course that show it may be done."""
+    lesson_ids = [structure.lesson_id]
+    course = CoursePage.objects.filter(pk=structure.course_id).first()
+    if course is not None:
+        lesson_ids += [
+            lesson.pk for lesson in course.lessons() if lesson.pk != structure.lesson_id
+        ]
+    for lesson_id in lesson_ids:
+        other = (
+            structure if lesson_id == structure.lesson_id else lesson_structure(lesson_id)
+        )
+        if other is not None and other.live and other.slot_of(video_id) is not None:
+            complete_lesson_if_done(user, other, language)
+
+
+def completed_video_ids(user, video_ids) -> set[int]:
+    return set(
+        VideoProgress.objects.filter(
+            user=user, video_id__in=list(video_ids), completed_at__isnull=False
+        ).values_list("video_id", flat=True)
+    )
+
+
+def quiz_passed(user, lesson_id: int) -> bool:
+    return QuizAttempt.objects.filter(user=user, lesson_id=lesson_id, passed=True).exists()
+
+
+def lesson_is_done(user, structure: LessonStructure) -> bool:
+    """All the lesson's videos complete (in any language) and its quiz passed."""
+    done = completed_video_ids(user, structure.video_ids)
+    if any(not (slot & done) for slot in structure.slots):
+        return False
+    return not structure.has_quiz or quiz_passed(user, structure.lesson_id)
+
+
+def complete_lesson_if_done(user, structure: LessonStructure, language: str) -> bool:
+    """Record the lesson's completion when its rules are met, then check the
+    course. Returns whether the lesson is complete."""
+    if LessonCompletion.objects.filter(user=user, lesson_id=structure.lesson_id).exists():
+        return True
+    if not lesson_is_done(user, structure):
+        return False
+    with transaction.atomic():
+        LessonCompletion.objects.bulk_create(
+            [
+                LessonCompletion(
+                    user=user, lesson_id=structure.lesson_id, course_id=structure.course_id
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        course = CoursePage.objects.filter(pk=structure.course_id).first()
+        if course is not None:
+            check_course_completion(user, course, language)
+    return True
+
+
+def check_course_completion(user, course: CoursePage, language: str) -> CourseCompletion | None:
+    """Record the course's completion once all its live lessons are complete.
+
+    Serialized per learner and course by locking the enrolment, so two lessons
+    finishing at the same moment cannot both miss the last one; the unique
+    constraint keeps the completion single, and the certificate is requested on
+    commit by whichever caller wins the conditional update.
+    """
+    with transaction.atomic():
+        Enrollment.objects.bulk_create(
+            [Enrollment(user=user, course=course, language=language)],
+            ignore_conflicts=True,
+        )
+        enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+        completion = CourseCompletion.objects.filter(user=user, course=course).first()
+        if completion is None:
+            lesson_ids = [lesson.pk for lesson in course.lessons()]
+            if not lesson_ids:
+                return None
+            done = set(
+                LessonCompletion.objects.filter(
+                    user=user, lesson_id__in=lesson_ids
+                ).values_list("lesson_id", flat=True)
+            )
+            if done != set(lesson_ids):
+                return None
+            try:
+                with transaction.atomic():
+                    completion, _created = CourseCompletion.objects.get_or_create(
+                        user=user, course=course, defaults={"language": language}
+                    )
+            except IntegrityError:
+                completion = CourseCompletion.objects.get(user=user, course=course)
+            if enrollment.completed_at is None:
+                enrollment.completed_at = completion.completed_at
+                enrollment.save(update_fields=["completed_at"])
+        if completion.certificate_requested_at is None:
+            completion_id = completion.pk
+            transaction.on_commit(lambda: request_certificate(completion_id))
+    return completion
+
+
+def _enqueue_issue_certificate(completion_id: int) -> None:
+    from certificates.tasks import issue_certificate
+
+    issue_certificate.enqueue(completion_id)
+
+
+def request_certificate(completion_id: int) -> bool:
+    """Ask for the completion's certificate unless someone already did.
+
+    The conditional update decides who enqueues; when enqueueing fails (queue down,
+    issuing not available) the mark is taken back so a catch-up can retry.
+    Returns whether this call enqueued the request.
+    """
+    marked_at = now()
+    claimed = CourseCompletion.objects.filter(
+        pk=completion_id, certificate_requested_at__isnull=True
+    ).update(certificate_requested_at=marked_at)
+    if not claimed:
+        return False
+    try:
+        _enqueue_issue_certificate(completion_id)
+    except Exception:
+        logger.exception("Could not request the certificate of completion %s", completion_id)
+        CourseCompletion.objects.filter(
+            pk=completion_id, certificate_requested_at=marked_at
+        ).update(certificate_requested_at=None)
+        return False
+    return True
+
+
+def request_pending_certificates(stale_after: timedelta | None = None) -> int:
+    """Request certificates for completions whose request never went out and,
+    with ``stale_after``, re-request those requested that long ago that still
+    have no certificate (issuing is idempotent). Returns how many were enqueued."""
+    if stale_after is not None:
+        cutoff = now() - stale_after
+        stale = CourseCompletion.objects.filter(
+            certificate_requested_at__lt=cutoff, certificate__isnull=True
+        )
+        for completion_id, requested_at in stale.values_list(
+            "pk", "certificate_requested_at"
+        ):
+            CourseCompletion.objects.filter(
+                pk=completion_id, certificate_requested_at=requested_at
+            ).update(certificate_requested_at=None)
+    pending = CourseCompletion.objects.filter(
+        certificate_requested_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(1 for completion_id in list(pending) if request_certificate(completion_id))
+
+
+# ---------------------------------------------------------------------------
+# Quizzes
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    score: float
+    passed: bool
+
+
+def submit_quiz(user, lesson_id: int, answers: dict, language: str) -> QuizResult:
+    """Score answers on the server, record the attempt, complete the lesson when
+    it passes. Unknown question or choice ids are refused (Invalid)."""
+    structure = live_lesson_structure(lesson_id)
+    lesson = LessonPage.objects.get(pk=lesson_id)
+    quiz = lesson.quiz(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+    if quiz is None:
+        raise NotFound("This lesson has no quiz.")
+    if not isinstance(answers, dict):
+        raise Invalid("answers must be an object of question id → choice id.")
+    questions = {question.id: question for question in quiz.questions}
+    for question_id, choice_id in answers.items():
+        question = questions.get(str(question_id))
+        if question is None:
+            raise Invalid(f"Unknown question: {question_id}.")
+        if str(choice_id) not in {choice.id for choice in question.choices}:
+            raise Invalid(f"Unknown choice for question {question_id}.")
+    answers = {str(q): str(c) for q, c in answers.items()}
+    correct = sum(1 for q in quiz.questions if answers.get(q.id) == q.correct)
+    score = round(correct / len(quiz.questions), 4) if quiz.questions else 0.0
+    passed = score + 1e-9 >= quiz.pass_mark
+    with transaction.atomic():
+        Enrollment.objects.bulk_create(
+            [Enrollment(user=user, course_id=structure.course_id, language=language)],
+            ignore_conflicts=True,
+        )
+        QuizAttempt.objects.create(
+            user=user,
+            lesson_id=lesson_id,
+            answers=answers,
+            score=score,
+            passed=passed,
+            language=language,
+        )
+        if passed:
+            complete_lesson_if_done(user, structure, language)
+    return QuizResult(score=score, passed=passed)
+
+
+# ---------------------------------------------------------------------------
+# Reading progress
+
+
+def live_course(course_id: int) -> CoursePage:
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if course is None:
+        raise NotFound("No such course.")
+    return course
+
+
+def certificate_for(user, course) -> dict | None:
+    """The learner's certificate of the course as links, or None."""
+    from certificates.models import Certificate
+
+    certificate = Certificate.objects.filter(user=user, course=course).first()
+    if certificate is None:
+        return None
+    number = certificate.number
+    return {
+        "number": number,
+        "pdf_url": f"/certificates/{number}/pdf",
+        "credential_url": f"/certificates/{number}/credential.jwt",
+        "verify_url": f"/certificates/verify/{number}/",
+        "status": certificate.status,
+    }
+
+
+def course_progress(user, course: CoursePage) -> dict:
+    """GET /api/v1/progress/courses/<id> (CONTRACTS.md §5)."""
+    lessons = course.lessons()
+    done = set(
+        LessonCompletion.objects.filter(
+            user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+        ).values_list("lesson_id", flat=True)
+    )
+    completed = CourseCompletion.objects.filter(user=user, course=course).exists()
+    certificate = certificate_for(user, course)
+    if certificate is not None:
+        certificate.pop("status")
+    return {
+        "course": course.pk,
+        "lessons_total": len(lessons),
+        "lessons_completed": len(done),
+        "completed": completed,
+        "lessons": [
+            {"id": lesson.pk, "completed": lesson.pk in done} for lesson in lessons
+        ],
+        "certificate": certificate,
+    }
+
+
+def _videos_in_language(lesson: LessonPage, structure: LessonStructure, language: str):
+    """Video ids a player shows in ``language``, one per slot."""
+    in_language = _video_ids_in(getattr(lesson, f"body_{language}", None))
+    shown = []
+    for index, slot in enumerate(structure.slots):
+        candidate = in_language[index] if index < len(in_language) else None
+        shown.append(candidate if candidate in slot else min(slot))
+    return shown
+
+
+def lesson_progress(user, lesson_id: int, language: str) -> dict:
+    """GET /api/v1/progress/lessons/<id> (CONTRACTS.md §5): quiz without answers."""
+    structure = live_lesson_structure(lesson_id)
+    lesson = LessonPage.objects.get(pk=lesson_id)
+    shown = _videos_in_language(lesson, structure, language)
+    rows = {
+        row.video_id: row
+        for row in VideoProgress.objects.filter(
+            user=user, video_id__in=structure.video_ids
+        )
+    }
+    done = {video_id for video_id, row in rows.items() if row.completed_at}
+    videos = []
+    for index, video_id in enumerate(shown):
+        row = rows.get(video_id)
+        duration = structure.durations.get(video_id)
+        watched = row.watched_seconds if row else 0.0
+        videos.append(
+            {
+                "video": video_id,
+                "duration": duration,
+                "watched_seconds": round(watched, 3),
+                "coverage": _coverage(watched, duration),
+                "resume_at": row.resume_position if row else 0.0,
+                "completed": bool(structure.slots[index] & done),
+            }
+        )
+    quiz_data = None
+    quiz = lesson.quiz(language)
+    if quiz is not None:
+        quiz_data = {
+            "passed": quiz_passed(user, lesson_id),
+            "heading": quiz.heading,
+            "pass_mark": quiz.pass_mark,
+            "questions": [
+                {
+                    "id": question.id,
+                    "text": question.text,
+                    "choices": [
+                        {"id": choice.id, "text": choice.text}
+                        for choice in question.choices
+                    ],
+                }
+                for question in quiz.questions
+            ],
+        }
+    completed = LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists()
+    return {"lesson": lesson_id, "completed": completed, "videos": videos, "quiz": quiz_data}
+
+
+@dataclass
+class CourseSummary:
+    """One course on a learner's dashboard."""
+
+    course: CoursePage
+    lessons_total: int
+    lessons_completed: int
+    completed: bool
+    resume_lesson: LessonPage | None = None
+    resume_at: float = 0.0
+    certificate: dict | None = None
+
+    @property
+    def percent(self) -> int:
+        if self.completed:
+            return 100
+        if not self.lessons_total:
+            return 0
+        return round(100 * self.lessons_completed / self.lessons_total)
+
+
+def course_summary(user, course: CoursePage) -> CourseSummary:
+    lessons = course.lessons()
+    done = set(
+        LessonCompletion.objects.filter(
+            user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+        ).values_list("lesson_id", flat=True)
+    )
+    completed = CourseCompletion.objects.filter(user=user, course=course).exists()
+    summary = CourseSummary(
+        course=course,
+        lessons_total=len(lessons),
+        lessons_completed=len(done),
+        completed=completed,
+        certificate=certificate_for(user, course),
+    )
+    for lesson in lessons:
+        if lesson.pk in done:
+            continue
+        summary.resume_lesson = lesson
+        structure = lesson_structure(lesson.pk)
+        if structure is not None:
+            rows = {
+                row.video_id: row
+                for row in VideoProgress.objects.filter(
+                    user=user, video_id__in=structure.video_ids
+                )
+            }
+            for slot in structure.slots:
+                unfinished = [
+                    rows[v] for v in slot if v in rows and rows[v].completed_at is None
+                ]
+                if any(v in rows and rows[v].completed_at for v in slot):
+                    continue
+                if unfinished:
+                    summary.resume_at = max(row.resume_position for row in unfinished)
+                break
+        break
+    return summary
+
+
+def dashboard(user) -> list[CourseSummary]:
+    """The learner's enrolled live courses, most recently started first."""
+    enrollments = (
+        Enrollment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("-started_at")
+    )
+    return [course_summary(user, enrollment.course) for enrollment in enrollments]
+
+
+# ---------------------------------------------------------------------------
+# Couples
+
+
+def guide_course() -> CoursePage | None:
+    """The mandatory guide (the first live course of that kind)."""
+    return CoursePage.objects.live().filter(kind=CourseKind.GUIDE).order_by("path").first()
+
+
+def has_completed_guide(user) -> bool:
+    return CourseCompletion.objects.filter(user=user, course__kind=CourseKind.GUIDE).exists()
+
+
+def active_partnership(user) -> Partnership | None:
+    return (
+        Partnership.objects.filter(status=PartnershipStatus.ACTIVE)
+        .filter(Q(inviter=user) | Q(invitee=user))
+        .select_related("inviter", "invitee")
+        .first()
+    )
+
+
+def partner_of(partnership: Partnership, user):
+    return partnership.invitee if partnership.inviter_id == user.pk else partnership.inviter
+
+
+def outgoing_invitation(user) -> Partnership | None:
+    return Partnership.objects.filter(
+        inviter=user, status=PartnershipStatus.PENDING
+    ).first()
+
+
+def incoming_invitations(user) -> list[Partnership]:
+    if not user.iin_hash:
+        return []
+    return list(
+        Partnership.objects.filter(
+            invitee_iin_hash=user.iin_hash, status=PartnershipStatus.PENDING
+        )
+        .exclude(inviter=user)
+        .select_related("inviter")
+        .order_by("-created_at")
+    )
+
+
+def invite_partner(user, iin: str) -> Partnership:
+    """Invite the holder of ``iin`` to link accounts.
+
+    Whether anyone holds that IIN is never revealed: the invitation is recorded
+    either way and shows up for the holder if and when they sign in.
+    """
+    iin = iin_tools.normalize_iin(iin)
+    if not iin_tools.is_valid_iin(iin):
+        raise Invalid("Enter a valid IIN: 12 digits with a correct check digit.")
+    iin_hash = iin_tools.iin_hash(iin)
+    if user.iin_hash and user.iin_hash == iin_hash:
+        raise Invalid("You cannot invite yourself.")
+    with transaction.atomic():
+        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        if active_partnership(user) is not None:
+            raise Invalid("You are already linked with a partner; unlink first.")
+        Partnership.objects.filter(inviter=user, status=PartnershipStatus.PENDING).update(
+            status=PartnershipStatus.CANCELLED, ended_at=now()
+        )
+        return Partnership.objects.create(inviter=user, invitee_iin_hash=iin_hash)
+
+
+def _own_invitation(user, partnership_id: int) -> Partnership:
+    invitation = (
+        Partnership.objects.select_for_update()
+        .filter(pk=partnership_id, status=PartnershipStatus.PENDING)
+        .first()
+    )
+    if (
+        invitation is None
+        or not user.iin_hash
+        or invitation.invitee_iin_hash != user.iin_hash
+        or invitation.inviter_id == user.pk
+    ):
+        raise NotFound("No such invitation.")
+    return invitation
+
+
+def accept_invitation(user, partnership_id: int) -> Partnership:
+    """Link the invitee with the inviter; each person has one partner at a time."""
+    with transaction.atomic():
+        invitation = _own_invitation(user, partnership_id)
+        ids = sorted([user.pk, invitation.inviter_id])
+        list(type(user).objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if active_partnership(user) is not None:
+            raise Invalid("You are already linked with a partner; unlink first.")
+        if active_partnership(invitation.inviter) is not None:
+            raise Invalid("This invitation can no longer be accepted.")
+        Partnership.objects.filter(inviter=user, status=PartnershipStatus.PENDING).update(
+            status=PartnershipStatus.CANCELLED, ended_at=now()
+        )
+        invitation.invitee = user
+        invitation.status = PartnershipStatus.ACTIVE
+        invitation.responded_at = now()
+        invitation.save(update_fields=["invitee", "status", "responded_at"])
+    return invitation
+
+
+def decline_invitation(user, partnership_id: int) -> None:
+    with transaction.atomic():
+        invitation = _own_invitation(user, partnership_id)
+        invitation.status = PartnershipStatus.DECLINED
+        invitation.responded_at = now()
+        invitation.save(update_fields=["status", "responded_at"])
+
+
+def cancel_invitation(user, partnership_id: int) -> None:
+    updated = Partnership.objects.filter(
+        pk=partnership_id, inviter=user, status=PartnershipStatus.PENDING
+    ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
+    if not updated:
+        raise NotFound("No such invitation.")
+
+
+def unlink_partner(user) -> None:
+    updated = (
+        Partnership.objects.filter(status=PartnershipStatus.ACTIVE)
+        .filter(Q(inviter=user) | Q(invitee=user))
+        .update(status=PartnershipStatus.ENDED, ended_at=now())
+    )
+    if not updated:
+        raise NotFound("You are not linked with a partner.")
+
+
+@dataclass
+class CoupleStatus:
+    """What a linked couple sees: each one's guide progress, and readiness."""
+
+    partnership: Partnership
+    partner: object
+    guide: CoursePage | None
+    mine: CourseSummary | None
+    theirs: CourseSummary | None
+    i_completed: bool
+    partner_completed: bool
+
+    @property
+    def both_ready(self) -> bool:
+        return self.i_completed and self.partner_completed
+
+
+def couple_status(user) -> CoupleStatus | None:
+    partnership = active_partnership(user)
+    if partnership is None:
+        return None
+    partner = partner_of(partnership, user)
+    guide = guide_course()
+    return CoupleStatus(
+        partnership=partnership,
+        partner=partner,
+        guide=guide,
+        mine=course_summary(user, guide) if guide else None,
+        theirs=course_summary(partner, guide) if guide else None,
+        i_completed=has_completed_guide(user),
+        partner_completed=has_completed_guide(partner),
+    )

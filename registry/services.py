@@ -1,0 +1,498 @@
+"""Rules of the registry API: clients and tokens, lookups, audit, rate limits, webhooks.
+
+Called by ``registry.api`` (the endpoints), ``registry.tasks`` (webhook delivery),
+the ``create_registry_client`` command and the certificates app, which reports
+issued and revoked certificates through :func:`enqueue_certificate_event`.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+import requests
+
+from certificates.models import Certificate, CertificateStatus
+from certificates.numbers import normalize_number
+from lms.iin import iin_hash, is_valid_iin, mask_iin, normalize_iin
+from registry.models import (
+    DeliveryStatus,
+    RegistryCall,
+    RegistryClient,
+    WebhookDelivery,
+)
+
+logger = logging.getLogger(__name__)
+
+EVENT_ISSUED = "certificate.issued"
+EVENT_REVOKED = "certificate.revoked"
+EVENTS = (EVENT_ISSUED, EVENT_REVOKED)
+
+TOKEN_PREFIX_LENGTH = 8
+CLIENT_CACHE_SECONDS = 30
+LAST_USED_RESOLUTION_SECONDS = 60
+RATE_WINDOW_SECONDS = 60
+
+WEBHOOK_TIMEOUT = (3.05, 10)
+WEBHOOK_MAX_ATTEMPTS = 12
+WEBHOOK_FIRST_RETRY_SECONDS = 30
+WEBHOOK_MAX_RETRY_SECONDS = 6 * 60 * 60
+# A claimed delivery is left alone by other workers for this long; longer than the
+# HTTP timeout, so only a worker that died mid-send lets the row be claimed again.
+WEBHOOK_CLAIM_SECONDS = 60
+WEBHOOK_SWEEP_BATCH = 100
+
+_uuid_namespace = uuid.UUID("8a6c1f0e-4f59-4b0e-9a8e-5d7f0b2c9e11")
+
+
+# Clients and tokens ------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a bearer token; tokens carry 256 random bits, so no salt is needed."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_client(
+    name: str, webhook_url: str = "", rate_limit: int | None = None
+) -> tuple[RegistryClient, str]:
+    """Create a client; returns it with its bearer token, which is not kept anywhere."""
+    token = secrets.token_urlsafe(32)
+    client = RegistryClient(
+        name=name,
+        token_prefix=token[:TOKEN_PREFIX_LENGTH],
+        token_hash=hash_token(token),
+        webhook_url=webhook_url,
+        webhook_secret="whsec_" + secrets.token_urlsafe(32),
+    )
+    if rate_limit is not None:
+        client.rate_limit = rate_limit
+    client.full_clean()
+    client.save()
+    return client, token
+
+
+@dataclass(frozen=True)
+class AuthenticatedClient:
+    """What the API needs to know about the caller, cached by token hash."""
+
+    id: int
+    name: str
+    rate_limit: int
+    key: str  # identifies the client in cache keys; ids can be reused
+
+
+def _client_cache_key(token_hash: str) -> str:
+    return f"registry:client:{token_hash}"
+
+
+def authenticate_token(token: str) -> AuthenticatedClient | None:
+    """The active client holding ``token``, or None.
+
+    The token is compared by looking up its hash, so the comparison takes the same
+    time whatever the token; the answer is cached briefly and dropped as soon as the
+    client is changed (see :func:`forget_client`).
+    """
+    if not token or len(token) > 200:
+        return None
+    digest = hash_token(token)
+    key = _client_cache_key(digest)
+    cached = cache.get(key)
+    if cached is None:
+        row = (
+            RegistryClient.objects.filter(token_hash=digest, is_active=True)
+            .values_list("id", "name", "rate_limit")
+            .first()
+        )
+        cached = (*row, digest[:16]) if row else ()
+        cache.set(key, cached, CLIENT_CACHE_SECONDS)
+    if not cached:
+        return None
+    client = AuthenticatedClient(*cached)
+    if cache.add(f"registry:used:{client.key}", 1, LAST_USED_RESOLUTION_SECONDS):
+        RegistryClient.objects.filter(pk=client.id).update(last_used_at=timezone.now())
+    return client
+
+
+def forget_client(client: RegistryClient) -> None:
+    """Drop the cached lookup so a deactivated token stops working at once."""
+    cache.delete(_client_cache_key(client.token_hash))
+
+
+def deactivate_client(client: RegistryClient) -> None:
+    """Revoke a client's token."""
+    client.is_active = False
+    client.save(update_fields=["is_active"])
+    forget_client(client)
+
+
+# Rate limits ---------------------------------------------------------------------
+
+
+def check_rate_limit(client: AuthenticatedClient) -> int | None:
+    """Count one call; None when allowed, else seconds until the window reopens.
+
+    A fixed one-minute window per client, counted in the cache (Redis in production,
+    where increments are atomic across processes).
+    """
+    now = time.time()
+    window = int(now // RATE_WINDOW_SECONDS)
+    key = f"registry:rate:{client.key}:{window}"
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, RATE_WINDOW_SECONDS + 5):
+            count = 1
+        else:
+            count = cache.incr(key)
+    if count <= client.rate_limit:
+        return None
+    return max(1, int((window + 1) * RATE_WINDOW_SECONDS - now + 0.999))
+
+
+# Audit ---------------------------------------------------------------------------
+
+
+def record_call(
+    *,
+    client_id: int | None,
+    kind: str,
+    http_status: int,
+    result: str = "",
+    iin_hashes: list[str] | None = None,
+    certificate_number: str = "",
+) -> None:
+    """Write one audit row. IINs are passed already hashed, never in clear."""
+    try:
+        RegistryCall.objects.create(
+            client_id=client_id,
+            kind=kind,
+            http_status=http_status,
+            result=result[:200],
+            iin_hashes=iin_hashes or [],
+            certificate_number=certificate_number[:64],
+        )
+    except Exception:  # noqa: BLE001 - an audit failure must not hide the answer
+        logger.exception("Could not record a registry call (%s, %s)", kind, http_status)
+
+
+# Lookups ---------------------------------------------------------------------------
+
+
+def normalize_certificate_number(value: str) -> str | None:
+    """The canonical form of a certificate number, or None when it is malformed."""
+    return normalize_number(value)
+
+
+def verify_certificate(number: str, iin: str) -> dict:
+    """The registry's view of one certificate, given its number and holder's IIN.
+
+    One indexed query, whatever the answer: a number held by someone else is
+    indistinguishable from an unknown one.
+    """
+    row = (
+        Certificate.objects.filter(number=number, holder_iin_hash=iin_hash(iin))
+        .values_list("number", "course_kind", "issued_at", "status")
+        .first()
+    )
+    if row is None:
+        return {
+            "status": "not_found",
+            "certificate_number": None,
+            "course_kind": None,
+            "issued_at": None,
+        }
+    number, course_kind, issued_at, status = row
+    return {
+        "status": "valid" if status == CertificateStatus.VALID else "revoked",
+        "certificate_number": number,
+        "course_kind": course_kind,
+        "issued_at": issued_at,
+    }
+
+
+def guide_status(iins: list[str]) -> list[dict]:
+    """For each IIN, in order: has the person a valid certificate of the guide?
+
+    One query for all of them; revoked certificates and other courses do not count.
+    """
+    hashes = [iin_hash(iin) for iin in iins]
+    found: dict[str, tuple[str, datetime.datetime]] = {}
+    rows = (
+        Certificate.objects.filter(
+            holder_iin_hash__in=set(hashes),
+            course_kind="guide",
+            status=CertificateStatus.VALID,
+        )
+        .order_by("issued_at")
+        .values_list("holder_iin_hash", "number", "issued_at")
+    )
+    for digest, number, issued_at in rows:
+        found.setdefault(digest, (number, issued_at))
+    results = []
+    for iin, digest in zip(iins, hashes, strict=True):
+        number, issued_at = found.get(digest, (None, None))
+        results.append(
+            {
+                "iin_masked": mask_iin(iin),
+                "completed": number is not None,
+                "certificate_number": number,
+                "issued_at": issued_at,
+            }
+        )
+    return results
+
+
+def clean_iin(value: str) -> str | None:
+    """The IIN without separators, or None when it fails the checksum."""
+    iin = normalize_iin(value)
+    return iin if is_valid_iin(iin) else None
+
+
+# Webhooks --------------------------------------------------------------------------
+
+
+def event_payload(certificate: Certificate, event: str, event_id: uuid.UUID) -> dict:
+    """The JSON body of an event: the certificate's public facts, no names or IINs."""
+    return json.loads(
+        json.dumps(
+            {
+                "id": str(event_id),
+                "type": event,
+                "created_at": timezone.now(),
+                "data": {
+                    "certificate_number": certificate.number,
+                    "course_kind": certificate.course_kind,
+                    "status": certificate.status,
+                    "issued_at": certificate.issued_at,
+                    "revoked_at": certificate.revoked_at,
+                },
+            },
+            cls=DjangoJSONEncoder,
+        )
+    )
+
+
+def _event_id(certificate: Certificate, event: str) -> uuid.UUID:
+    # The same certificate and event always get the same id, so reporting it twice
+    # adds nothing; a revocation is told apart by its time.
+    moment = certificate.revoked_at if event == EVENT_REVOKED else None
+    stamp = moment.isoformat() if moment else ""
+    return uuid.uuid5(_uuid_namespace, f"{certificate.number}|{event}|{stamp}")
+
+
+def enqueue_certificate_event(certificate: Certificate, event: str) -> None:
+    """Queue ``event`` about ``certificate`` for every active client with a webhook.
+
+    Writes one outbox row per client in the caller's transaction (a repeated call for
+    the same certificate and event writes nothing new) and hands the new rows to the
+    queue once the transaction commits. Rows the queue never got are sent by
+    :func:`send_due_webhooks`.
+    """
+    if event not in EVENTS:
+        raise ValueError(f"Unknown certificate event {event!r}")
+    event_id = _event_id(certificate, event)
+    clients = RegistryClient.objects.filter(is_active=True).exclude(webhook_url="")
+    created_ids = []
+    for client in clients:
+        try:
+            with transaction.atomic():
+                delivery, created = WebhookDelivery.objects.get_or_create(
+                    client=client,
+                    event_id=event_id,
+                    defaults={
+                        "event_type": event,
+                        "certificate_number": certificate.number,
+                        "payload": event_payload(certificate, event, event_id),
+                        "next_attempt_at": timezone.now(),
+                    },
+                )
+        except IntegrityError:
+            continue  # written by a concurrent call for the same event
+        if created:
+            created_ids.append(delivery.pk)
+    for delivery_id in created_ids:
+        transaction.on_commit(lambda pk=delivery_id: _enqueue_delivery(pk))
+
+
+def _enqueue_delivery(delivery_id: int, run_after: datetime.datetime | None = None):
+    from registry.tasks import deliver_webhook
+
+    try:
+        if run_after is not None:
+            if not deliver_webhook.get_backend().supports_defer:
+                return  # picked up by send_due_webhooks when it is due
+            deliver_webhook.using(run_after=run_after).enqueue(delivery_id)
+        else:
+            deliver_webhook.enqueue(delivery_id)
+    except Exception:  # noqa: BLE001 - queue down: the sweep sends it later
+        logger.exception("Could not enqueue webhook delivery %s", delivery_id)
+
+
+def sign_webhook(secret: str, body: bytes, timestamp: int) -> str:
+    """The ``X-Signature`` header value for ``body`` sent at ``timestamp``."""
+    message = f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential back-off after ``attempts`` failed attempts: 30 s, 1 min, 2 min…"""
+    seconds = WEBHOOK_FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)
+    return datetime.timedelta(seconds=min(seconds, WEBHOOK_MAX_RETRY_SECONDS))
+
+
+def _due(now: datetime.datetime) -> Q:
+    # Only the row's own columns: a conditional UPDATE filtering through a join
+    # becomes "id IN (subquery)", which PostgreSQL does not re-check after waiting
+    # for a concurrent claim, and two workers could then both win.
+    return (
+        Q(status=DeliveryStatus.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+
+
+def _sendable() -> Q:
+    return Q(client__is_active=True) & ~Q(client__webhook_url="")
+
+
+def claim_delivery(delivery_id: int) -> WebhookDelivery | None:
+    """Take a due delivery for one attempt, or None if it is not due or taken.
+
+    A conditional UPDATE, so of several workers racing for the same row exactly
+    one wins; the claim lapses after ``WEBHOOK_CLAIM_SECONDS``.
+    """
+    if not WebhookDelivery.objects.filter(_sendable(), pk=delivery_id).exists():
+        return None
+    now = timezone.now()
+    claimed = WebhookDelivery.objects.filter(_due(now), pk=delivery_id).update(
+        claimed_until=now + datetime.timedelta(seconds=WEBHOOK_CLAIM_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("client").get(pk=delivery_id)
+
+
+def attempt_delivery(delivery: WebhookDelivery) -> bool:
+    """POST a claimed delivery to its client; record the outcome. True on 2xx."""
+    client = delivery.client
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "bakytty-otbasy-registry-webhooks/1",
+        "X-Event-Id": str(delivery.event_id),
+        "X-Event-Type": delivery.event_type,
+        "X-Signature": sign_webhook(client.webhook_secret, body, int(time.time())),
+    }
+    error = ""
+    try:
+        response = requests.post(
+            client.webhook_url,
+            data=body,
+            headers=headers,
+            timeout=WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+        )
+        if 200 <= response.status_code < 300:
+            now = timezone.now()
+            WebhookDelivery.objects.filter(
+                pk=delivery.pk, status=DeliveryStatus.PENDING
+            ).update(
+                status=DeliveryStatus.DELIVERED,
+                delivered_at=now,
+                claimed_until=None,
+                next_attempt_at=None,
+                last_error="",
+            )
+            return True
+        error = f"HTTP {response.status_code}: {response.text[:300]}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    _record_failure(delivery, error)
+    return False
+
+
+def _record_failure(delivery: WebhookDelivery, error: str) -> None:
+    if delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
+        WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.PENDING
+        ).update(
+            status=DeliveryStatus.FAILED,
+            claimed_until=None,
+            next_attempt_at=None,
+            last_error=error,
+        )
+        logger.warning(
+            "Webhook delivery %s failed for good after %s attempts",
+            delivery.pk,
+            delivery.attempts,
+        )
+        return
+    next_at = timezone.now() + retry_delay(delivery.attempts)
+    WebhookDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING
+    ).update(claimed_until=None, next_attempt_at=next_at, last_error=error)
+    _enqueue_delivery(delivery.pk, run_after=next_at)
+
+
+def deliver(delivery_id: int) -> bool:
+    """Claim and attempt one delivery; False when it was not due or failed."""
+    delivery = claim_delivery(delivery_id)
+    if delivery is None:
+        return False
+    return attempt_delivery(delivery)
+
+
+def send_due_webhooks(limit: int = WEBHOOK_SWEEP_BATCH) -> int:
+    """Attempt every due delivery (up to ``limit``); returns how many were delivered.
+
+    Rows are picked with ``SELECT … FOR UPDATE SKIP LOCKED`` and claimed in the same
+    transaction, so sweeps running side by side never take the same row; the HTTP
+    calls happen after the claim is committed, with no lock held.
+    """
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=WEBHOOK_CLAIM_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(_due(now), _sendable())
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            WebhookDelivery.objects.filter(pk__in=ids).update(
+                claimed_until=lease, attempts=F("attempts") + 1
+            )
+    delivered = 0
+    for delivery in WebhookDelivery.objects.filter(pk__in=ids).select_related("client"):
+        delivered += attempt_delivery(delivery)
+    return delivered
+
+
+def retry_deliveries(deliveries) -> int:
+    """Put failed deliveries back in the queue with a fresh set of attempts."""
+    ids = list(
+        deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True)
+    )
+    WebhookDelivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_until=None,
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: _enqueue_delivery(pk))
+    return len(ids)

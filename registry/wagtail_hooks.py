@@ -1,0 +1,246 @@
+"""Admin for the registry API: clients (edit, deactivate), the audit log and the
+webhook outbox (both read-only; failed deliveries can be retried)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from registry import services
+from registry.models import (
+    DeliveryStatus,
+    RegistryCall,
+    RegistryClient,
+    WebhookDelivery,
+)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Rows that staff may look at but nobody may add, change or delete."""
+
+    WRITE = {"add", "change", "delete"}
+
+    def user_has_permission(self, user, action):
+        return action not in self.WRITE and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Clients are deactivated, never deleted: their audit trail points at them."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "delete"} and super().user_has_permission(
+            user, action
+        )
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+register_permission_policy(RegistryCall, ReadOnlyPolicy(RegistryCall))
+register_permission_policy(WebhookDelivery, ReadOnlyPolicy(WebhookDelivery))
+register_permission_policy(RegistryClient, NoDeletePolicy(RegistryClient))
+
+
+class RegistryClientViewSet(ModelViewSet):
+    """API clients: rename, change the webhook or rate limit, deactivate.
+
+    New clients come from ``manage.py create_registry_client`` (the token is
+    shown once there); deactivating one revokes its token at once.
+    """
+
+    model = RegistryClient
+    name = "registry_clients"
+    icon = "key"
+    menu_label = _("Clients")
+    list_display = [
+        "name",
+        "token_prefix",
+        "is_active",
+        "rate_limit",
+        "webhook_url",
+        "last_used_at",
+        "created_at",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name", "token_prefix"]
+    form_fields = ["name", "is_active", "rate_limit", "webhook_url"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "name",
+        "token_prefix",
+        "is_active",
+        "rate_limit",
+        "webhook_url",
+        "created_at",
+        "last_used_at",
+    ]
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results", "edit", "inspect"}
+        keep |= {"history", "history_results"}
+        return [p for p in super().get_urlpatterns() if p.name in keep]
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    inspect_view_enabled = True
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+class RegistryCallViewSet(ReadOnlyViewSet):
+    """The audit log of the registry API; IINs appear only as keyed hashes."""
+
+    model = RegistryCall
+    name = "registry_calls"
+    icon = "list-ul"
+    menu_label = _("Audit log")
+    list_display = [
+        "called_at",
+        "client",
+        "kind",
+        "http_status",
+        "result",
+        "certificate_number",
+    ]
+    list_filter = ["kind", "http_status", "client", "called_at"]
+    search_fields = ["certificate_number", "result"]
+    list_per_page = 50
+    inspect_view_fields = [
+        "called_at",
+        "client",
+        "kind",
+        "http_status",
+        "result",
+        "certificate_number",
+        "iin_hashes",
+    ]
+
+
+class DeliveryIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status == DeliveryStatus.FAILED:
+            buttons.append(
+                MenuItem(
+                    _("Retry"),
+                    url=reverse("registry_deliveries:retry", args=[instance.pk]),
+                    icon_name="resubmit",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm (GET) and put a failed delivery back in the queue (POST)."""
+
+    template_name = "registry/retry_delivery.html"
+    page_title = _("Retry webhook delivery")
+    header_icon = "resubmit"
+
+    def dispatch(self, request, pk):
+        policy = ModelPermissionPolicy(WebhookDelivery)
+        if not policy.user_has_permission(request.user, "view"):
+            raise PermissionDenied
+        self.delivery = get_object_or_404(WebhookDelivery, pk=pk)
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return str(self.delivery)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(delivery=self.delivery, **kwargs)
+
+    def post(self, request, pk):
+        count = services.retry_deliveries(WebhookDelivery.objects.filter(pk=pk))
+        if count:
+            messages.success(request, _("The delivery is queued again."))
+        else:
+            messages.warning(request, _("Only failed deliveries can be retried."))
+        return redirect("registry_deliveries:index")
+
+
+class WebhookDeliveryViewSet(ReadOnlyViewSet):
+    """The webhook outbox: what was sent to whom, what is waiting, what failed."""
+
+    model = WebhookDelivery
+    icon = "mail"
+    menu_label = _("Webhook deliveries")
+    name = "registry_deliveries"
+    index_view_class = DeliveryIndexView
+    list_display = [
+        "created_at",
+        "event_type",
+        "certificate_number",
+        "client",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    ]
+    list_filter = ["status", "event_type", "client"]
+    search_fields = ["certificate_number"]
+    inspect_view_fields = [
+        "event_id",
+        "event_type",
+        "certificate_number",
+        "client",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+        "payload",
+        "created_at",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("retry/<int:pk>/", RetryDeliveryView.as_view(), name="retry"),
+        ]
+
+
+class RegistryViewSetGroup(ModelViewSetGroup):
+    """The "Registry API" menu."""
+
+    menu_label = _("Registry API")
+    menu_icon = "key"
+    menu_order = 900
+    items = (RegistryClientViewSet, RegistryCallViewSet, WebhookDeliveryViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_registry_viewsets():
+    return RegistryViewSetGroup()

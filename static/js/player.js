@@ -1,0 +1,415 @@
+/* The lesson page: plays each video (HLS from Mux through native HLS or hls.js,
+   or a local file), resumes where the learner stopped, reports heartbeats to the
+   progress API (CONTRACTS.md §5), shows video, lesson and course progress, and
+   sends the quiz. When the progress API is missing or failing, the videos still
+   play and nothing is shown. */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-lesson-page]");
+  if (!root) return;
+
+  var API = "/api/v1/progress";
+  var HEARTBEAT_MS = 5000;
+  var text = window.playerText || {};
+  var lessonId = parseInt(root.dataset.lessonId, 10) || null;
+  var courseId = parseInt(root.dataset.courseId, 10) || null;
+  var signedIn = root.dataset.authenticated === "true" && lessonId !== null;
+  var language = root.dataset.language || document.documentElement.lang;
+  var progressAvailable = signedIn;
+  var players = [];
+  var lessonState = null;
+
+  function format(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (match, key) {
+      return key in values ? values[key] : match;
+    });
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function newSessionId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map
+      .call(bytes, function (b) {
+        return (b + 0x100).toString(16).slice(1);
+      })
+      .join("");
+    return (
+      hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" +
+      hex.slice(16, 20) + "-" + hex.slice(20)
+    );
+  }
+
+  /* Calls the progress API; resolves to the JSON body, or null on any failure
+     (missing endpoint, signed out, server error, network). Never rejects. */
+  function api(method, path, body, options) {
+    if (!progressAvailable || typeof window.fetch !== "function") {
+      return Promise.resolve(null);
+    }
+    var init = {
+      method: method,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      keepalive: Boolean(options && options.keepalive),
+    };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.headers["X-CSRFToken"] = csrfToken();
+      init.body = JSON.stringify(body);
+    }
+    return window
+      .fetch(API + path, init)
+      .then(function (response) {
+        if (response.status === 401 || response.status === 403 || response.status === 404) {
+          // Not signed in any more, or no progress API here: stop asking.
+          progressAvailable = false;
+          return null;
+        }
+        if (!response.ok) return null;
+        return response.json().catch(function () {
+          return null;
+        });
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function setBar(container, percent, message) {
+    if (!container) return;
+    var bar = container.querySelector("progress");
+    var live = container.querySelector("[aria-live]");
+    var value = Math.max(0, Math.min(100, Math.round(percent)));
+    if (bar) {
+      bar.value = value;
+      bar.textContent = value + "%";
+    }
+    if (live && live.textContent !== message) live.textContent = message;
+    container.hidden = false;
+  }
+
+  function clock(seconds) {
+    seconds = Math.floor(seconds);
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  /* --- Sources and captions --------------------------------------------- */
+
+  var hlsScript = null;
+  function loadHlsJs() {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    if (!hlsScript) {
+      hlsScript = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root.dataset.hlsSrc;
+        script.async = true;
+        script.onload = function () {
+          resolve(window.Hls);
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return hlsScript;
+  }
+
+  function attachSource(video) {
+    var hls = video.dataset.hls;
+    if (!hls) return;
+    if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = hls;
+      return;
+    }
+    loadHlsJs()
+      .then(function (Hls) {
+        if (Hls && Hls.isSupported()) {
+          var player = new Hls({ capLevelToPlayerSize: true });
+          player.loadSource(hls);
+          player.attachMedia(video);
+        } else {
+          video.src = hls;
+        }
+      })
+      .catch(function () {
+        video.src = hls;
+      });
+  }
+
+  function showCaptionsInPageLanguage(video) {
+    var tracks = video.textTracks;
+    for (var i = 0; i < tracks.length; i++) {
+      tracks[i].mode = tracks[i].language === language ? "showing" : "disabled";
+    }
+  }
+
+  /* --- One player ------------------------------------------------------- */
+
+  function Player(figure) {
+    this.figure = figure;
+    this.video = figure.querySelector("video");
+    this.videoId = parseInt(figure.dataset.videoId, 10);
+    this.progress = figure.querySelector("[data-video-progress]");
+    this.session = null;
+    this.timer = null;
+    this.state = null;
+    this.resumeAt = 0;
+  }
+
+  Player.prototype.start = function () {
+    var self = this;
+    var video = this.video;
+    if (!video) return;
+    attachSource(video);
+    video.addEventListener("loadedmetadata", function () {
+      showCaptionsInPageLanguage(video);
+      self.applyResume();
+    });
+    if (!signedIn) return;
+    video.addEventListener("playing", function () {
+      if (!self.session) self.session = newSessionId();
+      self.beat("playing");
+      self.startTimer();
+    });
+    video.addEventListener("pause", function () {
+      if (video.ended || video.seeking) return;
+      self.stopTimer();
+      if (self.session) self.beat("paused");
+    });
+    video.addEventListener("seeked", function () {
+      if (!self.session) return;
+      self.beat("seeked").then(function () {
+        // A seek ends the credited stretch; playing on starts a new one.
+        if (!video.paused && !video.ended) {
+          self.beat("playing");
+          self.startTimer();
+        }
+      });
+    });
+    video.addEventListener("ended", function () {
+      self.stopTimer();
+      if (!self.session) return;
+      self.beat("ended");
+      self.session = null; // playing again is a new playback
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && self.session && !video.paused) {
+        self.beat("paused", true);
+      }
+    });
+  };
+
+  Player.prototype.startTimer = function () {
+    var self = this;
+    this.stopTimer();
+    this.timer = window.setInterval(function () {
+      if (!self.video.paused && !self.video.seeking) self.beat("playing");
+    }, HEARTBEAT_MS);
+  };
+
+  Player.prototype.stopTimer = function () {
+    if (this.timer) window.clearInterval(this.timer);
+    this.timer = null;
+  };
+
+  Player.prototype.beat = function (state, keepalive) {
+    var self = this;
+    var video = this.video;
+    var position = state === "ended" && isFinite(video.duration) ? video.duration : video.currentTime;
+    return api(
+      "POST",
+      "/heartbeat",
+      {
+        lesson: lessonId,
+        video: this.videoId,
+        session: this.session,
+        position: Math.round(position * 1000) / 1000,
+        rate: video.playbackRate,
+        state: state,
+      },
+      { keepalive: keepalive }
+    ).then(function (answer) {
+      if (answer) self.showProgress(answer);
+      return answer;
+    });
+  };
+
+  Player.prototype.showProgress = function (answer) {
+    var coverage = Number(answer.coverage) || 0;
+    var message = answer.completed
+      ? text.videoDone
+      : (text.watched || "") + ": " + Math.round(coverage * 100) + "%";
+    setBar(this.progress, coverage * 100, message);
+    var wasCompleted = this.completed;
+    this.coverage = coverage;
+    this.completed = Boolean(answer.completed);
+    updateLessonBar();
+    if (this.completed && !wasCompleted) refreshLessonAndCourse();
+  };
+
+  Player.prototype.applyResume = function () {
+    var video = this.video;
+    var at = this.resumeAt;
+    if (!at || video.currentTime > 0) return;
+    if (isFinite(video.duration) && at >= video.duration - 2) return;
+    video.currentTime = at;
+    var live = this.progress && this.progress.querySelector("[aria-live]");
+    if (live) {
+      live.textContent = format(text.resume, { time: clock(at) });
+      this.progress.hidden = false;
+    }
+  };
+
+  /* --- Lesson and course progress --------------------------------------- */
+
+  function updateLessonBar() {
+    var container = root.querySelector("[data-lesson-progress]");
+    if (!container || !lessonState) return;
+    var parts = players.length + (lessonState.quiz ? 1 : 0);
+    if (!parts) return;
+    var done = 0;
+    players.forEach(function (player) {
+      done += Math.min(1, (player.coverage || 0) / 0.95);
+    });
+    if (lessonState.quiz && lessonState.quiz.passed) done += 1;
+    var percent = lessonState.completed ? 100 : (done / parts) * 100;
+    var message = lessonState.completed
+      ? text.lessonDone
+      : (text.lessonProgress || "") + ": " + Math.round(percent) + "%";
+    setBar(container, percent, message);
+  }
+
+  function loadLesson() {
+    return api("GET", "/lessons/" + lessonId).then(function (state) {
+      if (!state) return;
+      lessonState = state;
+      (state.videos || []).forEach(function (entry) {
+        players.forEach(function (player) {
+          if (player.videoId !== entry.video) return;
+          player.coverage = Number(entry.coverage) || 0;
+          player.completed = Boolean(entry.completed);
+          player.resumeAt = Number(entry.resume_at) || 0;
+          if (player.coverage > 0 || player.completed) player.showProgressOnly(entry);
+          if (player.video && player.video.readyState >= 1) player.applyResume();
+        });
+      });
+      if (state.quiz && state.quiz.passed) markQuizPassed();
+      updateLessonBar();
+    });
+  }
+
+  Player.prototype.showProgressOnly = function (entry) {
+    var coverage = Number(entry.coverage) || 0;
+    setBar(
+      this.progress,
+      coverage * 100,
+      entry.completed ? text.videoDone : (text.watched || "") + ": " + Math.round(coverage * 100) + "%"
+    );
+  };
+
+  function loadCourse() {
+    if (!courseId) return Promise.resolve();
+    return api("GET", "/courses/" + courseId).then(function (state) {
+      if (!state) return;
+      var total = Number(state.lessons_total) || 0;
+      var done = Number(state.lessons_completed) || 0;
+      var container = root.querySelector("[data-course-progress]");
+      if (total) {
+        setBar(
+          container,
+          (done / total) * 100,
+          state.completed ? text.courseDone : format(text.courseProgress, { done: done, total: total })
+        );
+      }
+      (state.lessons || []).forEach(function (entry) {
+        var item = root.querySelector('.lesson-list__item[data-lesson-id="' + entry.id + '"] [data-done]');
+        if (item) item.hidden = !entry.completed;
+      });
+    });
+  }
+
+  var refreshing = null;
+  function refreshLessonAndCourse() {
+    if (refreshing) return refreshing;
+    refreshing = loadLesson()
+      .then(loadCourse)
+      .then(function () {
+        refreshing = null;
+      });
+    return refreshing;
+  }
+
+  /* --- Quiz ------------------------------------------------------------- */
+
+  function markQuizPassed() {
+    var result = root.querySelector("[data-quiz-result]");
+    if (result && !result.textContent) result.textContent = text.quizAlreadyPassed;
+  }
+
+  function setUpQuiz() {
+    var form = root.querySelector("[data-quiz-form]");
+    if (!form) return;
+    var result = form.querySelector("[data-quiz-result]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!signedIn) return;
+      var answers = {};
+      var unanswered = 0;
+      form.querySelectorAll("fieldset").forEach(function (fieldset) {
+        var checked = fieldset.querySelector("input[type=radio]:checked");
+        var any = fieldset.querySelector("input[type=radio]");
+        if (!any) return;
+        if (checked) answers[any.name] = checked.value;
+        else unanswered += 1;
+      });
+      if (unanswered) {
+        result.textContent = text.quizUnanswered;
+        return;
+      }
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      var wasAvailable = progressAvailable;
+      progressAvailable = true; // always try: the answer is what the learner asked for
+      api("POST", "/lessons/" + lessonId + "/quiz", { answers: answers }).then(function (answer) {
+        progressAvailable = wasAvailable && progressAvailable;
+        if (button) button.disabled = false;
+        if (!answer) {
+          result.textContent = text.quizError;
+          return;
+        }
+        var percent = Math.round((Number(answer.score) || 0) * 100);
+        result.textContent =
+          (text.quizScore || "") + ": " + percent + "%. " + (answer.passed ? text.quizPassed : text.quizFailed);
+        result.classList.toggle("is-passed", Boolean(answer.passed));
+        if (answer.passed) refreshLessonAndCourse();
+      });
+    });
+  }
+
+  /* --- Start ------------------------------------------------------------ */
+
+  root.querySelectorAll("[data-video-player]").forEach(function (figure) {
+    var player = new Player(figure);
+    players.push(player);
+    player.start();
+  });
+  setUpQuiz();
+  if (signedIn) {
+    loadLesson().then(loadCourse);
+  }
+})();

@@ -1,0 +1,37 @@
+/* Quick exit (button, or Esc twice) and remembering the chosen language.
+   Everything here is an enhancement: without JavaScript the quick exit is a plain
+   link and the language switcher plain links. */
+(function () {
+  "use strict";
+
+  function leave(url) {
+    // replace() keeps this site out of the tab's Back history.
+    try { document.body.style.visibility = "hidden"; } catch (e) { /* ignore */ }
+    window.location.replace(url);
+  }
+
+  var exit = document.querySelector("[data-quick-exit]");
+  if (exit) {
+    var target = exit.getAttribute("href");
+    exit.addEventListener("click", function (event) {
+      event.preventDefault();
+      leave(target);
+    });
+    var lastEscape = 0;
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" && event.key !== "Esc") { return; }
+      var now = Date.now();
+      if (now - lastEscape < 1500) {
+        leave(target);
+      }
+      lastEscape = now;
+    });
+  }
+
+  // Pages under /kk/, /ru/, /en/ carry their language in the URL; remember it for
+  // the few unprefixed pages (sign-in, sign-up) so they open in the same language.
+  var lang = document.documentElement.getAttribute("lang");
+  if (lang && /^\/(kk|ru|en)\//.test(window.location.pathname)) {
+    document.cookie = "django_language=" + lang + "; path=/; max-age=31536000; samesite=lax";
+  }
+})();

@@ -1,0 +1,97 @@
+import pytest
+
+from certificates.numbers import (
+    ALPHABET,
+    check_character,
+    generate_number,
+    is_valid_number,
+    normalize_number,
+)
+
+NUMBER_PATTERN = r"^BKO-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$"
+
+
+def test_generated_numbers_have_the_format_and_a_correct_check_character():
+    import re
+
+    numbers = {generate_number() for _ in range(2000)}
+    assert len(numbers) == 2000
+    for number in numbers:
+        assert re.match(NUMBER_PATTERN, number), number
+        body = number[4:].replace("-", "")[:12]
+        assert number[-1] == check_character(body)
+        assert normalize_number(number) == number
+
+
+def test_numbers_use_the_whole_random_space():
+    # 60 random bits: every position takes many different characters.
+    numbers = [generate_number().replace("-", "")[3:15] for _ in range(3000)]
+    for position in range(12):
+        assert len({n[position] for n in numbers}) == 32
+
+
+def test_known_check_character():
+    # Luhn mod 32 by hand for body "000000000001": the rightmost value 1 is
+    # doubled to 2, the total is 2, the check value (32 - 2) % 32 = 30 → "Y".
+    assert check_character("000000000001") == "Y"
+    assert check_character("000000000000") == "0"
+    assert normalize_number("BKO-0000-0000-0001-Y") == "BKO-0000-0000-0001-Y"
+
+
+def test_normalizing_accepts_case_spaces_and_crockford_substitutions():
+    number = generate_number()
+    canonical_body = number[4:]
+    typed = " bko " + canonical_body.lower().replace("-", " ")
+    assert normalize_number(typed) == number
+    assert normalize_number(number.replace("-", "")) == number
+    assert normalize_number("BK0-" + canonical_body) == number
+    zero_one = "BKO-0000-0000-0001-Y"
+    assert normalize_number("bko-oooo-OOOO-000I-y") == zero_one
+    assert normalize_number("BKO-0000-0000-000l-Y") == zero_one
+    assert normalize_number("BKO-0000-0000-000L-Y") == zero_one
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "BKO",
+        "BKO-0000-0000-0001",  # no check character
+        "BKO-0000-0000-0001-Z",  # wrong check character
+        "BKO-0000-0000-0001-YY",
+        "XYZ-0000-0000-0001-Y",
+        "BKO-0000-0000-000U-Y",  # U is not a Crockford symbol
+        "BKO-0000-0000-00#1-Y",
+        "BKO-ӘӘӘӘ-0000-0001-Y",
+        "1" * 500,
+        None,
+        42,
+    ],
+)
+def test_malformed_numbers_are_rejected(value):
+    assert normalize_number(value) is None
+    assert not is_valid_number(value)
+
+
+def test_every_single_character_error_is_detected():
+    number = generate_number()
+    compact = number.replace("-", "")[3:]
+    for position in range(13):
+        for ch in ALPHABET:
+            if ch == compact[position]:
+                continue
+            changed = compact[:position] + ch + compact[position + 1 :]
+            assert normalize_number("BKO" + changed) is None
+
+
+def test_most_swaps_of_neighbours_are_detected():
+    detected = total = 0
+    for _ in range(300):
+        compact = generate_number().replace("-", "")[3:]
+        for i in range(12):
+            if compact[i] == compact[i + 1]:
+                continue
+            swapped = compact[:i] + compact[i + 1] + compact[i] + compact[i + 2 :]
+            total += 1
+            detected += normalize_number("BKO" + swapped) is None
+    assert detected / total > 0.97

@@ -1,0 +1,157 @@
+"""A lesson of the mandatory guide is published only with ready, captioned videos;
+the editor is told why, and drafts can always be saved."""
+
+import pytest
+
+from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from courses.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    VideoCaptionFactory,
+    VideoFactory,
+)
+from courses.models import LessonPage, VideoStatus
+from lms.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
+
+
+@pytest.fixture
+def guide(course_index):
+    return CoursePageFactory(parent=course_index, kind="guide", title="Нұсқаулық")
+
+
+def lesson_form(video, title="Сабақ", action=None):
+    data = nested_form_data(
+        {
+            "title_kk": title,
+            "slug_kk": "sabak",
+            "summary_kk": "",
+            "body_kk": streamfield([("video", {"video": video.pk})]),
+            "body_ru": streamfield([]),
+            "body_en": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
+    if action:
+        data[action] = "1"
+    return data
+
+
+def edit_url(page):
+    return f"/admin/pages/{page.pk}/edit/"
+
+
+def draft_lesson(course, video):
+    lesson = LessonPageFactory(parent=course, title="Сабақ", slug="sabak", live=False)
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision()
+    return lesson
+
+
+@pytest.mark.django_db
+def test_publishing_an_uncaptioned_guide_lesson_is_refused_with_the_reason(
+    client, editor, guide
+):
+    video = VideoFactory(title="Кіріспе")
+    VideoCaptionFactory(video=video, language="kk")
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+
+    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+
+    assert response.status_code == 200  # the edit form again, with errors
+    html = response.content.decode()
+    assert "cannot be published yet" in html
+    assert "has no captions in: ru, en" in html
+    lesson.refresh_from_db()
+    assert not lesson.live
+    assert not LessonPage.objects.live().filter(pk=lesson.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_video_that_is_not_ready_blocks_publishing(client, editor, guide):
+    video = VideoFactory(title="Дайын емес", status=VideoStatus.PREPARING)
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+
+    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+
+    assert "is not ready yet" in response.content.decode()
+    lesson.refresh_from_db()
+    assert not lesson.live
+
+
+@pytest.mark.django_db
+def test_saving_a_draft_of_an_uncaptioned_lesson_is_allowed(client, editor, guide):
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+
+    response = client.post(edit_url(lesson), lesson_form(video, title="Жаңа атауы"))
+
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert not lesson.live
+    assert lesson.get_latest_revision().content["title_kk"] == "Жаңа атауы"
+
+
+@pytest.mark.django_db
+def test_publishing_succeeds_once_captions_are_added(client, editor, guide):
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+    refused = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+    assert refused.status_code == 200
+
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.live
+
+
+@pytest.mark.django_db
+def test_submitting_for_moderation_is_held_to_the_same_rule(client, editor, guide):
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+
+    response = client.post(edit_url(lesson), lesson_form(video, action="action-submit"))
+
+    assert "cannot be published yet" in response.content.decode()
+    assert Page.objects.get(pk=lesson.pk).current_workflow_state is None
+
+
+@pytest.mark.django_db
+def test_academy_lessons_are_not_held_to_the_caption_rule(client, editor, course_index):
+    academy = CoursePageFactory(parent=course_index, kind="parents")
+    video = VideoFactory()
+    lesson = draft_lesson(academy, video)
+    client.force_login(editor)
+
+    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.live
+
+
+@pytest.mark.django_db
+def test_publish_problems_lists_each_missing_language(guide):
+    video = VideoFactory(title="Бейне")
+    VideoCaptionFactory(video=video, language="ru")
+    lesson = draft_lesson(guide, video)
+
+    assert lesson.publish_problems() == [
+        "The video «Бейне» has no captions in: kk, en."
+    ]

@@ -1,0 +1,65 @@
+"""The help page lists family support centres, filtered by region and text."""
+
+import re
+
+import pytest
+
+from home.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def centre_names(response) -> list[str]:
+    html = response.content.decode()
+    return re.findall(r'<h3 class="centre__name">([^<]+)</h3>', html)
+
+
+def test_lists_every_centre_without_filter(client, help_page, centres):
+    response = client.get("/kk/komek/")
+    assert response.status_code == 200
+    assert sorted(centre_names(response)) == sorted(c.name for c in centres.values())
+
+
+def test_region_filter(client, help_page, centres):
+    response = client.get("/kk/komek/", {"region": Region.KARAGANDA})
+    assert sorted(centre_names(response)) == sorted(
+        [centres["karaganda"].name, centres["temirtau"].name]
+    )
+    html = response.content.decode()
+    assert f'<option value="{Region.KARAGANDA}" selected>' in html
+
+
+def test_region_select_offers_17_regions_and_3_cities(client, help_page):
+    html = client.get("/ru/pomoshch/").content.decode()
+    select = html[html.index('<select id="id_region"') : html.index("</select>")]
+    # One "all regions" option plus 20 places.
+    assert select.count("<option") == 21
+    assert len(Region.choices) == 20
+
+
+def test_text_query_matches_city_in_any_language_ignoring_case(
+    client, help_page, centres
+):
+    response = client.get("/ru/pomoshch/", {"q": "ТЕМИРТАУ"})
+    assert centre_names(response) == ["Центр поддержки семьи города Темиртау"]
+    response = client.get("/kk/komek/", {"q": "теміртау"})
+    assert centre_names(response) == [centres["temirtau"].name]
+
+
+def test_region_and_query_combine(client, help_page, centres):
+    response = client.get("/kk/komek/", {"region": Region.ASTANA, "q": "Теміртау"})
+    assert centre_names(response) == []
+    assert "No centre matches" in response.content.decode()
+
+
+def test_unknown_region_is_ignored_not_an_error(client, help_page, centres):
+    response = client.get("/kk/komek/", {"region": "<script>"})
+    assert response.status_code == 200
+    assert len(centre_names(response)) == 3
+    assert "<script>" not in response.content.decode()
+
+
+def test_centres_are_shown_in_the_page_language(client, help_page, centres):
+    response = client.get("/ru/pomoshch/", {"region": Region.ASTANA})
+    assert centre_names(response) == ["Центр поддержки семьи города Астаны"]
+    assert 'href="tel:+77172000150"' in response.content.decode()

@@ -1,0 +1,178 @@
+import itertools
+import re
+
+import pytest
+
+from lms.factories import VALID_IINS, UserFactory
+
+LOGIN_URL = "/accounts/login/"
+LOGOUT_URL = "/accounts/logout/"
+PASSWORD = "pass-word-123"  # lms.factories.UserFactory
+_addresses = itertools.count(10)
+
+
+def fresh_ip():
+    """A client address of its own, so that rate-limit counters never carry over."""
+    n = next(_addresses)
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+def login(client, login_value, password=PASSWORD, ip=None, language="kk"):
+    return client.post(
+        LOGIN_URL,
+        {"login": login_value, "password": password},
+        REMOTE_ADDR=ip or fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def signed_in_user_id(client):
+    value = client.session.get("_auth_user_id")
+    return int(value) if value else None
+
+
+def page_errors(response):
+    html = response.content.decode()
+    return re.findall(r'<ul class="errorlist[^"]*"[^>]*>\s*<li>(.*?)</li>', html, re.S)
+
+
+@pytest.fixture
+def account(db):
+    return UserFactory(iin=VALID_IINS[0], email="aigerim@example.kz")
+
+
+@pytest.fixture
+def login_limits(settings):
+    """allauth's limits switched on for this test (the test settings turn them off)."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        "login": "100/m/ip",
+        "login_failed": "20/m/ip,3/5m/key",
+    }
+    return settings.ACCOUNT_RATE_LIMITS
+
+
+def test_login_page_has_the_contract_fields(client, db):
+    response = client.get(LOGIN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="id_login">ЖСН немесе электрондық пошта</label>' in html
+    assert '<label for="id_password">Құпия сөз</label>' in html
+    assert 'name="login"' in html and 'name="password"' in html
+    assert 'autocomplete="current-password"' in html
+    assert "/accounts/signup/" in html and "/accounts/password/reset/" in html
+
+
+@pytest.mark.parametrize(
+    "login_value",
+    [VALID_IINS[0], "791 028 302 728", "aigerim@example.kz", "AIGERIM@example.kz"],
+)
+def test_learner_signs_in_with_iin_or_email(client, account, login_value):
+    response = login(client, login_value)
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == account.pk
+
+
+def test_learner_signs_out_and_in_again(client, account):
+    login(client, VALID_IINS[0])
+    response = client.post(LOGOUT_URL)
+    assert response.status_code == 302
+    assert signed_in_user_id(client) is None
+    login(client, "aigerim@example.kz")
+    assert signed_in_user_id(client) == account.pk
+
+
+def test_logout_page_asks_before_signing_out(client, account):
+    login(client, VALID_IINS[0])
+    response = client.get(LOGOUT_URL, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert 'action="/accounts/logout/"' in response.content.decode()
+    assert signed_in_user_id(client) == account.pk
+
+
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("kk", "Енгізілген ЖСН, электрондық пошта немесе құпия сөз дұрыс емес."),
+        ("ru", "Введённые ИИН, e-mail или пароль неверны."),
+    ],
+)
+@pytest.mark.parametrize(
+    "login_value", [VALID_IINS[0], "aigerim@example.kz", VALID_IINS[2]]
+)
+def test_wrong_password_or_unknown_iin_gives_one_message(
+    client, account, language, expected, login_value
+):
+    response = login(client, login_value, password="not-the-password", language=language)
+    assert response.status_code == 200
+    assert page_errors(response) == [expected]
+    assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize(
+    "login_value,expected",
+    [
+        ("010101600586", "Введите правильный ИИН"),
+        ("aigerim", "Введите ИИН (12 цифр) или адрес e-mail."),
+    ],
+)
+def test_malformed_login_is_explained(client, account, login_value, expected):
+    response = login(client, login_value, language="ru")
+    assert response.status_code == 200
+    assert page_errors(response)[0].startswith(expected)
+    assert signed_in_user_id(client) is None
+
+
+def test_failed_logins_lock_the_account_after_the_limit(client, account, login_limits):
+    ip = fresh_ip()
+    for attempt in range(3):
+        response = login(client, VALID_IINS[0], password=f"guess-{attempt}", ip=ip)
+        assert "Енгізілген ЖСН" in page_errors(response)[0]
+
+    # The right password no longer helps, whichever name the account is given by.
+    for value in (VALID_IINS[0], "aigerim@example.kz"):
+        response = login(client, value, ip=fresh_ip(), language="ru")
+        assert response.status_code == 200
+        assert page_errors(response) == [
+            "Слишком много неудачных попыток входа. "
+            "Подождите несколько минут и попробуйте снова."
+        ]
+        assert signed_in_user_id(client) is None
+
+
+def test_guesses_through_iin_and_email_count_together(client, account, login_limits):
+    login(client, VALID_IINS[0], password="guess-1")
+    login(client, "aigerim@example.kz", password="guess-2")
+    login(client, "791 028 302 728", password="guess-3")
+    response = login(client, "aigerim@example.kz")
+    assert page_errors(response)[0].startswith("Кіру әрекеттері тым көп")
+    assert signed_in_user_id(client) is None
+
+
+def test_the_lock_is_per_account(client, account, login_limits):
+    other = UserFactory(iin=VALID_IINS[1], email="nurlan@example.kz")
+    ip = fresh_ip()
+    for attempt in range(4):
+        login(client, VALID_IINS[0], password=f"guess-{attempt}", ip=ip)
+    response = login(client, VALID_IINS[1], ip=ip)
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == other.pk
+
+
+def test_the_lock_is_per_address(client, account, login_limits, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/ip"}
+    ip = fresh_ip()
+    for n in range(3):
+        login(client, f"nobody{n}@example.kz", password="guess", ip=ip)
+    response = login(client, VALID_IINS[0], ip=ip)
+    assert page_errors(response)[0].startswith("Кіру әрекеттері тым көп")
+    assert signed_in_user_id(client) is None
+
+    response = login(client, VALID_IINS[0], ip=fresh_ip())
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == account.pk
+
+
+def test_a_successful_login_does_not_count_as_a_failure(client, account, login_limits):
+    for _ in range(5):
+        assert login(client, VALID_IINS[0]).status_code == 302
+        client.post(LOGOUT_URL)

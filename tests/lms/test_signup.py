@@ -1,0 +1,299 @@
+import logging
+import re
+import threading
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.core import context
+
+from lms import iin as iin_tools
+from lms.factories import VALID_IINS, UserFactory
+from lms.forms import SignupForm
+from lms.models import User
+
+SIGNUP_URL = "/accounts/signup/"
+PASSWORD = "Ainalayin-2026!"
+
+
+def signup_data(**overrides):
+    data = {
+        "iin": VALID_IINS[0],
+        "first_name": "Айгерім",
+        "last_name": "Бекова",
+        "email": "aigerim@example.kz",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def field_errors(response, field):
+    """The error texts shown under a field, as the page renders them."""
+    html = response.content.decode()
+    match = re.search(
+        rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S
+    )
+    if not match:
+        return []
+    return re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+
+
+def assert_nothing_created():
+    assert User.objects.count() == 0
+    assert EmailAddress.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_signup_page_has_the_contract_fields_in_order(client):
+    response = client.get(SIGNUP_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    names = re.findall(r'<input[^>]* name="([a-z0-9_]+)"', html)
+    form_names = [n for n in names if n not in ("csrfmiddlewaretoken", "next")]
+    assert form_names == [
+        "iin",
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        "consent",
+    ]
+    for name in form_names:
+        assert f'<label for="id_{name}"' in html
+    assert 'lang="kk"' in html
+    assert "css/accounts.css" in html
+    assert 'id="consent-text"' in html
+
+
+@pytest.mark.django_db
+def test_signup_creates_a_learner_with_hashed_iin_and_recorded_consent(client):
+    before = timezone.now()
+    response = client.post(SIGNUP_URL, signup_data(iin="791 028 302 728"))
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.email == "aigerim@example.kz"
+    assert (user.first_name, user.last_name) == ("Айгерім", "Бекова")
+    assert user.iin_hash == iin_tools.iin_hash(VALID_IINS[0])
+    assert user.iin == VALID_IINS[0]
+    assert VALID_IINS[0] not in user.iin_encrypted
+    assert before <= user.consent_at <= timezone.now()
+    assert user.preferred_language == "kk"
+    assert user.check_password(PASSWORD)
+    assert EmailAddress.objects.filter(user=user, primary=True).exists()
+    # Signed in straight away.
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("kk", "Жарамды ЖСН енгізіңіз"),
+        ("ru", "Введите правильный ИИН"),
+        ("en", "Enter a valid IIN"),
+    ],
+)
+def test_invalid_iin_is_refused_in_the_users_language(client, language, expected):
+    response = client.post(
+        SIGNUP_URL,
+        signup_data(iin="010101600586"),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    errors = field_errors(response, "iin")
+    assert len(errors) == 1 and errors[0].startswith(expected)
+    assert f'lang="{language}"' in response.content.decode()
+    assert 'aria-describedby="id_iin_helptext id_iin_error"' in (
+        response.content.decode()
+    )
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert_nothing_created()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("kk", "Бұл ЖСН-мен тіркелгі бар"),
+        ("ru", "Учётная запись с этим ИИН уже есть"),
+    ],
+)
+def test_duplicate_iin_is_refused_in_the_users_language(client, language, expected):
+    existing = UserFactory(iin=VALID_IINS[0], email="first@example.kz")
+    response = client.post(
+        SIGNUP_URL,
+        signup_data(email="second@example.kz"),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    errors = field_errors(response, "iin")
+    assert len(errors) == 1 and errors[0].startswith(expected)
+    assert list(User.objects.all()) == [existing]
+    assert not EmailAddress.objects.filter(email="second@example.kz").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("kk", "Тіркелу үшін дербес деректерді өңдеуге келісім беру керек."),
+        ("ru", "Чтобы зарегистрироваться, нужно согласие на обработку"),
+    ],
+)
+def test_missing_consent_is_refused_in_the_users_language(client, language, expected):
+    response = client.post(
+        SIGNUP_URL, signup_data(consent=None), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 200
+    errors = field_errors(response, "consent")
+    assert len(errors) == 1 and errors[0].startswith(expected)
+    assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_language_chosen_with_the_cookie_wins(client):
+    client.cookies["django_language"] = "ru"
+    response = client.post(SIGNUP_URL, signup_data(consent=None))
+    assert field_errors(response, "consent")[0].startswith("Чтобы зарегистрироваться")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language,expected",
+    [
+        ("kk", "Құпия сөздер сәйкес келмейді."),
+        ("ru", "Пароли не совпадают."),
+    ],
+)
+def test_password_errors_are_in_the_users_language(client, language, expected):
+    response = client.post(
+        SIGNUP_URL,
+        signup_data(password1="12345678", password2="87654321"),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert field_errors(response, "password2") == [expected]
+    assert len(field_errors(response, "password1")) >= 1
+    assert not any(
+        "password" in error.lower() for error in field_errors(response, "password1")
+    )
+    assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_duplicate_email_is_refused(client):
+    UserFactory(email="aigerim@example.kz")
+    response = client.post(SIGNUP_URL, signup_data(), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert field_errors(response, "email")
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_field_is_required(client):
+    response = client.post(SIGNUP_URL, {}, HTTP_ACCEPT_LANGUAGE="kk")
+    assert response.status_code == 200
+    for name in ("iin", "first_name", "last_name", "email", "password1", "consent"):
+        assert field_errors(response, name), name
+    assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_a_sign_up_that_loses_the_race_for_an_iin_creates_nothing():
+    """Another sign-up with the same IIN commits between validation and saving."""
+    request = _request()
+    form = SignupForm(data=signup_data(email="late@example.kz"))
+    assert form.is_valid(), form.errors
+    UserFactory(iin=VALID_IINS[0], email="early@example.kz")
+
+    with context.request_context(request):
+        user, response = form.try_save(request)
+
+    assert user is None
+    assert response.status_code == 200
+    assert "iin" in form.errors
+    assert list(User.objects.values_list("email", flat=True)) == ["early@example.kz"]
+    assert not EmailAddress.objects.filter(email="late@example.kz").exists()
+
+
+@pytest.mark.django_db
+def test_a_sign_up_that_loses_the_race_for_an_email_creates_nothing():
+    request = _request()
+    form = SignupForm(data=signup_data(email="same@example.kz"))
+    assert form.is_valid(), form.errors
+    UserFactory(email="same@example.kz")
+
+    with context.request_context(request):
+        user, response = form.try_save(request)
+
+    assert user is None and response.status_code == 200
+    assert "email" in form.errors
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_with_one_iin_make_one_account(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    threads_count = 4
+    barrier = threading.Barrier(threads_count, timeout=20)
+    original_clean_iin = SignupForm.clean_iin
+
+    def clean_iin_then_wait(form):
+        value = original_clean_iin(form)
+        barrier.wait()  # every request has passed the duplicate check
+        return value
+
+    monkeypatch.setattr(SignupForm, "clean_iin", clean_iin_then_wait)
+    statuses = []
+
+    def sign_up(n):
+        try:
+            response = Client().post(
+                SIGNUP_URL, signup_data(email=f"racer{n}@example.kz")
+            )
+            statuses.append((response.status_code, field_errors(response, "iin")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(code for code, _ in statuses) == [200, 200, 200, 302]
+    assert all(errors for code, errors in statuses if code == 200)
+    assert User.objects.count() == 1
+    assert EmailAddress.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_iin_never_reaches_the_logs(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    client.post(SIGNUP_URL, signup_data(iin="010101600586"))
+    client.post(SIGNUP_URL, signup_data())
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": VALID_IINS[0], "password": "wrong"})
+    client.post("/accounts/login/", {"login": VALID_IINS[0], "password": PASSWORD})
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "010101600586" not in logged
+    assert VALID_IINS[0] not in logged
+    assert iin_tools.encrypt_iin(VALID_IINS[0])[:20] not in logged
+
+
+def _request():
+    request = RequestFactory().post(SIGNUP_URL)
+    request.session = SessionStore()
+    request.user = AnonymousUser()
+    request._messages = FallbackStorage(request)
+    return request

@@ -1,0 +1,431 @@
+"""The registry API as the marriage registration service sees it (CONTRACTS.md §6)."""
+
+import datetime
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from certificates.models import CertificateStatus
+from lms.factories import VALID_IINS, UserFactory
+from lms.iin import iin_hash
+from registry.models import RegistryCall, RegistryClient
+from registry.services import create_client, deactivate_client
+
+# Valid checksums, not used by any fixture user.
+OTHER_IIN = "850412300026"
+INVALID_IIN = "791028302729"  # VALID_IINS[0] with a wrong check digit
+
+
+def test_other_iin_is_valid():
+    from lms.iin import is_valid_iin
+
+    assert is_valid_iin(OTHER_IIN)
+    assert not is_valid_iin(INVALID_IIN)
+
+
+@pytest.fixture
+def learner_certificate(learner, guide_course, make_certificate):
+    return make_certificate(learner, guide_course, VALID_IINS[0])
+
+
+# verify ------------------------------------------------------------------------
+
+
+def test_verify_valid_certificate(api, learner_certificate):
+    response = api(
+        "verify",
+        {"certificate_number": learner_certificate.number, "iin": VALID_IINS[0]},
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "valid"
+    assert body["certificate_number"] == learner_certificate.number
+    assert body["course_kind"] == "guide"
+    issued_at = datetime.datetime.fromisoformat(body["issued_at"])
+    assert abs(issued_at - learner_certificate.issued_at) < datetime.timedelta(
+        seconds=1
+    )
+
+
+def test_verify_accepts_typed_forms_of_number_and_iin(api, learner_certificate):
+    typed = learner_certificate.number.lower().replace("-", " ")
+    spaced_iin = f"{VALID_IINS[0][:6]} {VALID_IINS[0][6:]}"
+
+    response = api("verify", {"certificate_number": typed, "iin": spaced_iin})
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "valid"
+    assert response.json()["certificate_number"] == learner_certificate.number
+
+
+def test_verify_revoked_certificate(api, learner, guide_course, make_certificate):
+    certificate = make_certificate(
+        learner, guide_course, VALID_IINS[0], status=CertificateStatus.REVOKED
+    )
+
+    body = api(
+        "verify", {"certificate_number": certificate.number, "iin": VALID_IINS[0]}
+    ).json()
+
+    assert body["status"] == "revoked"
+    assert body["certificate_number"] == certificate.number
+
+
+def test_unknown_number_and_someone_elses_number_answer_alike(api, learner_certificate):
+    from certificates.numbers import generate_number
+
+    unknown = api(
+        "verify", {"certificate_number": generate_number(), "iin": VALID_IINS[0]}
+    )
+    someone_elses = api(
+        "verify",
+        {"certificate_number": learner_certificate.number, "iin": VALID_IINS[1]},
+    )
+
+    assert unknown.status_code == someone_elses.status_code == 200
+    assert unknown.content == someone_elses.content
+    assert unknown.json() == {
+        "status": "not_found",
+        "certificate_number": None,
+        "course_kind": None,
+        "issued_at": None,
+    }
+
+
+def test_verify_makes_one_lookup_whatever_the_answer(api, learner_certificate):
+    from certificates.numbers import generate_number
+
+    api("verify", {"certificate_number": generate_number(), "iin": VALID_IINS[0]})
+    counts = []
+    for number, iin in [
+        (learner_certificate.number, VALID_IINS[0]),
+        (learner_certificate.number, VALID_IINS[1]),
+        (generate_number(), VALID_IINS[0]),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            api("verify", {"certificate_number": number, "iin": iin})
+        lookups = [q for q in queries if "certificates_certificate" in q["sql"]]
+        counts.append(len(lookups))
+    assert counts == [1, 1, 1]
+
+
+def test_verify_invalid_iin_is_422(api, learner_certificate):
+    response = api(
+        "verify",
+        {"certificate_number": learner_certificate.number, "iin": INVALID_IIN},
+    )
+
+    assert response.status_code == 422
+    assert "iin" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["BKO-1234", "XYZ-7K2M-9QXD-4HTV-0", "BKO-7K2M-9QXD-4HTV-1", "", "BKO-" + "A" * 80],
+)
+def test_verify_malformed_number_is_422(api, number):
+    response = api("verify", {"certificate_number": number, "iin": VALID_IINS[0]})
+
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"iin": VALID_IINS[0]},
+        {"certificate_number": 12, "iin": VALID_IINS[0]},
+        [],
+        "not json",
+        {"certificate_number": "BKO-7K2M-9QXD-4HTV-0", "iin": None},
+    ],
+)
+def test_verify_wrong_body_shape_is_422(api, body):
+    raw = body if body == "not json" else json.dumps(body)
+    response = api("verify", raw)
+
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+
+
+# authentication and rate limits ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}],
+)
+def test_missing_or_wrong_token_is_401(client, db, headers):
+    response = client.post(
+        "/api/v1/registry/guide-status",
+        json.dumps({"iins": [VALID_IINS[0]]}),
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    call = RegistryCall.objects.get()
+    assert call.client is None and call.http_status == 401
+
+
+def test_deactivated_token_is_refused_at_once(api, db):
+    registry_client, token = create_client("Old registry")
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 200
+    )
+
+    deactivate_client(registry_client)
+
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 401
+    )
+
+
+def test_deactivating_in_the_admin_form_applies_at_once(api, db):
+    registry_client, token = create_client("Old registry")
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 200
+    )
+
+    registry_client.is_active = False
+    registry_client.save()
+
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 401
+    )
+
+
+def test_over_the_limit_is_429_with_retry_after(api, db):
+    _client, token = create_client("Small client", rate_limit=3)
+
+    answers = [
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token) for _ in range(4)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    retry_after = int(answers[-1]["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert answers[-1].json()["detail"]
+    assert RegistryCall.objects.filter(http_status=429).count() == 1
+
+
+def test_limits_are_per_client(api, db):
+    _client, small = create_client("Small client", rate_limit=1)
+    _client, other = create_client("Other client", rate_limit=1)
+
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=small).status_code == 200
+    )
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=small).status_code == 429
+    )
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=other).status_code == 200
+    )
+
+
+def test_successful_call_records_last_use(api, db):
+    registry_client, token = create_client("Registry")
+    assert registry_client.last_used_at is None
+
+    api("guide-status", {"iins": [VALID_IINS[0]]}, token=token)
+
+    registry_client.refresh_from_db()
+    assert registry_client.last_used_at is not None
+
+
+# guide-status ------------------------------------------------------------------
+
+
+def test_guide_status_of_a_couple(
+    api, learner, partner, guide_course, make_certificate
+):
+    certificate = make_certificate(learner, guide_course, VALID_IINS[0])
+
+    response = api("guide-status", {"iins": [VALID_IINS[1], VALID_IINS[0]]})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["iin_masked"] for r in results] == ["06********12", "79********28"]
+    assert results[0] == {
+        "iin_masked": "06********12",
+        "completed": False,
+        "certificate_number": None,
+        "issued_at": None,
+    }
+    assert results[1]["completed"] is True
+    assert results[1]["certificate_number"] == certificate.number
+    assert results[1]["issued_at"]
+
+
+def test_revoked_or_other_course_does_not_count(
+    api, learner, partner, guide_course, couples_course, make_certificate
+):
+    make_certificate(
+        learner, guide_course, VALID_IINS[0], status=CertificateStatus.REVOKED
+    )
+    make_certificate(partner, couples_course, VALID_IINS[1])
+
+    results = api("guide-status", {"iins": VALID_IINS[:2]}).json()["results"]
+
+    assert [r["completed"] for r in results] == [False, False]
+
+
+def test_guide_status_answers_in_the_order_asked(
+    api, learner, guide_course, make_certificate
+):
+    make_certificate(learner, guide_course, VALID_IINS[0])
+    asked = [OTHER_IIN, VALID_IINS[0], VALID_IINS[2], VALID_IINS[0]]
+
+    results = api("guide-status", {"iins": asked}).json()["results"]
+
+    assert [r["completed"] for r in results] == [False, True, False, True]
+    assert [r["iin_masked"][:2] + r["iin_masked"][-2:] for r in results] == [
+        iin[:2] + iin[-2:] for iin in asked
+    ]
+
+
+def test_guide_status_is_one_query_for_ten_iins(
+    api, learner, guide_course, make_certificate
+):
+    make_certificate(learner, guide_course, VALID_IINS[0])
+    api("guide-status", {"iins": [VALID_IINS[0]]})  # warm the client lookup
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api("guide-status", {"iins": [VALID_IINS[0]] * 5 + [OTHER_IIN] * 5})
+
+    assert response.status_code == 200
+    lookups = [q for q in queries if "certificates_certificate" in q["sql"]]
+    assert len(lookups) == 1
+
+
+@pytest.mark.parametrize("count", [0, 11])
+def test_guide_status_needs_one_to_ten_iins(api, count):
+    response = api("guide-status", {"iins": [VALID_IINS[0]] * count})
+
+    assert response.status_code == 422
+    assert response.json()["detail"]
+
+
+def test_guide_status_invalid_iin_is_422(api):
+    response = api("guide-status", {"iins": [VALID_IINS[0], INVALID_IIN]})
+
+    assert response.status_code == 422
+    assert "1" in response.json()["detail"]
+
+
+def test_guide_status_wrong_shape_is_422(api):
+    assert api("guide-status", {"iins": "791028302728"}).status_code == 422
+    assert api("guide-status", {"people": [VALID_IINS[0]]}).status_code == 422
+    assert api("guide-status", {"iins": [791028302728]}).status_code == 422
+
+
+# audit ---------------------------------------------------------------------------
+
+
+def _row_text(call: RegistryCall) -> str:
+    values = RegistryCall.objects.filter(pk=call.pk).values().get()
+    return json.dumps(values, default=str)
+
+
+def test_every_call_is_audited_with_hashed_iins_only(api, learner_certificate):
+    api(
+        "verify",
+        {"certificate_number": learner_certificate.number, "iin": VALID_IINS[0]},
+    )
+    api("guide-status", {"iins": [VALID_IINS[0], VALID_IINS[1]]})
+    api("guide-status", {"iins": [VALID_IINS[0], INVALID_IIN]})
+    api("verify", {"certificate_number": "BKO-1", "iin": VALID_IINS[2]})
+    api("verify", {"iin": VALID_IINS[2]})
+
+    calls = list(RegistryCall.objects.order_by("pk"))
+    assert [(c.kind, c.http_status) for c in calls] == [
+        ("verify", 200),
+        ("guide-status", 200),
+        ("guide-status", 422),
+        ("verify", 422),
+        ("verify", 422),
+    ]
+    client_id = RegistryClient.objects.get().pk
+    assert all(c.client_id == client_id for c in calls)
+    assert calls[0].result == "valid"
+    assert calls[0].certificate_number == learner_certificate.number
+    assert calls[0].iin_hashes == [iin_hash(VALID_IINS[0])]
+    assert calls[1].iin_hashes == [iin_hash(VALID_IINS[0]), iin_hash(VALID_IINS[1])]
+    assert calls[1].result == "1 of 2 completed"
+    for call in calls:
+        text = _row_text(call)
+        for raw in [*VALID_IINS, INVALID_IIN]:
+            assert raw not in text
+
+
+def test_audit_rows_are_not_editable_in_the_admin(admin_client, api):
+    api("guide-status", {"iins": [VALID_IINS[0]]})
+    call = RegistryCall.objects.get()
+
+    listing = admin_client.get("/admin/registry_calls/")
+    inspect = admin_client.get(f"/admin/registry_calls/inspect/{call.pk}/")
+
+    assert listing.status_code == 200
+    assert "guide-status" in listing.content.decode()
+    assert inspect.status_code == 200
+    assert admin_client.get(f"/admin/registry_calls/edit/{call.pk}/").status_code == 404
+    assert admin_client.get("/admin/registry_calls/new/").status_code == 404
+    assert (
+        admin_client.get(f"/admin/registry_calls/delete/{call.pk}/").status_code == 404
+    )
+
+
+def test_audit_log_needs_staff(client, api):
+    api("guide-status", {"iins": [VALID_IINS[0]]})
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.get("/admin/registry_calls/")
+
+    assert response.status_code in (302, 403)
+
+
+def test_client_can_be_deactivated_in_the_admin(admin_client, api, db):
+    registry_client, token = create_client("Registry")
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 200
+    )
+
+    response = admin_client.post(
+        f"/admin/registry_clients/edit/{registry_client.pk}/",
+        {
+            "name": "Registry",
+            "rate_limit": registry_client.rate_limit,
+            "webhook_url": "",
+        },
+    )
+
+    assert response.status_code == 302
+    registry_client.refresh_from_db()
+    assert registry_client.is_active is False
+    assert (
+        api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 401
+    )
+
+
+# schema ------------------------------------------------------------------------
+
+
+def test_openapi_documents_the_registry_with_bearer_auth(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    verify = schema["paths"]["/api/v1/registry/verify"]["post"]
+    status = schema["paths"]["/api/v1/registry/guide-status"]["post"]
+    assert {"200", "401", "422", "429"} <= set(verify["responses"])
+    assert verify["requestBody"]["content"]["application/json"]["schema"]["examples"]
+    assert status["requestBody"]["content"]["application/json"]["schema"]["examples"]
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s == {"type": "http", "scheme": "bearer"} for s in schemes.values())
+    assert verify["security"]
+    assert client.get("/api/v1/docs").status_code == 200
