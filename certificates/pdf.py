@@ -130,7 +130,12 @@ def render_pdf(content: CertificateContent) -> bytes:
     """The certificate page as PDF bytes."""
     register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
+    canvas = Canvas(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pageCompression=1,
+        initialFontName=_font("Sans"),
+    )
     canvas.setTitle(f"Сертификат / Certificate {content.number}")
     canvas.setAuthor("Бақытты отбасы")
     canvas.setSubject(content.course_titles.get("kk", ""))

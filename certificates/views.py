@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -48,12 +48,18 @@ def _language_links(request) -> list[dict]:
 
 
 def _not_found(request, typed: str = ""):
-    return render(
+    response = render(
         request,
         "certificates/not_found.html",
         {"typed": typed, "languages": _language_links(request)},
         status=404,
     )
+    # LocaleMiddleware turns a 404 on an unprefixed path into a redirect to the
+    # language-prefixed path whenever that one resolves, and Wagtail's catch-all
+    # page route resolves everything. Judged against this app's URLconf, which has
+    # no language prefixes, the 404 stays a 404.
+    request.urlconf = "certificates.urls"
+    return response
 
 
 @never_cache
@@ -122,7 +128,7 @@ def download_pdf(request, number: str):
     """The owner's certificate PDF, rendered now if the background has not yet."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None:
-        raise Http404
+        return _not_found(request)
     services.ensure_pdf(certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
@@ -137,7 +143,7 @@ def download_credential(request, number: str):
     """The owner's signed credential (compact JWS) as ``application/jwt``."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None or not certificate.credential:
-        raise Http404
+        return _not_found(request)
     response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = (
         f'attachment; filename="{certificate.number}.jwt"'

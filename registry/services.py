@@ -419,7 +419,7 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
             )
             return True
         error = f"HTTP {response.status_code}: {response.text[:300]}"
-    except requests.RequestException as exc:
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, bad URL…
         error = f"{type(exc).__name__}: {exc}"[:500]
     _record_failure(delivery, error)
     return False

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup

@@ -1,6 +1,7 @@
 """Shared fixtures: the Wagtail site tree, a course, learners."""
 
 import pytest
+from django.utils import translation
 
 from wagtail.models import Page, Site
 
@@ -13,6 +14,15 @@ from courses.factories import (
 )
 from home.factories import HomePageFactory
 from lms.factories import VALID_IINS, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Kazakh: a request in another language leaves that
+    language active in the thread, which must not leak into the next test."""
+    translation.activate("kk")
+    yield
+    translation.activate("kk")
 
 
 @pytest.fixture

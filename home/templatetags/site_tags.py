@@ -23,11 +23,10 @@ class LanguageLink:
 def _url_in_language(request, page, code: str, current: str) -> str | None:
     query = request.META.get("QUERY_STRING", "")
     match = getattr(request, "resolver_match", None)
-    if (
-        isinstance(page, Page)
-        and match is not None
-        and match.url_name == "wagtail_serve"
-    ):
+    if match is not None and match.url_name == "wagtail_serve":
+        if not isinstance(page, Page):
+            # No page at this path (a 404): that language's home.
+            return f"/{code}/"
         # Slugs are translated, so ask the page for its URL in that language.
         with translation.override(code):
             url = page.get_url(request=request)
@@ -38,7 +37,6 @@ def _url_in_language(request, page, code: str, current: str) -> str | None:
     if translated != path or code == current:
         return translated
     if request.path.startswith(f"/{current}/"):
-        # A prefixed path with no counterpart (e.g. a 404): that language's home.
         return f"/{code}/"
     return None
 

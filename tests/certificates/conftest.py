@@ -2,8 +2,17 @@
 
 import pytest
 
+from django.utils import translation
+
 from certificates import services
 from progress.models import CourseCompletion
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Requests leave their language active; start every test in Kazakh."""
+    with translation.override("kk"):
+        yield
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 """A lesson of the mandatory guide is published only with ready, captioned videos;
 the editor is told why, and drafts can always be saved."""
 
-import pytest
-
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+import pytest
 
 from courses.factories import (
     CoursePageFactory,
@@ -63,7 +63,9 @@ def test_publishing_an_uncaptioned_guide_lesson_is_refused_with_the_reason(
     lesson = draft_lesson(guide, video)
     client.force_login(editor)
 
-    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+    response = client.post(
+        edit_url(lesson), lesson_form(video, action="action-publish")
+    )
 
     assert response.status_code == 200  # the edit form again, with errors
     html = response.content.decode()
@@ -82,7 +84,9 @@ def test_a_video_that_is_not_ready_blocks_publishing(client, editor, guide):
     lesson = draft_lesson(guide, video)
     client.force_login(editor)
 
-    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+    response = client.post(
+        edit_url(lesson), lesson_form(video, action="action-publish")
+    )
 
     assert "is not ready yet" in response.content.decode()
     lesson.refresh_from_db()
@@ -113,7 +117,9 @@ def test_publishing_succeeds_once_captions_are_added(client, editor, guide):
 
     for language in ("kk", "ru", "en"):
         VideoCaptionFactory(video=video, language=language)
-    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+    response = client.post(
+        edit_url(lesson), lesson_form(video, action="action-publish")
+    )
 
     assert response.status_code == 302
     lesson.refresh_from_db()
@@ -139,7 +145,9 @@ def test_academy_lessons_are_not_held_to_the_caption_rule(client, editor, course
     lesson = draft_lesson(academy, video)
     client.force_login(editor)
 
-    response = client.post(edit_url(lesson), lesson_form(video, action="action-publish"))
+    response = client.post(
+        edit_url(lesson), lesson_form(video, action="action-publish")
+    )
 
     assert response.status_code == 302
     lesson.refresh_from_db()

@@ -2,12 +2,21 @@
 
 import pytest
 
+from django.utils import translation
+
 from home.factories import (
     FamilySupportCentreFactory,
     HelpPageFactory,
     StandardPageFactory,
 )
 from home.models import Region
+
+
+@pytest.fixture(autouse=True)
+def kazakh():
+    """Build test data in the default language, whatever a request left active."""
+    with translation.override("kk"):
+        yield
 
 
 @pytest.fixture

@@ -374,11 +374,10 @@ def test_audit_rows_are_not_editable_in_the_admin(admin_client, api):
     assert listing.status_code == 200
     assert "guide-status" in listing.content.decode()
     assert inspect.status_code == 200
-    assert admin_client.get(f"/admin/registry_calls/edit/{call.pk}/").status_code == 404
-    assert admin_client.get("/admin/registry_calls/new/").status_code == 404
-    assert (
-        admin_client.get(f"/admin/registry_calls/delete/{call.pk}/").status_code == 404
-    )
+    for path in ["new/", f"edit/{call.pk}/", f"delete/{call.pk}/"]:
+        response = admin_client.get(f"/admin/registry_calls/{path}", follow=True)
+        assert response.status_code == 404
+    assert "/admin/registry_calls/new/" not in listing.content.decode()
 
 
 def test_audit_log_needs_staff(client, api):

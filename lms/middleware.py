@@ -1,0 +1,21 @@
+"""Project middleware."""
+
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except that JSON API answers are never redirected.
+
+    Django redirects an unprefixed 404 to the language-prefixed path when that
+    path resolves, and Wagtail's catch-all resolves every path, so an API's
+    ``404 {"detail": …}`` would otherwise become a redirect to an HTML page.
+    """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)

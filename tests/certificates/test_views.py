@@ -1,0 +1,168 @@
+"""Public verification, owner downloads and their 404s."""
+
+import pytest
+from pypdf import PdfReader
+
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certificates import services
+from certificates.models import Certificate
+from certificates.numbers import generate_number
+from lms.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def verify_url(number: str) -> str:
+    return f"/certificates/verify/{number}/"
+
+
+def test_valid_certificate_page_shows_status_course_date_and_masked_name(
+    client, certificate
+):
+    response = client.get(verify_url(certificate.number), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ДЕЙСТВИТЕЛЕН" in page or "VALID" in page
+    assert 'data-status="valid"' in page
+    assert certificate.number in page
+    assert "А*** Б***" in page
+    assert "Айгерім" not in page and "Бекова" not in page
+    assert "Счастливая казахстанская семья" in page
+    assert certificate.issued_at.strftime("%Y-%m-%d") in page
+    assert response["Content-Language"] == "ru"
+
+
+def test_language_can_be_chosen_with_a_parameter(client, certificate):
+    response = client.get(verify_url(certificate.number) + "?lang=en")
+    assert response.status_code == 200
+    assert "Happy Kazakhstani Family" in response.content.decode()
+    assert response["Content-Language"] == "en"
+
+    response = client.get(verify_url(certificate.number), HTTP_ACCEPT_LANGUAGE="kk")
+    assert "Бақытты отбасы" in response.content.decode()
+
+
+def test_revoked_certificate_answers_revoked(client, certificate, admin_user):
+    services.revoke_certificate(certificate, "Fraud", admin_user)
+    response = client.get(verify_url(certificate.number) + "?lang=en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-status="revoked"' in page
+    assert "REVOKED" in page
+    assert "no longer valid" in page
+    assert "Fraud" not in page
+
+
+def test_unknown_number_is_404(client, certificate):
+    unknown = generate_number()
+    response = client.get(verify_url(unknown) + "?lang=en")
+    assert response.status_code == 404
+    assert "Certificate not found" in response.content.decode()
+
+
+def test_malformed_number_is_404_without_any_lookup(client, certificate):
+    wrong_check = certificate.number[:-1] + (
+        "0" if certificate.number[-1] != "0" else "1"
+    )
+    for number in [wrong_check, "BKO-1234", "hello", certificate.number[:-2]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(verify_url(number))
+        assert response.status_code == 404, number
+        assert not [q for q in queries if "certificates_certificate" in q["sql"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(verify_url(certificate.number))
+    assert [q for q in queries if "certificates_certificate" in q["sql"]]
+
+
+def test_lowercase_and_substituted_number_redirects_to_the_canonical_page(
+    client, certificate
+):
+    typed = certificate.number.lower()
+    response = client.get(verify_url(typed) + "?lang=ru")
+    assert response.status_code == 301
+    assert response["Location"] == verify_url(certificate.number) + "?lang=ru"
+
+
+def test_verification_is_throttled_per_client_address(client, certificate, settings):
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 5
+    for _ in range(5):
+        response = client.get(verify_url(certificate.number), REMOTE_ADDR="10.0.0.1")
+        assert response.status_code == 200
+    response = client.get(
+        verify_url(certificate.number) + "?lang=en", REMOTE_ADDR="10.0.0.1"
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many checks" in response.content.decode()
+    assert certificate.number not in response.content.decode()
+    # Guessing malformed or unknown numbers counts too.
+    response = client.get(verify_url("BKO-0000"), REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    # Another address is not affected.
+    response = client.get(verify_url(certificate.number), REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 200
+
+
+def test_verify_form_goes_to_the_page_or_explains_the_error(client, certificate):
+    response = client.get("/certificates/verify/?lang=en")
+    assert response.status_code == 200
+    assert 'name="number"' in response.content.decode()
+
+    typed = " " + certificate.number.lower().replace("-", " ") + " "
+    response = client.get("/certificates/verify/", {"number": typed, "lang": "en"})
+    assert response.status_code == 302
+    assert response["Location"] == verify_url(certificate.number) + "?lang=en"
+
+    response = client.get("/certificates/verify/", {"number": "BKO-12", "lang": "en"})
+    assert response.status_code == 200
+    assert "not a valid certificate number" in response.content.decode()
+
+
+def test_owner_downloads_pdf_and_credential(client, certificate, learner):
+    client.force_login(learner)
+    response = client.get(f"/certificates/{certificate.number}/pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content)
+    assert certificate.number in PdfReader(__import__("io").BytesIO(data)).pages[
+        0
+    ].extract_text()
+
+    response = client.get(f"/certificates/{certificate.number}/credential.jwt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jwt"
+    assert response.content.decode() == certificate.credential
+
+
+def test_pdf_is_rendered_on_download_when_not_there_yet(client, completion, learner):
+    certificate, _ = services.create_certificate(completion)
+    assert not certificate.pdf
+    client.force_login(learner)
+    response = client.get(f"/certificates/{certificate.number}/pdf")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert Certificate.objects.get(pk=certificate.pk).pdf
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "credential.jwt"])
+def test_downloads_are_404_for_anyone_but_the_owner(client, certificate, suffix):
+    url = f"/certificates/{certificate.number}/{suffix}"
+    assert client.get(url).status_code == 404
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 404
+
+    client.force_login(certificate.user)
+    assert client.get(f"/certificates/BKO-0000/{suffix}").status_code == 404

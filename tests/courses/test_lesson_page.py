@@ -1,0 +1,128 @@
+"""What learners and visitors see on course and lesson pages."""
+
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from courses.factories import (
+    CoursePageFactory,
+    VideoCaptionFactory,
+    VideoFactory,
+    make_lesson,
+    quiz_block,
+)
+
+
+def captioned_video(**kwargs):
+    video = VideoFactory(**kwargs)
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    return video
+
+
+@pytest.fixture
+def lesson(guide_course):
+    lesson = guide_course.lessons()[2]
+    video = captioned_video(title="Көмек")
+    lesson.body_kk = [
+        {"type": "video", "value": {"video": video.pk}},
+        quiz_block(),
+    ]
+    lesson.save_revision().publish()
+    return lesson
+
+
+@pytest.mark.django_db
+def test_lesson_page_has_a_player_with_captions_in_the_page_language(
+    client, learner, lesson
+):
+    client.force_login(learner)
+    html = client.get(lesson.get_url()).content.decode()
+
+    assert "<video" in html and "controls" in html
+    tracks = re.findall(r"<track [^>]*>", html)
+    assert [re.search(r'srclang="(\w+)"', t).group(1) for t in tracks] == [
+        "kk",
+        "ru",
+        "en",
+    ]
+    assert "default" in tracks[0] and "default" not in tracks[1]
+    assert f'data-lesson-id="{lesson.pk}"' in html
+    assert "js/player.js" in html
+    assert "Sign in</a> to have your progress counted" not in html
+
+
+@pytest.mark.django_db
+def test_russian_page_shows_russian_captions_by_default(client, lesson):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        url = lesson.get_url()
+    assert url.startswith("/ru/")
+    html = client.get(url).content.decode()
+    default = re.search(r"<track [^>]*default[^>]*>", html).group(0)
+    assert 'srclang="ru"' in default
+
+
+@pytest.mark.django_db
+def test_visitors_can_watch_and_are_asked_to_sign_in_for_progress(client, lesson):
+    html = client.get(lesson.get_url()).content.decode()
+    assert "<video" in html
+    assert "to have your progress counted" in html
+    assert "/accounts/login/?next=" in html
+    assert "data-lesson-progress" not in html
+
+
+@pytest.mark.django_db
+def test_quiz_form_uses_position_ids_and_hides_correct_answers(client, learner, lesson):
+    client.force_login(learner)
+    html = client.get(lesson.get_url()).content.decode()
+    quiz = lesson.quiz("kk")
+    for question in quiz.questions:
+        for choice in question.choices:
+            assert f'name="{question.id}" value="{choice.id}"' in html
+    assert "correct" not in html.split("data-quiz")[1].split("</section>")[0]
+
+
+@pytest.mark.django_db
+def test_course_page_lists_live_lessons_in_order(client, guide_course):
+    html = client.get(guide_course.get_url()).content.decode()
+    positions = [html.index(lesson.title) for lesson in guide_course.lessons()]
+    assert positions == sorted(positions)
+    assert "js/courses.js" in html
+
+
+def lesson_page_queries(client, course_index, lessons: int) -> int:
+    course = CoursePageFactory(parent=course_index, kind="guide")
+    created = [
+        make_lesson(course, videos=[captioned_video()], title=f"Сабақ {n}")
+        for n in range(lessons)
+    ]
+    target = created[len(created) // 2]
+    target.body_kk = [
+        {"type": "video", "value": {"video": target.videos()[0].pk}},
+        {"type": "video", "value": {"video": captioned_video().pk}},
+        quiz_block(),
+    ]
+    target.save()
+    url = target.get_url()
+    client.get(url)  # warm per-process caches (content types, site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<video") == 2
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_lesson_page_queries_do_not_grow_with_the_number_of_lessons(
+    client, learner, course_index
+):
+    client.force_login(learner)
+    with_3 = lesson_page_queries(client, course_index, 3)
+    with_30 = lesson_page_queries(client, course_index, 30)
+    assert with_3 == with_30
+    assert with_30 < 25

@@ -1,0 +1,487 @@
+"""Mux: the webhook (signatures, each event once), sync, captions as text tracks,
+direct uploads from the admin and signed playback tokens. Only Mux's HTTP API is
+mocked."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import jwt
+import pytest
+import responses
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from freezegun import freeze_time
+
+from courses import mux, services
+from courses.factories import VideoCaptionFactory, VideoFactory
+from courses.models import MuxWebhookEvent, Video, VideoStatus
+from lms.factories import UserFactory
+
+SECRET = "whsec-test"
+API = "https://api.mux.com"
+
+
+def signed_headers(body: bytes, secret: str = SECRET, timestamp: int | None = None):
+    """The ``Mux-Signature`` header exactly as Mux documents it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    return {"HTTP_MUX_SIGNATURE": f"t={timestamp},v1={digest}"}
+
+
+def post_event(client, event: dict, **signature):
+    body = json.dumps(event).encode()
+    return client.post(
+        "/mux/webhook/",
+        data=body,
+        content_type="application/json",
+        **signed_headers(body, **signature),
+    )
+
+
+def asset_ready(asset_id="asset-1", upload_id="upload-1", event_id="evt-ready"):
+    return {
+        "type": "video.asset.ready",
+        "id": event_id,
+        "object": {"type": "asset", "id": asset_id},
+        "data": {
+            "id": asset_id,
+            "status": "ready",
+            "duration": 12.345,
+            "upload_id": upload_id,
+            "playback_ids": [{"id": "play-123", "policy": "public"}],
+            "tracks": [{"type": "video", "id": "track-v", "max_width": 320}],
+        },
+    }
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.MUX_WEBHOOK_SECRET = SECRET
+
+
+@pytest.fixture
+def mux_credentials(settings):
+    settings.MUX_TOKEN_ID = "token-id"
+    settings.MUX_TOKEN_SECRET = "token-secret"
+
+
+@pytest.fixture
+def uploading_video(db):
+    return VideoFactory(
+        file=None,
+        status=VideoStatus.WAITING,
+        duration=None,
+        mux_upload_id="upload-1",
+    )
+
+
+# --- Webhook -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_webhook_answers_503_without_a_secret(client, settings, uploading_video):
+    settings.MUX_WEBHOOK_SECRET = ""
+    response = post_event(client, asset_ready())
+    assert response.status_code == 503
+    assert "detail" in response.json()
+
+
+@pytest.mark.django_db
+def test_asset_ready_fills_in_playback_id_duration_and_status(
+    client, webhook_secret, uploading_video
+):
+    response = post_event(client, asset_ready())
+
+    assert response.status_code == 200
+    video = Video.objects.get(pk=uploading_video.pk)
+    assert video.status == VideoStatus.READY
+    assert video.mux_asset_id == "asset-1"
+    assert video.mux_playback_id == "play-123"
+    assert video.mux_playback_policy == "public"
+    assert video.duration == pytest.approx(12.345)
+    assert video.is_ready
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "signature",
+    [
+        {"secret": "someone-else"},
+        {"timestamp": int(time.time()) - 400},
+        {"timestamp": int(time.time()) + 600},
+    ],
+    ids=["wrong-secret", "stale", "future"],
+)
+def test_wrong_or_stale_signature_changes_nothing(
+    client, webhook_secret, uploading_video, signature
+):
+    response = post_event(client, asset_ready(), **signature)
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    video = Video.objects.get(pk=uploading_video.pk)
+    assert video.status == VideoStatus.WAITING
+    assert video.mux_playback_id == ""
+    assert not MuxWebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_signature_or_tampered_body_is_refused(
+    client, webhook_secret, uploading_video
+):
+    body = json.dumps(asset_ready()).encode()
+    missing = client.post("/mux/webhook/", data=body, content_type="application/json")
+    headers = signed_headers(body)
+    tampered = client.post(
+        "/mux/webhook/",
+        data=body.replace(b"play-123", b"play-666"),
+        content_type="application/json",
+        **headers,
+    )
+    assert missing.status_code == tampered.status_code == 400
+    assert Video.objects.get(pk=uploading_video.pk).mux_playback_id == ""
+
+
+@pytest.mark.django_db
+def test_a_duplicate_event_is_applied_once(client, webhook_secret, uploading_video):
+    first = post_event(client, asset_ready(event_id="evt-1"))
+    # An editor corrects the duration by hand; Mux then resends the same event.
+    Video.objects.filter(pk=uploading_video.pk).update(duration=99)
+    again = post_event(client, asset_ready(event_id="evt-1"))
+
+    assert first.json() == {"applied": True}
+    assert again.status_code == 200 and again.json() == {"applied": False}
+    assert Video.objects.get(pk=uploading_video.pk).duration == 99
+    assert MuxWebhookEvent.objects.filter(event_id="evt-1").count() == 1
+
+
+@pytest.mark.django_db
+def test_upload_asset_created_links_the_asset_and_marks_it_preparing(
+    client, webhook_secret, uploading_video
+):
+    event = {
+        "type": "video.upload.asset_created",
+        "id": "evt-upload",
+        "object": {"type": "upload", "id": "upload-1"},
+        "data": {"id": "upload-1", "asset_id": "asset-9", "status": "asset_created"},
+    }
+    assert post_event(client, event).status_code == 200
+    video = Video.objects.get(pk=uploading_video.pk)
+    assert video.mux_asset_id == "asset-9"
+    assert video.status == VideoStatus.PREPARING
+
+
+@pytest.mark.django_db
+def test_asset_errored_marks_the_video_errored_with_mux_message(
+    client, webhook_secret, uploading_video
+):
+    Video.objects.filter(pk=uploading_video.pk).update(mux_asset_id="asset-1")
+    event = {
+        "type": "video.asset.errored",
+        "id": "evt-err",
+        "object": {"type": "asset", "id": "asset-1"},
+        "data": {
+            "id": "asset-1",
+            "status": "errored",
+            "errors": {"type": "invalid_input", "messages": ["Not a video file"]},
+        },
+    }
+    assert post_event(client, event).status_code == 200
+    video = Video.objects.get(pk=uploading_video.pk)
+    assert video.status == VideoStatus.ERRORED
+    assert video.error_message == "Not a video file"
+
+
+@pytest.mark.django_db
+def test_track_ready_records_the_caption_track(client, webhook_secret):
+    video = VideoFactory(mux_asset_id="asset-1", mux_playback_id="play-1")
+    caption = VideoCaptionFactory(video=video, language="ru")
+    event = {
+        "type": "video.asset.track.ready",
+        "id": "evt-track",
+        "object": {"type": "asset", "id": "asset-1"},
+        "data": {
+            "id": "track-ru",
+            "type": "text",
+            "text_type": "subtitles",
+            "language_code": "ru",
+            "status": "ready",
+            "asset_id": "asset-1",
+        },
+    }
+    assert post_event(client, event).status_code == 200
+    caption.refresh_from_db()
+    assert caption.mux_track_id == "track-ru"
+
+
+@pytest.mark.django_db
+def test_malformed_event_is_a_400_not_a_500(client, webhook_secret):
+    for body in (
+        b"not json",
+        b"[]",
+        json.dumps({"type": "video.asset.ready"}).encode(),
+    ):
+        response = client.post(
+            "/mux/webhook/",
+            data=body,
+            content_type="application/json",
+            **signed_headers(body),
+        )
+        assert response.status_code == 400
+    assert not MuxWebhookEvent.objects.exists()
+
+
+def test_signature_check_follows_mux_scheme():
+    body = b'{"id": "x"}'
+    now = 1_700_000_000
+    digest = hmac.new(b"s", f"{now}.".encode() + body, hashlib.sha256).hexdigest()
+    header = f"t={now},v1={digest}"
+    assert mux.verify_webhook_signature(body, header, "s", now=now + 299)
+    assert not mux.verify_webhook_signature(body, header, "s", now=now + 301)
+    assert not mux.verify_webhook_signature(body, header, "other", now=now)
+    assert not mux.verify_webhook_signature(body, "t=abc,v1=00", "s", now=now)
+
+
+# --- Sync task and captions -----------------------------------------------------------
+
+
+def mux_asset_json(asset_id="asset-1", status="ready", tracks=()):
+    return {
+        "data": {
+            "id": asset_id,
+            "status": status,
+            "duration": 14.5,
+            "created_at": "1700000000",
+            "playback_ids": [{"id": "play-777", "policy": "signed"}],
+            "tracks": list(tracks),
+        }
+    }
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_sync_task_fills_in_the_same_fields_and_is_idempotent(mux_credentials):
+    from courses.tasks import sync_video_from_mux
+
+    video = VideoFactory(
+        file=None, status=VideoStatus.PREPARING, duration=None, mux_asset_id="asset-1"
+    )
+    responses.get(f"{API}/video/v1/assets/asset-1", json=mux_asset_json())
+
+    services.sync_video(video.pk)
+    first = Video.objects.get(pk=video.pk)
+    services.sync_video(video.pk)
+    second = Video.objects.get(pk=video.pk)
+
+    assert first.status == VideoStatus.READY
+    assert first.mux_playback_id == "play-777"
+    assert first.mux_playback_policy == "signed"
+    assert first.duration == pytest.approx(14.5)
+    assert second.updated_at == first.updated_at  # nothing changed the second time
+    assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
+    assert sync_video_from_mux.name == "sync_video_from_mux"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_sync_finds_the_asset_through_the_direct_upload(mux_credentials):
+    video = VideoFactory(
+        file=None, status=VideoStatus.WAITING, duration=None, mux_upload_id="up-5"
+    )
+    responses.get(
+        f"{API}/video/v1/uploads/up-5",
+        json={
+            "data": {
+                "id": "up-5",
+                "status": "asset_created",
+                "asset_id": "asset-5",
+                "timeout": 3600,
+                "url": "https://storage.example/upload",
+            }
+        },
+    )
+    responses.get(
+        f"{API}/video/v1/assets/asset-5", json=mux_asset_json(asset_id="asset-5")
+    )
+    services.sync_video(video.pk)
+    video.refresh_from_db()
+    assert video.mux_asset_id == "asset-5"
+    assert video.status == VideoStatus.READY
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_captions_are_attached_to_the_mux_asset_once(mux_credentials, settings):
+    settings.SITE_URL = "https://otbasy.example"
+    video = VideoFactory(mux_asset_id="asset-1", mux_playback_id="play-1")
+    caption = VideoCaptionFactory(video=video, language="kk")
+    tracks = responses.post(
+        f"{API}/video/v1/assets/asset-1/tracks",
+        json={"data": {"id": "track-kk", "type": "text", "language_code": "kk"}},
+        status=201,
+    )
+
+    assert services.attach_captions(video.pk) == ["track-kk"]
+    assert services.attach_captions(video.pk) == []  # already there
+
+    assert tracks.call_count == 1
+    sent = json.loads(tracks.calls[0].request.body)
+    assert sent["url"] == f"https://otbasy.example{caption.file.url}"
+    assert sent["type"] == "text" and sent["language_code"] == "kk"
+    caption.refresh_from_db()
+    assert caption.mux_track_id == "track-kk"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_replaced_caption_file_replaces_its_track(mux_credentials):
+    video = VideoFactory(mux_asset_id="asset-1", mux_playback_id="play-1")
+    caption = VideoCaptionFactory(video=video, language="en")
+    caption.mux_track_id = "old-track"
+    caption.mux_track_source = "captions/older.vtt"
+    caption.save()
+    deleted = responses.delete(
+        f"{API}/video/v1/assets/asset-1/tracks/old-track", status=204
+    )
+    responses.post(
+        f"{API}/video/v1/assets/asset-1/tracks",
+        json={"data": {"id": "new-track", "type": "text"}},
+        status=201,
+    )
+    assert services.attach_captions(video.pk) == ["new-track"]
+    assert deleted.call_count == 1
+
+
+# --- Direct upload from the admin ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_direct_upload_view_creates_a_mux_upload_for_the_admin_origin(
+    client, mux_credentials
+):
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    video = VideoFactory(file=None, status=VideoStatus.WAITING)
+    created = responses.post(
+        f"{API}/video/v1/uploads",
+        json={
+            "data": {
+                "id": "upload-42",
+                "url": "https://storage.googleapis.com/video-storage/upload-42",
+                "status": "waiting",
+                "timeout": 3600,
+                "cors_origin": "http://testserver",
+            }
+        },
+        status=201,
+    )
+    client.force_login(editor)
+
+    response = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "url": "https://storage.googleapis.com/video-storage/upload-42",
+        "upload_id": "upload-42",
+    }
+    sent = json.loads(created.calls[0].request.body)
+    assert sent["cors_origin"] == "http://testserver"
+    assert sent["new_asset_settings"]["playback_policy"] == ["public"]
+    video.refresh_from_db()
+    assert video.mux_upload_id == "upload-42"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_direct_upload_view_reports_mux_failure_and_refuses_learners(
+    client, mux_credentials
+):
+    video = VideoFactory(file=None, status=VideoStatus.WAITING)
+    responses.post(f"{API}/video/v1/uploads", json={"error": {}}, status=500)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    failed = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+    assert failed.status_code == 502 and failed.json()["detail"]
+    assert Video.objects.get(pk=video.pk).mux_upload_id == ""
+
+    client.force_login(UserFactory())
+    refused = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+    assert refused.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_direct_upload_without_mux_credentials_says_so(client):
+    video = VideoFactory(file=None, status=VideoStatus.WAITING)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+    assert response.status_code == 409
+    assert "local file" in response.json()["detail"]
+
+
+# --- Signed playback ---
+
+
+@pytest.fixture
+def signing_key(settings):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    settings.MUX_SIGNING_KEY_ID = "key-abc"
+    settings.MUX_SIGNING_KEY_PRIVATE = base64.b64encode(pem).decode()
+    return key.public_key()
+
+
+def test_signed_playback_token_verifies_with_the_public_key_and_expires(signing_key):
+    with freeze_time("2026-11-23 08:00:00"):
+        token = mux.playback_token("play-xyz", "v")
+        claims = jwt.decode(token, signing_key, algorithms=["RS256"], audience="v")
+        assert claims["sub"] == "play-xyz"
+        assert claims["kid"] == "key-abc"
+        assert jwt.get_unverified_header(token)["kid"] == "key-abc"
+        assert claims["exp"] - time.time() <= 3600
+
+    with freeze_time("2026-11-23 09:00:01"), pytest.raises(jwt.ExpiredSignatureError):
+        jwt.decode(token, signing_key, algorithms=["RS256"], audience="v")
+
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with freeze_time("2026-11-23 08:00:00"), pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, other.public_key(), algorithms=["RS256"], audience="v")
+
+
+@pytest.mark.django_db
+def test_signed_videos_get_a_token_only_for_signed_in_learners(signing_key, learner):
+    video = VideoFactory(
+        file=None,
+        mux_asset_id="asset-1",
+        mux_playback_id="play-s",
+        mux_playback_policy="signed",
+    )
+    for_learner = services.player_source(video, user=learner)
+    for_visitor = services.player_source(video, user=None)
+
+    assert for_learner["kind"] == "hls"
+    src, token = for_learner["src"].split("?token=")
+    assert src == "https://stream.mux.com/play-s.m3u8"
+    assert jwt.decode(token, signing_key, algorithms=["RS256"], audience="v")[
+        "sub"
+    ] == ("play-s")
+    assert "token=" in for_learner["poster"]
+    assert for_visitor["kind"] == "" and for_visitor["reason"] == "sign_in"
+
+
+@pytest.mark.django_db
+def test_public_mux_video_plays_over_hls_and_local_video_from_its_file():
+    on_mux = VideoFactory(
+        file=None, mux_playback_id="play-p", mux_playback_policy="public"
+    )
+    local = VideoFactory()
+    assert services.player_source(on_mux)["src"] == "https://stream.mux.com/play-p.m3u8"
+    source = services.player_source(local)
+    assert source["kind"] == "file" and source["src"] == local.file.url

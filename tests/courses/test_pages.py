@@ -1,0 +1,193 @@
+"""The page tree, the lesson body rules across languages, and previews."""
+
+from django.core.exceptions import ValidationError
+
+from wagtail.models import Page, Site
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+import pytest
+
+from courses.factories import (
+    CourseIndexPageFactory,
+    CoursePageFactory,
+    LessonPageFactory,
+    VideoCaptionFactory,
+    VideoFactory,
+    make_lesson,
+    quiz_block,
+)
+from courses.models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    validate_webvtt,
+)
+from home.factories import HomePageFactory
+from home.models import HelpPage, HomePage, StandardPage
+
+
+class TestPageTree(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        root = Page.get_first_root_node()
+        cls.home = HomePageFactory(parent=root)
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 80, "root_page": cls.home},
+        )
+        cls.index = CourseIndexPageFactory(parent=cls.home)
+        cls.course = CoursePageFactory(parent=cls.index, kind="guide")
+        cls.lesson = make_lesson(cls.course, videos=[VideoFactory()], quiz=quiz_block())
+
+    def test_course_index_only_under_the_home_page(self):
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertCanNotCreateAt(Page, CourseIndexPage)
+        self.assertCanNotCreateAt(CourseIndexPage, CourseIndexPage)
+        self.assertCanNotCreateAt(StandardPage, CourseIndexPage)
+
+    def test_there_is_one_course_index(self):
+        # The home page allows a course index, but one exists already (max_count).
+        self.assertFalse(CourseIndexPage.can_create_at(self.home))
+        other_root = HomePage(title="Other", slug="other")
+        self.assertIn(CourseIndexPage, HomePage.allowed_subpage_models())
+        self.assertEqual(CourseIndexPage.max_count, 1)
+        self.assertIsNotNone(other_root)
+
+    def test_courses_only_under_the_course_index(self):
+        self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertCanCreateAt(CourseIndexPage, CoursePage)
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+        self.assertCanNotCreateAt(CoursePage, CoursePage)
+        self.assertCanNotCreateAt(LessonPage, CoursePage)
+
+    def test_lessons_only_under_a_course_and_nothing_under_a_lesson(self):
+        self.assertAllowedParentPageTypes(LessonPage, {CoursePage})
+        self.assertAllowedSubpageTypes(LessonPage, set())
+        self.assertCanCreateAt(CoursePage, LessonPage)
+        self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
+        self.assertCanNotCreateAt(HomePage, LessonPage)
+        self.assertCanNotCreateAt(LessonPage, LessonPage)
+        self.assertCanNotCreateAt(HelpPage, LessonPage)
+
+    def test_course_and_lesson_previews_render(self):
+        self.assertPageIsPreviewable(self.index)
+        self.assertPageIsPreviewable(self.course)
+        video = self.lesson.videos()[0]
+        self.assertPageIsPreviewable(
+            self.lesson,
+            post_data=nested_form_data(
+                {
+                    "title_kk": "Алдын ала қарау",
+                    "slug_kk": "preview",
+                    "body_kk": streamfield([("video", {"video": video.pk})]),
+                    "body_ru": streamfield([]),
+                    "body_en": streamfield([]),
+                    "comments": inline_formset([]),
+                }
+            ),
+        )
+
+    def test_course_and_lesson_pages_render(self):
+        # Served under the language prefix (i18n_patterns), so fetched by URL.
+        for page in (self.index, self.course, self.lesson):
+            response = self.client.get(page.get_url())
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, page.title)
+
+
+@pytest.mark.django_db
+def test_translated_body_must_show_the_same_videos(guide_course):
+    lesson = guide_course.lessons()[0]
+    lesson.body_ru = [{"type": "video", "value": {"video": VideoFactory().pk}}]
+    with pytest.raises(ValidationError) as error:
+        lesson.full_clean()
+    assert "Русский body must show the same videos" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_translated_quiz_must_have_the_same_shape(guide_course):
+    lesson = guide_course.lessons()[2]
+    video = lesson.videos()[0]
+    different = quiz_block(questions=2)
+    lesson.body_en = [{"type": "video", "value": {"video": video.pk}}, different]
+    with pytest.raises(ValidationError) as error:
+        lesson.full_clean()
+    assert "English quiz must match the Kazakh quiz" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_translated_quiz_with_the_correct_answer_elsewhere_is_refused(guide_course):
+    lesson = guide_course.lessons()[2]
+    video = lesson.videos()[0]
+    moved = quiz_block()
+    moved["value"]["questions"][0]["choices"] = [
+        {"text": "Қате", "correct": False},
+        {"text": "Дұрыс", "correct": True},
+    ]
+    lesson.body_ru = [{"type": "video", "value": {"video": video.pk}}, moved]
+    with pytest.raises(ValidationError):
+        lesson.full_clean()
+
+
+@pytest.mark.django_db
+def test_matching_translation_and_empty_translation_are_fine(guide_course):
+    lesson = guide_course.lessons()[2]
+    video = lesson.videos()[0]
+    translated = quiz_block()
+    translated["value"]["heading"] = "Test"
+    lesson.body_en = [
+        {"type": "text", "value": "<p>English</p>"},
+        {"type": "video", "value": {"video": video.pk}},
+        translated,
+    ]
+    lesson.body_ru = []
+    lesson.full_clean()
+    lesson.save()
+    assert lesson.quiz("en").heading == "Test"
+    assert lesson.quiz("ru").heading == "Тест"
+
+
+@pytest.mark.django_db
+def test_at_most_one_quiz_per_lesson():
+    block = LessonPage._meta.get_field("body_kk").stream_block
+    value = block.to_python([quiz_block(), quiz_block()])
+    with pytest.raises(ValidationError):
+        block.clean(value)
+
+
+@pytest.mark.django_db
+def test_caption_files_must_be_webvtt():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    validate_webvtt(SimpleUploadedFile("ok.vtt", b"\xef\xbb\xbfWEBVTT\n\n"))
+    with pytest.raises(ValidationError, match="WEBVTT"):
+        validate_webvtt(
+            SimpleUploadedFile("x.srt", b"1\n00:00:01,000 --> 00:00:02,000\n")
+        )
+    caption = VideoCaptionFactory.build(
+        video=VideoFactory(),
+        file=SimpleUploadedFile("bad.vtt", b"not captions"),
+    )
+    with pytest.raises(ValidationError):
+        caption.full_clean()
+
+
+@pytest.mark.django_db
+def test_a_local_file_video_is_ready_when_saved():
+    from courses.models import Video, VideoStatus
+
+    video = VideoFactory(status=VideoStatus.WAITING)
+    assert Video.objects.get(pk=video.pk).status == VideoStatus.READY
+
+
+@pytest.mark.django_db
+def test_lessons_are_listed_in_tree_order_and_only_when_live(course_index):
+    course = CoursePageFactory(parent=course_index)
+    first = LessonPageFactory(parent=course, title="Бірінші")
+    LessonPageFactory(parent=course, title="Жоба", live=False)
+    last = LessonPageFactory(parent=course, title="Соңғы")
+    assert [lesson.pk for lesson in course.lessons()] == [first.pk, last.pk]
+    assert first.course().pk == course.pk

@@ -1,0 +1,111 @@
+"""load_demo_content: the demo site in kk, ru and en, built once."""
+
+import pytest
+
+from django.core.management import call_command
+from django.utils import translation
+
+from wagtail.models import Page, Revision, Site
+
+from home.models import FamilySupportCentre, HelplineSettings, HelpPage, HomePage
+from lms.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_var_dir(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    return tmp_path
+
+
+def snapshot() -> dict:
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "live revisions": list(
+            Page.objects.order_by("pk").values_list("pk", "live_revision_id")
+        ),
+        "centres": list(FamilySupportCentre.objects.order_by("pk").values()),
+        "helplines": list(HelplineSettings.objects.values()),
+        "sites": list(Site.objects.values()),
+        "users": list(User.objects.values("pk", "email", "password")),
+    }
+
+
+def load(capsys) -> str:
+    call_command("load_demo_content")
+    return capsys.readouterr().out
+
+
+def test_second_run_changes_nothing(capsys):
+    load(capsys)
+    first = snapshot()
+    load(capsys)
+    assert snapshot() == first
+    assert 8 <= len(first["centres"]) <= 12
+    assert len({c["region"] for c in first["centres"]}) >= 5
+
+
+def test_home_page_becomes_the_default_sites_root(capsys):
+    load(capsys)
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    # Wagtail's welcome page is gone.
+    assert list(Page.objects.filter(depth=2)) == [home.page_ptr]
+
+
+def test_editors_changes_survive_a_rerun(capsys):
+    load(capsys)
+    home = HomePage.objects.get()
+    home.hero_text_ru = "Текст редактора"
+    home.save_revision().publish()
+    load(capsys)
+    assert HomePage.objects.get().hero_text_ru == "Текст редактора"
+
+
+def test_pages_in_three_languages(client, capsys):
+    load(capsys)
+    kk = client.get("/kk/").content.decode()
+    ru = client.get("/ru/").content.decode()
+    en = client.get("/en/").content.decode()
+    assert "Некеге дейінгі онлайн нұсқаулық" in kk
+    assert "Онлайн-руководство перед вступлением в брак" in ru
+    assert "The online pre-marriage guide" in en
+    help_page = HelpPage.objects.get()
+    with translation.override("ru"):
+        help_url = help_page.get_url()
+    assert help_url == "/ru/pomoshch/"
+    html = client.get(help_url, {"region": "astana"}).content.decode()
+    assert "Центр поддержки семьи города Астаны" in html
+    assert "Бесплатное консультирование и обучение граждан" in html
+
+
+def test_helplines_are_described_in_each_language(capsys):
+    load(capsys)
+    helplines = HelplineSettings.load()
+    assert (helplines.violence_number, helplines.family_number) == ("150", "111")
+    assert "тегін және жасырын" in helplines.violence_description_kk
+    assert "анонимно" in helplines.violence_description_ru
+    assert "anonymous" in helplines.violence_description_en
+    assert "балалардың құқықтарын" in helplines.family_description_kk
+
+
+def test_admin_password_is_generated_once_and_printed_each_time(capsys):
+    out = load(capsys)
+    admin = User.objects.get(email="admin@example.kz")
+    assert admin.is_superuser and admin.is_staff
+    password = out.split("password:")[1].split()[0]
+    assert admin.check_password(password)
+    again = load(capsys)
+    assert f"password: {password}" in again
+    assert User.objects.get(pk=admin.pk).password == admin.password
+
+
+def test_admin_password_from_the_environment(capsys, monkeypatch):
+    load(capsys)
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
+    out = load(capsys)
+    assert "password: demo-pass-2026" in out
+    assert User.objects.get(email="admin@example.kz").check_password("demo-pass-2026")

@@ -1,0 +1,103 @@
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from django.core.cache import cache
+from django.db import connection
+
+from lms.factories import UserFactory
+from lms.models import User
+from tests.lms.tasks_for_tests import remember, rename_user
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set"),
+]
+
+
+def database_url(tmp_path=None) -> str:
+    """The URL of the database this test runs on (the test database)."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        user = quote(db["USER"] or "")
+        password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return f"postgres://{user}{password}@{db['HOST']}{port}/{db['NAME']}"
+    name = str(db["NAME"])
+    if "memory" in name:
+        if tmp_path is None:
+            pytest.skip("an in-memory SQLite database cannot be shared with a worker")
+        return f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+    return f"sqlite:///{name}"
+
+
+def run_worker(database: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": database,
+        "REDIS_URL": REDIS_URL,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "rqworker",
+            "--job-class",
+            "django_tasks_rq.Job",
+            "default",
+            "--burst",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+@pytest.fixture
+def empty_queue(settings):
+    assert "RQBackend" in settings.TASKS["default"]["BACKEND"]
+    import django_rq
+
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    yield queue
+    queue.empty()
+
+
+def test_a_task_enqueued_by_the_app_runs_on_rqworker(empty_queue, tmp_path):
+    marker = uuid.uuid4().hex
+    cache.delete("remembered")
+    remember.enqueue(marker)
+    assert empty_queue.count == 1
+    assert cache.get("remembered") is None  # waits for a worker
+
+    result = run_worker(database_url(tmp_path))
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert empty_queue.count == 0
+    assert cache.get("remembered") == marker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rqworker_runs_tasks_against_the_same_database(empty_queue):
+    user = UserFactory(first_name="Before")
+    rename_user.enqueue(user.pk, "After")
+    assert empty_queue.count == 1
+    assert User.objects.get(pk=user.pk).first_name == "Before"
+
+    result = run_worker(database_url())
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert empty_queue.count == 0
+    assert User.objects.get(pk=user.pk).first_name == "After"

@@ -1,0 +1,58 @@
+"""``manage.py create_registry_client`` (CONTRACTS.md §3)."""
+
+import hashlib
+import io
+import json
+
+from django.core.management import CommandError, call_command
+
+import pytest
+
+from lms.factories import VALID_IINS
+from registry.models import RegistryClient
+
+
+def _run(*args) -> list[str]:
+    out = io.StringIO()
+    call_command("create_registry_client", *args, stdout=out)
+    return out.getvalue().strip().splitlines()
+
+
+def test_prints_the_token_last_and_stores_only_its_hash(client, db):
+    lines = _run("ЗАГС Астана")
+    token = lines[-1]
+
+    registry_client = RegistryClient.objects.get()
+    assert registry_client.name == "ЗАГС Астана"
+    assert len(token) >= 43  # 256 bits, base64
+    assert registry_client.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    row = json.dumps(RegistryClient.objects.values().get(), default=str)
+    assert token not in row
+    assert registry_client.token_prefix == token[:8]
+    response = client.post(
+        "/api/v1/registry/guide-status",
+        json.dumps({"iins": [VALID_IINS[0]]}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+
+
+def test_webhook_secret_is_printed_before_the_token(db):
+    lines = _run("ЗАГС Алматы", "--webhook-url", "https://zags.example.kz/hook")
+
+    registry_client = RegistryClient.objects.get()
+    assert registry_client.webhook_url == "https://zags.example.kz/hook"
+    secret_lines = [line for line in lines if registry_client.webhook_secret in line]
+    assert secret_lines and lines.index(secret_lines[0]) < len(lines) - 1
+    assert hashlib.sha256(lines[-1].encode()).hexdigest() == registry_client.token_hash
+
+
+def test_each_client_gets_its_own_token(db):
+    assert _run("A")[-1] != _run("B")[-1]
+
+
+def test_bad_webhook_url_is_refused(db):
+    with pytest.raises(CommandError):
+        _run("Broken", "--webhook-url", "not a url")
+    assert not RegistryClient.objects.exists()

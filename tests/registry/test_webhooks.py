@@ -1,0 +1,294 @@
+"""Webhooks to the registration service: outbox, signature, retries, exactly once."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import threading
+
+from django.db import connection, connections
+from django.utils import timezone
+
+import pytest
+import requests
+import responses
+from freezegun import freeze_time
+
+from certificates.models import CertificateStatus
+from lms.factories import VALID_IINS
+from registry import services
+from registry.models import DeliveryStatus, WebhookDelivery
+from registry.services import create_client, enqueue_certificate_event
+
+from .conftest import WEBHOOK_URL
+
+
+@pytest.fixture
+def hooked_client(db):
+    registry_client, _token = create_client("ЗАГС", webhook_url=WEBHOOK_URL)
+    return registry_client
+
+
+@pytest.fixture
+def certificate(learner, guide_course, make_certificate):
+    return make_certificate(learner, guide_course, VALID_IINS[0])
+
+
+def _issue_event(certificate, capture, event="certificate.issued"):
+    with capture(execute=True):
+        enqueue_certificate_event(certificate, event)
+
+
+def _verify_signature(secret: str, header: str, body: bytes) -> bool:
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    expected = hmac.new(
+        secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"])
+
+
+@responses.activate
+def test_issued_event_is_signed_and_carries_no_personal_data(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    responses.post(WEBHOOK_URL, status=204)
+
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    run_tasks()
+
+    assert len(responses.calls) == 1
+    request = responses.calls[0].request
+    body = request.body if isinstance(request.body, bytes) else request.body.encode()
+    assert _verify_signature(
+        hooked_client.webhook_secret, request.headers["X-Signature"], body
+    )
+    assert not _verify_signature("another-secret", request.headers["X-Signature"], body)
+    timestamp = int(request.headers["X-Signature"].split(",")[0].removeprefix("t="))
+    assert abs(timestamp - timezone.now().timestamp()) < 60
+    payload = json.loads(body)
+    assert request.headers["X-Event-Id"] == payload["id"]
+    assert payload["type"] == "certificate.issued"
+    assert payload["data"]["certificate_number"] == certificate.number
+    assert payload["data"]["course_kind"] == "guide"
+    assert payload["data"]["status"] == "valid"
+    assert payload["data"]["revoked_at"] is None
+    assert set(payload) == {"id", "type", "created_at", "data"}
+    text = body.decode()
+    assert certificate.holder_name not in text
+    assert VALID_IINS[0] not in text and certificate.holder_iin_hash not in text
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 1 and delivery.delivered_at is not None
+
+
+@responses.activate
+def test_revoked_event(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    responses.post(WEBHOOK_URL, status=200)
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.save()
+
+    _issue_event(certificate, django_capture_on_commit_callbacks, "certificate.revoked")
+    run_tasks()
+
+    payload = json.loads(responses.calls[0].request.body)
+    assert payload["type"] == "certificate.revoked"
+    assert payload["data"]["status"] == "revoked"
+    assert payload["data"]["revoked_at"] is not None
+
+
+def test_one_row_per_active_client_with_a_webhook(
+    certificate, django_capture_on_commit_callbacks
+):
+    first, _ = create_client("ЗАГС Астана", webhook_url=WEBHOOK_URL)
+    second, _ = create_client("ЗАГС Алматы", webhook_url=WEBHOOK_URL + "/2")
+    create_client("Without webhook")
+    inactive, _ = create_client("Closed", webhook_url=WEBHOOK_URL + "/3")
+    services.deactivate_client(inactive)
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(WEBHOOK_URL, status=200)
+        mock.post(WEBHOOK_URL + "/2", status=200)
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+
+    rows = WebhookDelivery.objects.order_by("client__name")
+    assert [row.client for row in rows] == [second, first]
+    assert len({row.event_id for row in rows}) == 1
+
+
+def test_unknown_event_is_refused(certificate):
+    with pytest.raises(ValueError):
+        enqueue_certificate_event(certificate, "certificate.deleted")
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    hooked_client, certificate, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                enqueue_certificate_event(certificate, "certificate.issued")
+                raise RuntimeError("issuing failed")
+        except RuntimeError:
+            pass
+
+    assert callbacks == []
+    assert not WebhookDelivery.objects.exists()
+
+
+@responses.activate
+def test_failing_endpoint_gets_the_event_once_it_is_back(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    for _ in range(3):
+        responses.post(WEBHOOK_URL, status=503, body="down for maintenance")
+    responses.post(WEBHOOK_URL, status=200)
+
+    start = timezone.now()
+    with freeze_time(start) as clock:
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+        run_tasks()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == DeliveryStatus.PENDING
+        assert "503" in delivery.last_error
+
+        waits = []
+        while len(responses.calls) < 4 and len(waits) < 10:
+            delivery.refresh_from_db()
+            # Nothing is resent before the back-off has passed.
+            assert services.send_due_webhooks() == 0
+            waits.append((delivery.next_attempt_at - timezone.now()).total_seconds())
+            clock.move_to(delivery.next_attempt_at + datetime.timedelta(seconds=1))
+            services.send_due_webhooks()
+
+        for _ in range(3):
+            clock.tick(datetime.timedelta(hours=7))
+            services.send_due_webhooks()
+            services.deliver(delivery.pk)
+
+    assert len(responses.calls) == 4
+    assert waits == sorted(waits) and waits[0] < waits[-1]  # backs off
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 4
+    assert delivery.last_error == ""
+    assert WebhookDelivery.objects.count() == 1
+    bodies = {call.request.body for call in responses.calls}
+    ids = {call.request.headers["X-Event-Id"] for call in responses.calls}
+    assert len(ids) == 1 and len(bodies) == 1
+
+
+@responses.activate
+def test_gives_up_after_the_last_attempt_and_can_be_retried_from_the_admin(
+    hooked_client, certificate, admin_client, django_capture_on_commit_callbacks
+):
+    responses.post(WEBHOOK_URL, body=requests.ConnectionError("refused"))
+    with freeze_time(timezone.now()) as clock:
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+        for _ in range(services.WEBHOOK_MAX_ATTEMPTS + 2):
+            clock.tick(datetime.timedelta(hours=7))
+            services.send_due_webhooks()
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == services.WEBHOOK_MAX_ATTEMPTS
+    assert "refused" in delivery.last_error
+    listing = admin_client.get("/admin/registry_deliveries/")
+    assert listing.status_code == 200
+    assert (
+        f"/admin/registry_deliveries/retry/{delivery.pk}/" in listing.content.decode()
+    )
+
+    responses.replace(responses.POST, WEBHOOK_URL, status=200)
+    assert (
+        admin_client.get(f"/admin/registry_deliveries/retry/{delivery.pk}/").status_code
+        == 200
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/registry_deliveries/retry/{delivery.pk}/")
+    assert response.status_code == 302
+    services.send_due_webhooks()
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+
+
+@responses.activate
+def test_repeated_runs_send_a_delivered_event_once(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    responses.post(WEBHOOK_URL, status=200)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    run_tasks()
+    delivery = WebhookDelivery.objects.get()
+
+    for _ in range(3):
+        services.deliver(delivery.pk)
+        services.send_due_webhooks()
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+        run_tasks()
+
+    assert len(responses.calls) == 1
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_claimed_delivery_is_not_taken_twice(
+    hooked_client, certificate, django_capture_on_commit_callbacks
+):
+    with responses.RequestsMock() as mock:
+        mock.post(WEBHOOK_URL, status=500)
+        _issue_event(certificate, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=None)
+
+    first = services.claim_delivery(delivery.pk)
+
+    assert first is not None
+    assert services.claim_delivery(delivery.pk) is None
+    assert services.send_due_webhooks() == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent connections"
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_send_once(learner, guide_course, make_certificate):
+    registry_client, _ = create_client("ЗАГС", webhook_url=WEBHOOK_URL)
+    certificate = make_certificate(learner, guide_course, VALID_IINS[0])
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(WEBHOOK_URL, status=500)
+        enqueue_certificate_event(certificate, "certificate.issued")
+        delivery = WebhookDelivery.objects.get()
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+        )
+        mock.replace(responses.POST, WEBHOOK_URL, status=200)
+        calls_before = len(mock.calls)
+
+        barrier = threading.Barrier(8)
+
+        def work(index):
+            try:
+                barrier.wait()
+                if index % 2:
+                    services.send_due_webhooks()
+                else:
+                    services.deliver(delivery.pk)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert len(mock.calls) - calls_before == 1
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert registry_client.deliveries.count() == 1
