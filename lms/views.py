@@ -21,6 +21,10 @@ def healthz(request):
     queue = queue_status()
     healthy = database == "ok" and queue["state"] != "unavailable"
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded", "database": database, "queue": queue},
+        {
+            "status": "ok" if healthy else "degraded",
+            "database": database,
+            "queue": queue,
+        },
         status=200,
     )

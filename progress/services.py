@@ -127,44 +127,21 @@ def quiz_limit() -> int:
 class LessonStructure:
     """What progress needs to know about a lesson, cheap to cache.
 
-    ``slots`` has one entry per video of the Kazakh body: the ids of the videos in
-    that place in every language's body (usually one id, the same video).
+    Videos come from the Kazakh body; the courses app makes every language's body
+    show the same videos in the same order, so a lesson counts the same whichever
+    language it was watched in.
     """
 
     lesson_id: int
     course_id: int | None
     live: bool
-    slots: tuple[frozenset[int], ...] = ()
+    video_ids: tuple[int, ...] = ()
     durations: dict[int, float | None] = field(default_factory=dict)
     has_quiz: bool = False
-
-    @property
-    def video_ids(self) -> frozenset[int]:
-        return frozenset().union(*self.slots) if self.slots else frozenset()
-
-    def slot_of(self, video_id: int) -> int | None:
-        for index, ids in enumerate(self.slots):
-            if video_id in ids:
-                return index
-        return None
 
 
 def _structure_key(lesson_id: int) -> str:
     return f"progress:lesson-structure:{lesson_id}"
-
-
-def _video_ids_in(body) -> list[int]:
-    ids: list[int] = []
-    if not body:
-        return ids
-    for block in body.raw_data:
-        if block.get("type") != "video":
-            continue
-        value = block.get("value") or {}
-        video_id = value.get("video")
-        if isinstance(video_id, int) and video_id not in ids:
-            ids.append(video_id)
-    return ids
 
 
 def build_lesson_structure(lesson_id: int) -> LessonStructure | None:
@@ -174,27 +151,15 @@ def build_lesson_structure(lesson_id: int) -> LessonStructure | None:
     parent = lesson.get_parent()
     course = CoursePage.objects.filter(pk=parent.pk).only("pk", "live").first()
     live = bool(lesson.live and course is not None and course.live)
-    primary = lesson.video_ids()
-    per_language = [
-        _video_ids_in(getattr(lesson, f"body_{language}", None))
-        for language in LANGUAGES
-    ]
-    slots = []
-    for index, video_id in enumerate(primary):
-        ids = {video_id}
-        for ids_in_language in per_language:
-            if index < len(ids_in_language) and len(ids_in_language) == len(primary):
-                ids.add(ids_in_language[index])
-        slots.append(frozenset(ids))
-    all_ids = set().union(*slots) if slots else set()
+    video_ids = tuple(lesson.video_ids())
     durations = dict(
-        Video.objects.filter(pk__in=all_ids).values_list("pk", "duration")
+        Video.objects.filter(pk__in=video_ids).values_list("pk", "duration")
     )
     return LessonStructure(
         lesson_id=lesson.pk,
         course_id=course.pk if course else None,
         live=live,
-        slots=tuple(slot for slot in slots if slot & durations.keys()),
+        video_ids=tuple(pk for pk in video_ids if pk in durations),
         durations=durations,
         has_quiz=lesson.quiz(settings.MODELTRANSLATION_DEFAULT_LANGUAGE) is not None,
     )
@@ -454,7 +419,7 @@ def _after_video_completed(user, structure: LessonStructure, video_id, language)
         other = (
             structure if lesson_id == structure.lesson_id else lesson_structure(lesson_id)
         )
-        if other is not None and other.live and other.slot_of(video_id) is not None:
+        if other is not None and other.live and video_id in other.video_ids:
             complete_lesson_if_done(user, other, language)
 
 
@@ -471,9 +436,9 @@ def quiz_passed(user, lesson_id: int) -> bool:
 
 
 def lesson_is_done(user, structure: LessonStructure) -> bool:
-    """All the lesson's videos complete (in any language) and its quiz passed."""
+    """All the lesson's videos complete and its quiz passed."""
     done = completed_video_ids(user, structure.video_ids)
-    if any(not (slot & done) for slot in structure.slots):
+    if any(video_id not in done for video_id in structure.video_ids):
         return False
     return not structure.has_quiz or quiz_passed(user, structure.lesson_id)
 
@@ -694,30 +659,18 @@ def course_progress(user, course: CoursePage) -> dict:
     }
 
 
-def _videos_in_language(lesson: LessonPage, structure: LessonStructure, language: str):
-    """Video ids a player shows in ``language``, one per slot."""
-    in_language = _video_ids_in(getattr(lesson, f"body_{language}", None))
-    shown = []
-    for index, slot in enumerate(structure.slots):
-        candidate = in_language[index] if index < len(in_language) else None
-        shown.append(candidate if candidate in slot else min(slot))
-    return shown
-
-
 def lesson_progress(user, lesson_id: int, language: str) -> dict:
     """GET /api/v1/progress/lessons/<id> (CONTRACTS.md §5): quiz without answers."""
     structure = live_lesson_structure(lesson_id)
     lesson = LessonPage.objects.get(pk=lesson_id)
-    shown = _videos_in_language(lesson, structure, language)
     rows = {
         row.video_id: row
         for row in VideoProgress.objects.filter(
             user=user, video_id__in=structure.video_ids
         )
     }
-    done = {video_id for video_id, row in rows.items() if row.completed_at}
     videos = []
-    for index, video_id in enumerate(shown):
+    for video_id in structure.video_ids:
         row = rows.get(video_id)
         duration = structure.durations.get(video_id)
         watched = row.watched_seconds if row else 0.0
@@ -728,7 +681,7 @@ def lesson_progress(user, lesson_id: int, language: str) -> dict:
                 "watched_seconds": round(watched, 3),
                 "coverage": _coverage(watched, duration),
                 "resume_at": row.resume_position if row else 0.0,
-                "completed": bool(structure.slots[index] & done),
+                "completed": bool(row and row.completed_at),
             }
         )
     quiz_data = None
@@ -802,14 +755,11 @@ def course_summary(user, course: CoursePage) -> CourseSummary:
                     user=user, video_id__in=structure.video_ids
                 )
             }
-            for slot in structure.slots:
-                unfinished = [
-                    rows[v] for v in slot if v in rows and rows[v].completed_at is None
-                ]
-                if any(v in rows and rows[v].completed_at for v in slot):
+            for video_id in structure.video_ids:
+                row = rows.get(video_id)
+                if row is not None and row.completed_at:
                     continue
-                if unfinished:
-                    summary.resume_at = max(row.resume_position for row in unfinished)
+                summary.resume_at = row.resume_position if row else 0.0
                 break
         break
     return summary

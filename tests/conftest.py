@@ -1,9 +1,10 @@
 """Shared fixtures: the Wagtail site tree, a course, learners."""
 
-import pytest
 from django.utils import translation
 
 from wagtail.models import Page, Site
+
+import pytest
 
 from courses.factories import (
     CourseIndexPageFactory,

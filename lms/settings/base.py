@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "lms.wagtail_users.UsersAppConfig",  # wagtail.users with the IIN-aware admin
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -3,8 +3,7 @@ served by WhiteNoise with hashed names. Refuses to start without its variables."
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
+import environ
 
 REQUIRED = [
     "DJANGO_SECRET_KEY",
@@ -15,11 +14,16 @@ REQUIRED = [
     "CERTIFICATE_SIGNING_KEY",
     "SITE_URL",
 ]
-missing = [name for name in REQUIRED if not env.str(name, default="")]
+# Checked before lms.settings.base is read, which would otherwise make development
+# secrets under var/ for whatever is missing.
+missing = [name for name in REQUIRED if not environ.Env().str(name, default="")]
 if missing:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + ", ".join(missing)
     )
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")

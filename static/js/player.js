@@ -28,7 +28,7 @@
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    return match ? decodeURIComponent(match[1]) : root.dataset.csrfToken || "";
   }
 
   function newSessionId() {

@@ -84,7 +84,11 @@ def test_quiz_form_uses_position_ids_and_hides_correct_answers(client, learner, 
     for question in quiz.questions:
         for choice in question.choices:
             assert f'name="{question.id}" value="{choice.id}"' in html
-    assert "correct" not in html.split("data-quiz")[1].split("</section>")[0]
+    inputs = re.findall(r"<input [^>]*>", html.split("data-quiz-form")[1])
+    assert inputs and all(
+        re.fullmatch(r'<input type="radio" name="\d+" value="\d+" required>', tag)
+        for tag in inputs
+    )
 
 
 @pytest.mark.django_db

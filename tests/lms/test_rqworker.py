@@ -5,10 +5,10 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 from django.core.cache import cache
 from django.db import connection
+
+import pytest
 
 from lms.factories import UserFactory
 from lms.models import User

@@ -1,0 +1,65 @@
+"""The users admin in Wagtail: the IIN only masked, findable by the whole IIN.
+
+The keyed hash and the ciphertext are never shown or editable; staff see the masked
+IIN and the time consent was given, and can find a person by typing their IIN into
+the search box (matched through the keyed hash).
+"""
+
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.users.forms import UserEditForm
+from wagtail.users.views import users as wagtail_users
+
+from lms import iin as iin_tools
+
+
+class LearnerEditForm(UserEditForm):
+    """Wagtail's user form with the masked IIN and consent time shown read-only."""
+
+    iin_masked = forms.CharField(label=_("IIN"), required=False, disabled=True)
+    consent_given_at = forms.DateTimeField(
+        label=_("Consent to personal data processing"), required=False, disabled=True
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["iin_masked"].initial = self.instance.iin_masked or "—"
+        self.fields["consent_given_at"].initial = self.instance.consent_at
+
+
+class UserIndexView(wagtail_users.IndexView):
+    """Users with their masked IIN; a whole IIN in the search box finds its owner."""
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        columns[3:3] = [
+            Column("iin", accessor="iin_masked", label=_("IIN"), width="12%"),
+            DateColumn("consent_at", label=_("Consent given"), width="12%"),
+        ]
+        return columns
+
+    def search_queryset(self, queryset):
+        digits = iin_tools.normalize_iin(self.search_query or "")
+        if iin_tools.is_valid_iin(digits):
+            return queryset.filter(iin_hash=iin_tools.iin_hash(digits))
+        return super().search_queryset(queryset)
+
+
+class UserEditView(wagtail_users.EditView):
+    template_name = "lms/admin/user_edit.html"
+
+
+class UserViewSet(wagtail_users.UserViewSet):
+    """Wagtail's user admin, made aware of the IIN (see ``lms.wagtail_users``)."""
+
+    index_view_class = UserIndexView
+    edit_view_class = UserEditView
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return LearnerEditForm
+        return super().get_form_class(for_update)

@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from progress.services import request_pending_certificates
+
+
+class Command(BaseCommand):
+    """Request certificates for course completions whose request never went out
+    (the queue was down), and re-request old requests that produced no
+    certificate. Idempotent: issuing is once per learner and course."""
+
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--stale-minutes",
+            type=int,
+            default=60,
+            help="Re-request completions requested this long ago that still have "
+            "no certificate (0: only those never requested).",
+        )
+
+    def handle(self, *args, stale_minutes: int, **options):
+        stale_after = timedelta(minutes=stale_minutes) if stale_minutes > 0 else None
+        count = request_pending_certificates(stale_after=stale_after)
+        self.stdout.write(f"Requested {count} certificate(s).")

@@ -1,0 +1,158 @@
+"""The lesson player in Chromium: a demo guide lesson in Kazakh plays, offers
+captions in kk, ru and en, and reports heartbeats to the progress API."""
+
+import json
+import uuid
+from pathlib import Path
+
+from django.test import Client
+from django.utils import translation
+
+import pytest
+
+from courses import demo
+from courses.models import CoursePage
+
+HEARTBEAT = "/api/v1/progress/heartbeat"
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.fixture
+def guide_lesson(home_page):
+    demo.load(home_page, None)
+    return CoursePage.objects.get(kind="guide").lessons()[0]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_guide_lesson_plays_with_captions_and_sends_heartbeats(
+    page, live_server, guide_lesson, learner
+):
+    sign_in(page, live_server, learner)
+    heartbeats = []
+
+    def remember(request):
+        if (
+            request.url.endswith("/api/v1/progress/heartbeat")
+            and request.method == "POST"
+        ):
+            heartbeats.append(
+                {
+                    "body": json.loads(request.post_data),
+                    "csrf": request.headers.get("x-csrftoken", ""),
+                }
+            )
+
+    page.on("request", remember)
+    with translation.override("kk"):
+        url = live_server.url + guide_lesson.get_url()
+    page.goto(url)
+
+    assert page.locator("html").get_attribute("lang") == "kk"
+    video = page.locator("video").first
+    video.wait_for()
+    page.wait_for_function(
+        "document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    languages = page.evaluate(
+        "Array.from(document.querySelector('video').textTracks, t => t.language)"
+    )
+    assert languages == ["kk", "ru", "en"]
+    showing = page.evaluate(
+        "Array.from(document.querySelector('video').textTracks)"
+        ".filter(t => t.mode === 'showing').map(t => t.language)"
+    )
+    assert showing == ["kk"]
+
+    with page.expect_request(
+        lambda r: (
+            r.url.endswith("/api/v1/progress/heartbeat")
+            and json.loads(r.post_data or "{}").get("state") == "playing"
+        ),
+        timeout=10_000,
+    ):
+        page.evaluate(
+            "(() => { const v = document.querySelector('video');"
+            " v.muted = true; return v.play(); })()"
+        )
+    page.wait_for_timeout(6_000)  # one interval heartbeat while playing
+    page.evaluate("document.querySelector('video').pause()")
+    page.wait_for_timeout(500)
+
+    assert page.evaluate("document.querySelector('video').currentTime") > 4
+    states = [beat["body"]["state"] for beat in heartbeats]
+    assert states.count("playing") >= 2
+    assert "paused" in states
+    first = heartbeats[0]["body"]
+    assert set(first) == {"lesson", "video", "session", "position", "rate", "state"}
+    assert first["lesson"] == guide_lesson.pk
+    assert first["video"] == guide_lesson.video_ids()[0]
+    assert first["rate"] == 1
+    uuid.UUID(first["session"])
+    assert {beat["body"]["session"] for beat in heartbeats} == {first["session"]}
+    assert all(beat["csrf"] for beat in heartbeats)
+    positions = [beat["body"]["position"] for beat in heartbeats]
+    assert positions == sorted(positions)
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "lesson-phone.png"), full_page=True)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_player_degrades_quietly_when_the_progress_api_fails(
+    page, live_server, guide_lesson, learner
+):
+    sign_in(page, live_server, learner)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        "**/api/v1/progress/**",
+        lambda route: route.fulfill(status=503, body="down"),
+    )
+    with translation.override("ru"):
+        page.goto(live_server.url + guide_lesson.get_url())
+    page.wait_for_function(
+        "document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    page.evaluate(
+        "(() => { const v = document.querySelector('video');"
+        " v.muted = true; return v.play(); })()"
+    )
+    page.wait_for_timeout(1_500)
+
+    assert page.evaluate("document.querySelector('video').currentTime") > 0.5
+    assert errors == []
+    assert page.locator("[data-lesson-progress]").is_hidden()
+    showing = page.evaluate(
+        "Array.from(document.querySelector('video').textTracks)"
+        ".filter(t => t.mode === 'showing').map(t => t.language)"
+    )
+    assert showing == ["ru"]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_visitor_sees_the_lesson_and_a_sign_in_prompt(page, live_server, guide_lesson):
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    with translation.override("en"):
+        page.goto(live_server.url + guide_lesson.get_url())
+    assert page.locator("[data-sign-in-prompt]").is_visible()
+    assert page.locator("video").count() == 1
+    page.wait_for_timeout(500)
+    assert not [url for url in requests if "/api/v1/progress/" in url]

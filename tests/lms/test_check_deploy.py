@@ -1,0 +1,76 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lms.secrets import ed25519_pem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def production_environment(tmp_path, **values):
+    """A bare environment: only PATH, a home, the settings module and ``values``."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LMS_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        **values,
+    }
+
+
+def required_values():
+    return {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "bakytty-otbasy.kz",
+        "DATABASE_URL": "postgres://lms@db.internal:5432/lms",
+        "REDIS_URL": "redis://redis.internal:6379/0",
+        "IIN_HASH_KEY": secrets.token_urlsafe(32),
+        "CERTIFICATE_SIGNING_KEY": ed25519_pem(),
+        "SITE_URL": "https://bakytty-otbasy.kz",
+    }
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
+    result = manage(
+        production_environment(tmp_path, **required_values()), "check", "--deploy"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output and "ERRORS" not in output
+    assert "System check identified no issues (0 silenced)." in output
+    assert not (tmp_path / "var").exists()  # no secret was generated on the side
+
+
+def test_production_without_its_variables_names_them(tmp_path):
+    result = manage(production_environment(tmp_path), "check", "--deploy")
+    assert result.returncode != 0
+    for name in required_values():
+        assert name in result.stderr
+    assert not (tmp_path / "var").exists()
+
+
+def test_production_names_only_what_is_missing(tmp_path):
+    values = required_values()
+    del values["IIN_HASH_KEY"]
+    result = manage(production_environment(tmp_path, **values), "check", "--deploy")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.endswith("IIN_HASH_KEY")

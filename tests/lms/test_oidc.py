@@ -1,0 +1,183 @@
+import importlib.util
+from pathlib import Path
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
+
+import pytest
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.models import SocialAccount
+
+from lms import iin as iin_tools
+from lms.factories import VALID_IINS, UserFactory
+from lms.models import User
+
+BASE_SETTINGS = Path(__file__).resolve().parents[2] / "lms" / "settings" / "base.py"
+OIDC_VARIABLES = [
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "OIDC_SERVER_URL",
+    "OIDC_PROVIDER_ID",
+    "OIDC_PROVIDER_NAME",
+]
+
+
+def settings_from_environment(monkeypatch, tmp_path, **variables):
+    """lms.settings.base read afresh with the given environment variables."""
+    monkeypatch.setenv("LMS_VAR_DIR", str(tmp_path))
+    for name in OIDC_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("settings_probe", BASE_SETTINGS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def egov(settings, monkeypatch, tmp_path):
+    """The identity provider switched on through the environment, as in production."""
+    loaded = settings_from_environment(
+        monkeypatch,
+        tmp_path,
+        OIDC_CLIENT_ID="bakytty-otbasy",
+        OIDC_CLIENT_SECRET="client-secret",
+        OIDC_SERVER_URL="https://idp.egov.example/realms/citizens",
+    )
+    settings.SOCIALACCOUNT_PROVIDERS = loaded.SOCIALACCOUNT_PROVIDERS
+    return loaded
+
+
+def make_request(path="/accounts/oidc/egov/login/callback/"):
+    request = RequestFactory().get(path)
+    request.session = SessionStore()
+    request.user = AnonymousUser()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def sociallogin_from_claims(request, **claims):
+    """What the provider's callback builds from the ID token and userinfo claims."""
+    provider = get_adapter().get_provider(request, "egov")
+    userinfo = {
+        "sub": "egov-subject-1",
+        "email": "dana@example.kz",
+        "given_name": "Дана",
+        "family_name": "Омарова",
+        **claims,
+    }
+    return provider.sociallogin_from_response(
+        request, {"userinfo": userinfo, "id_token": {"sub": userinfo["sub"]}}
+    )
+
+
+@pytest.mark.django_db
+def test_provider_appears_on_the_login_page_when_configured(client, egov):
+    assert egov.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["name"] == (
+        "eGov ID"
+    )
+    html = client.get("/accounts/login/").content.decode()
+    assert 'action="/accounts/oidc/egov/login/?process=login"' in html
+    assert ">eGov ID</button>" in html
+    # Local accounts stay the default: the password form is still there.
+    assert 'name="password"' in html
+
+
+@pytest.mark.django_db
+def test_no_provider_without_its_variables(client, settings, monkeypatch, tmp_path):
+    loaded = settings_from_environment(monkeypatch, tmp_path)
+    assert loaded.SOCIALACCOUNT_PROVIDERS == {}
+    settings.SOCIALACCOUNT_PROVIDERS = loaded.SOCIALACCOUNT_PROVIDERS
+    html = client.get("/accounts/login/").content.decode()
+    assert "/accounts/oidc/" not in html
+    assert "eGov ID" not in html
+    assert 'name="password"' in html
+
+
+@pytest.mark.django_db
+def test_only_a_client_id_is_not_enough(settings, monkeypatch, tmp_path):
+    loaded = settings_from_environment(monkeypatch, tmp_path, OIDC_CLIENT_ID="x")
+    assert loaded.SOCIALACCOUNT_PROVIDERS == {}
+
+
+@pytest.mark.django_db
+def test_the_iin_claim_is_kept_hashed_and_encrypted(egov):
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin="061 211 600 012")
+    user = sociallogin.user
+    assert user.iin_hash == iin_tools.iin_hash(VALID_IINS[1])
+    assert user.iin == VALID_IINS[1]
+    assert (user.first_name, user.last_name) == ("Дана", "Омарова")
+
+
+@pytest.mark.django_db
+def test_the_claim_name_is_configurable(egov, settings):
+    settings.OIDC_IIN_CLAIM = "personal_number"
+    request = make_request()
+    with context.request_context(request):
+        ignored = sociallogin_from_claims(request, iin=VALID_IINS[1])
+        kept = sociallogin_from_claims(request, personal_number=VALID_IINS[1])
+    assert not ignored.user.iin_hash
+    assert kept.user.iin == VALID_IINS[1]
+
+
+@pytest.mark.django_db
+def test_an_invalid_iin_claim_is_not_stored(egov, caplog):
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin="010101600586")
+    assert not sociallogin.user.iin_hash
+    assert "010101600586" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_sign_up_through_the_provider_asks_consent_and_keeps_the_iin(client, egov):
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
+    session = client.session
+    session["socialaccount_sociallogin"] = sociallogin.serialize()
+    session.save()
+
+    page = client.get("/accounts/3rdparty/signup/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    assert 'name="consent"' in page.content.decode()
+
+    refused = client.post(
+        "/accounts/3rdparty/signup/",
+        {"email": "dana@example.kz"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert refused.status_code == 200
+    assert "Чтобы зарегистрироваться, нужно согласие" in refused.content.decode()
+    assert User.objects.count() == 0
+
+    response = client.post(
+        "/accounts/3rdparty/signup/", {"email": "dana@example.kz", "consent": "on"}
+    )
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.iin == VALID_IINS[1]
+    assert user.consent_at is not None
+    assert not user.has_usable_password()
+    assert SocialAccount.objects.get(user=user).uid == "egov-subject-1"
+
+
+@pytest.mark.django_db
+def test_an_iin_that_has_a_local_account_is_not_signed_up_twice(egov):
+    UserFactory(iin=VALID_IINS[1])
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
+        with pytest.raises(ImmediateHttpResponse) as refused:
+            get_adapter().pre_social_login(request, sociallogin)
+    assert refused.value.response.status_code == 302
+    assert refused.value.response["Location"] == "/accounts/login/"
+    assert User.objects.count() == 1
+    assert SocialAccount.objects.count() == 0

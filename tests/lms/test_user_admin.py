@@ -1,0 +1,91 @@
+from django.utils import timezone
+
+import pytest
+
+from lms import iin as iin_tools
+from lms.factories import VALID_IINS, UserFactory
+from lms.models import User
+
+
+@pytest.fixture
+def staff_client(client, db):
+    admin = UserFactory(
+        email="admin@example.kz", is_staff=True, is_superuser=True, first_name="Admin"
+    )
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def learner_with_iin(db):
+    return UserFactory(
+        iin=VALID_IINS[0],
+        email="aigerim@example.kz",
+        consent_at=timezone.now(),
+    )
+
+
+def test_users_listing_shows_the_iin_masked(staff_client, learner_with_iin):
+    response = staff_client.get("/admin/users/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "aigerim@example.kz" in html
+    assert "79********28" in html
+    assert VALID_IINS[0] not in html
+    assert learner_with_iin.iin_hash not in html
+    assert learner_with_iin.iin_encrypted not in html
+
+
+def test_users_are_found_by_the_whole_iin(staff_client, learner_with_iin):
+    UserFactory(email="other@example.kz", iin=VALID_IINS[1])
+    response = staff_client.get("/admin/users/", {"q": "791 028 302 728"})
+    html = response.content.decode()
+    assert "aigerim@example.kz" in html
+    assert "other@example.kz" not in html
+
+
+def test_edit_form_shows_the_iin_masked_and_cannot_change_it(
+    staff_client, learner_with_iin
+):
+    url = f"/admin/users/edit/{learner_with_iin.pk}/"
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="79********28"' in html
+    assert VALID_IINS[0] not in html
+    assert learner_with_iin.iin_hash not in html
+    assert 'name="iin_hash"' not in html and 'name="iin_encrypted"' not in html
+
+    response = staff_client.post(
+        url,
+        {
+            "email": "aigerim@example.kz",
+            "first_name": "Айгерім",
+            "last_name": "Ахметова",
+            "is_active": "on",
+            "iin_masked": VALID_IINS[1],
+            "iin_hash": iin_tools.iin_hash(VALID_IINS[1]),
+            "iin_encrypted": "forged",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    learner = User.objects.get(pk=learner_with_iin.pk)
+    assert learner.last_name == "Ахметова"
+    assert learner.iin == VALID_IINS[0]
+    assert learner.iin_hash == iin_tools.iin_hash(VALID_IINS[0])
+
+
+def test_staff_can_add_a_user(staff_client):
+    response = staff_client.post(
+        "/admin/users/add/",
+        {
+            "email": "editor@example.kz",
+            "first_name": "Editor",
+            "last_name": "One",
+            "password1": "Long-pass-phrase-42",
+            "password2": "Long-pass-phrase-42",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.filter(email="editor@example.kz", iin_hash=None).exists()

@@ -1,0 +1,133 @@
+"""Quizzes: served without answers in the learner's language, scored on the server,
+retries allowed, never saying which answers were wrong."""
+
+import json
+
+import pytest
+
+from progress.models import LessonCompletion, QuizAttempt
+
+
+def submit(client, lesson, answers):
+    return client.post(
+        f"/api/v1/progress/lessons/{lesson.pk}/quiz",
+        data=json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+
+
+@pytest.fixture
+def translated_quiz_lesson(quiz_lesson):
+    body = quiz_lesson.body_kk.raw_data
+    value = dict(body[0]["value"])
+    value = json.loads(json.dumps(value))
+    value["heading"] = "Проверка"
+    for index, question in enumerate(value["questions"]):
+        question["text"] = f"Вопрос {index + 1}"
+        for choice in question["choices"]:
+            choice["text"] = "Ответ " + choice["text"]
+            choice["correct"] = False  # only the Kazakh body decides
+    quiz_lesson.body_ru = [{"type": "quiz", "value": value}]
+    quiz_lesson.save()
+    return quiz_lesson
+
+
+@pytest.mark.django_db
+def test_questions_come_without_answers_in_the_learners_language(
+    signed_in, translated_quiz_lesson
+):
+    signed_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    response = signed_in.get(f"/api/v1/progress/lessons/{translated_quiz_lesson.pk}")
+    assert response.status_code == 200
+    quiz = response.json()["quiz"]
+    assert quiz["passed"] is False
+    assert quiz["questions"][0] == {
+        "id": "1",
+        "text": "Вопрос 1",
+        "choices": [{"id": "1", "text": "Ответ Дұрыс"}, {"id": "2", "text": "Ответ Қате"}],
+    }
+    assert "correct" not in response.content.decode()
+    kazakh = signed_in.get(
+        f"/api/v1/progress/lessons/{translated_quiz_lesson.pk}?lang=kk"
+    ).json()["quiz"]
+    assert kazakh["questions"][0]["text"] == "Сұрақ 1"
+
+
+@pytest.mark.django_db
+def test_scoring_never_says_which_answers_were_wrong(
+    signed_in, translated_quiz_lesson, learner
+):
+    signed_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    wrong_first = submit(signed_in, translated_quiz_lesson, {"1": "2", "2": "1", "3": "1"})
+    wrong_last = submit(signed_in, translated_quiz_lesson, {"1": "1", "2": "1", "3": "2"})
+    assert wrong_first.status_code == wrong_last.status_code == 200
+    # Kazakh body decides what is correct, whatever the Russian body says.
+    assert wrong_first.json() == wrong_last.json() == {"score": 0.6667, "passed": False}
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+
+    retry = submit(signed_in, translated_quiz_lesson, {"1": "1", "2": "1", "3": "1"})
+    assert retry.json() == {"score": 1.0, "passed": True}
+    assert LessonCompletion.objects.filter(user=learner).count() == 1
+    assert QuizAttempt.objects.filter(user=learner).count() == 3
+    state = signed_in.get(f"/api/v1/progress/lessons/{translated_quiz_lesson.pk}")
+    assert state.json()["quiz"]["passed"] is True
+    assert state.json()["completed"] is True
+
+
+@pytest.mark.django_db
+def test_unanswered_questions_count_as_wrong(signed_in, quiz_lesson):
+    assert submit(signed_in, quiz_lesson, {"1": "1"}).json() == {
+        "score": 0.3333,
+        "passed": False,
+    }
+    assert submit(signed_in, quiz_lesson, {}).json()["score"] == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "answers",
+    [{"4": "1"}, {"1": "3"}, {"0": "1"}, {"1": ""}, {"x": "1"}, {"1": "1.0"}],
+)
+def test_unknown_question_or_choice_is_422(signed_in, quiz_lesson, answers):
+    response = submit(signed_in, quiz_lesson, answers)
+    assert response.status_code == 422
+    assert "detail" in response.json()
+    assert not QuizAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw", ['{"answers": ["1"]}', '{"answers": {"1": ["1"]}}', "{}", '{"answers": null}']
+)
+def test_malformed_answers_are_422(signed_in, quiz_lesson, raw):
+    response = signed_in.post(
+        f"/api/v1/progress/lessons/{quiz_lesson.pk}/quiz",
+        data=raw,
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert not QuizAttempt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_lesson_without_quiz_is_404(signed_in, video_lesson):
+    response = submit(signed_in, video_lesson, {"1": "1"})
+    assert response.status_code == 404
+    assert signed_in.get(f"/api/v1/progress/lessons/{video_lesson.pk}").json()[
+        "quiz"
+    ] is None
+
+
+@pytest.mark.django_db
+def test_unknown_lesson_is_404(signed_in):
+    assert submit(signed_in, type("L", (), {"pk": 987654})(), {}).status_code == 404
+    assert signed_in.get("/api/v1/progress/lessons/987654").status_code == 404
+    assert signed_in.get("/api/v1/progress/courses/987654").status_code == 404
+
+
+@pytest.mark.django_db
+def test_quiz_attempts_are_throttled(signed_in, quiz_lesson, settings):
+    settings.PROGRESS_QUIZ_ATTEMPTS_PER_MINUTE = 3
+    statuses = [submit(signed_in, quiz_lesson, {"1": "2"}).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert QuizAttempt.objects.count() == 3
