@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
+RUN_ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test install messages lint bench worker
 
@@ -15,14 +16,26 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Compiling the kk/ru catalogues needs GNU gettext's msgfmt. Without it (and without
+# root to install it) the site still runs, with untranslated interface strings.
 messages: $(STAMP)
-	$(MANAGE) compilemessages --ignore=.venv
+	@if ! command -v msgfmt >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	    && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing gettext (msgfmt) to compile the translations..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq gettext >/dev/null) || true; \
+	fi
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  $(MANAGE) compilemessages --ignore=.venv --verbosity 0; \
+	else \
+	  echo "msgfmt not found: skipping compilemessages (install gettext for kk/ru)."; \
+	fi
 
 run: $(STAMP) messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo_content
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(RUN_ADDR)
 
 test: $(STAMP) messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

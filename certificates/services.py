@@ -236,9 +236,7 @@ def send_issued_email(certificate: Certificate) -> bool:
                     reverse("certificates:credential", args=[locked.number])
                 ),
             }
-            subject = render_to_string(
-                "certificates/email/issued_subject.txt", context
-            )
+            subject = render_to_string("certificates/email/issued_subject.txt", context)
             text = render_to_string("certificates/email/issued_body.txt", context)
             html = render_to_string("certificates/email/issued_body.html", context)
         message = EmailMultiAlternatives(
@@ -279,7 +277,12 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
             locked.revocation_reason = reason
             locked.revoked_by = by if getattr(by, "pk", None) else None
             locked.save(
-                update_fields=["status", "revoked_at", "revocation_reason", "revoked_by"]
+                update_fields=[
+                    "status",
+                    "revoked_at",
+                    "revocation_reason",
+                    "revoked_by",
+                ]
             )
             logger.info("Revoked certificate %s", locked.number)
     announce(locked, EVENT_REVOKED)

@@ -14,14 +14,14 @@ import json
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
+
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-
-from django.conf import settings
 
 PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
 
@@ -125,7 +125,11 @@ def sign_claims(claims: dict) -> tuple[str, str]:
 
 
 def verify_credential(token: str) -> dict:
-    """The claims of a credential signed by one of our keys; raises jwt.InvalidTokenError."""
+    """The claims of a credential signed by one of our keys.
+
+    Raises ``jwt.InvalidTokenError`` for a bad signature, an unknown key ID or a
+    credential from another issuer.
+    """
     header = jwt.get_unverified_header(token)
     keys = {key.kid: key.key for key in public_keys()}
     key = keys.get(header.get("kid"))

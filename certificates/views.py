@@ -145,9 +145,7 @@ def download_credential(request, number: str):
     if certificate is None or not certificate.credential:
         return _not_found(request)
     response = HttpResponse(certificate.credential, content_type="application/jwt")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{certificate.number}.jwt"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     return response
 
 

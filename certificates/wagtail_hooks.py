@@ -81,7 +81,10 @@ class CertificateIndexView(IndexView):
         if not instance.is_revoked and self.user_has_permission("revoke"):
             buttons.append(
                 Button(
-                    _("Revoke"), url=_revoke_url(instance), icon_name="cross", priority=40
+                    _("Revoke"),
+                    url=_revoke_url(instance),
+                    icon_name="cross",
+                    priority=40,
                 )
             )
         return buttons

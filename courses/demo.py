@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from wagtail.models import (
-    GroupApprovalTask,
     GroupPagePermission,
     Page,
     Workflow,
@@ -27,6 +26,7 @@ from courses.models import (
     CourseIndexPage,
     CourseKind,
     CoursePage,
+    CourseReviewTask,
     LessonPage,
     Video,
     VideoCaption,
@@ -655,9 +655,9 @@ def _workflow(index: CourseIndexPage) -> Workflow:
                 content_type__app_label="wagtailcore", codename=permission
             ),
         )
-    task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
+    task = CourseReviewTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME)
+        task = CourseReviewTask.objects.create(name=WORKFLOW_NAME)
         task.groups.set([moderators])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
@@ -565,3 +565,29 @@ class MuxWebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class CourseReviewTask(AbstractGroupApprovalTask):
+    """Approval by a group of moderators, who cannot approve a lesson of the
+    mandatory guide while its videos are not ready or lack captions: they can
+    only request changes."""
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        lesson = getattr(obj, "specific", obj)
+        if isinstance(lesson, LessonPage):
+            draft = lesson.get_latest_revision_as_object()
+            if draft.publish_problems():
+                actions = [action for action in actions if action[0] != "approve"]
+        return actions
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve course pages; guide lessons "
+            "without ready, captioned videos cannot be approved"
+        )
+
+    class Meta:
+        verbose_name = _("course review task")
+        verbose_name_plural = _("course review tasks")

@@ -46,7 +46,9 @@ class HomePage(Page):
         _("courses section heading"), max_length=255, blank=True
     )
     courses_intro = RichTextField(_("courses section introduction"), blank=True)
-    help_heading = models.CharField(_("help section heading"), max_length=255, blank=True)
+    help_heading = models.CharField(
+        _("help section heading"), max_length=255, blank=True
+    )
     help_text = models.TextField(_("help section text"), blank=True)
 
     content_panels = Page.content_panels + [
@@ -74,14 +76,16 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def featured_courses(self) -> list[Page]:
-        """The first live course of each kind under this page: guide, couples, parents."""
+        """The first live course of each kind below this page, in kind order."""
         from courses.models import CourseKind, CoursePage
 
         courses = CoursePage.objects.live().descendant_of(self).order_by("path")
         first_of_kind: dict[str, CoursePage] = {}
         for course in courses:
             first_of_kind.setdefault(course.kind, course)
-        return [first_of_kind[kind] for kind in CourseKind.values if kind in first_of_kind]
+        return [
+            first_of_kind[kind] for kind in CourseKind.values if kind in first_of_kind
+        ]
 
     def help_page(self) -> "HelpPage | None":
         return HelpPage.objects.live().descendant_of(self).first()
@@ -168,9 +172,7 @@ class HelpPage(Page):
     """Where to get help: helplines and family support centres, searchable by region."""
 
     intro = RichTextField(_("introduction"), blank=True)
-    centres_heading = models.CharField(
-        _("centres heading"), max_length=255, blank=True
-    )
+    centres_heading = models.CharField(_("centres heading"), max_length=255, blank=True)
     centres_intro = models.TextField(_("centres introduction"), blank=True)
 
     content_panels = Page.content_panels + [

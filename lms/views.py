@@ -1,7 +1,8 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health check; what error reports may show."""
 
 from django.db import connection
 from django.http import JsonResponse
+from django.views.debug import SafeExceptionReporterFilter
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,3 +29,20 @@ def healthz(request):
         },
         status=200,
     )
+
+
+class PersonalDataReporterFilter(SafeExceptionReporterFilter):
+    """Error reports hide the IIN posted in sign-up and login forms, as Django
+    hides passwords, so that it never reaches a log or an error e-mail."""
+
+    personal_fields = ("iin", "login")
+
+    def get_post_parameters(self, request):
+        parameters = super().get_post_parameters(request)
+        if request is None or not any(f in parameters for f in self.personal_fields):
+            return parameters
+        parameters = parameters.copy()
+        for name in self.personal_fields:
+            if name in parameters:
+                parameters[name] = self.cleansed_substitute
+        return parameters

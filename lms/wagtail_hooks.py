@@ -49,15 +49,11 @@ class UserIndexView(wagtail_users.IndexView):
         return super().search_queryset(queryset)
 
 
-class UserEditView(wagtail_users.EditView):
-    template_name = "lms/admin/user_edit.html"
-
-
 class UserViewSet(wagtail_users.UserViewSet):
     """Wagtail's user admin, made aware of the IIN (see ``lms.wagtail_users``)."""
 
     index_view_class = UserIndexView
-    edit_view_class = UserEditView
+    edit_template_name = "lms/admin/user_edit.html"
 
     def get_form_class(self, for_update=False):
         if for_update:

@@ -103,10 +103,6 @@ class ErrorOut(Schema):
     detail: str
 
 
-class PingOut(Schema):
-    ok: bool
-
-
 ERRORS = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
@@ -240,9 +236,3 @@ def guide_status(request: HttpRequest, response: HttpResponse):
         iin_hashes=hashes,
     )
     return {"results": results}
-
-
-@router.get("/ping", auth=None, response=PingOut, include_in_schema=False)
-def ping(request: HttpRequest):
-    """A trivial JSON view, the baseline of bench/registry.py."""
-    return {"ok": True}

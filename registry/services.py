@@ -40,7 +40,7 @@ EVENT_REVOKED = "certificate.revoked"
 EVENTS = (EVENT_ISSUED, EVENT_REVOKED)
 
 TOKEN_PREFIX_LENGTH = 8
-CLIENT_CACHE_SECONDS = 30
+CLIENT_CACHE_SECONDS = 5
 LAST_USED_RESOLUTION_SECONDS = 60
 RATE_WINDOW_SECONDS = 60
 
@@ -93,41 +93,43 @@ class AuthenticatedClient:
     key: str  # identifies the client in cache keys; ids can be reused
 
 
-def _client_cache_key(token_hash: str) -> str:
-    return f"registry:client:{token_hash}"
+# Token hash → (expiry, client or None), per process: most calls then need no
+# lookup at all. An edit clears the entry here at once (see forget_client); other
+# processes notice within CLIENT_CACHE_SECONDS.
+_clients: dict[str, tuple[float, "AuthenticatedClient | None"]] = {}
+_last_used: dict[str, float] = {}
 
 
 def authenticate_token(token: str) -> AuthenticatedClient | None:
     """The active client holding ``token``, or None.
 
     The token is compared by looking up its hash, so the comparison takes the same
-    time whatever the token; the answer is cached briefly and dropped as soon as the
-    client is changed (see :func:`forget_client`).
+    time whatever the token.
     """
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)
-    key = _client_cache_key(digest)
-    cached = cache.get(key)
-    if cached is None:
+    now = time.monotonic()
+    expires, client = _clients.get(digest, (0.0, None))
+    if expires < now:
         row = (
             RegistryClient.objects.filter(token_hash=digest, is_active=True)
             .values_list("id", "name", "rate_limit")
             .first()
         )
-        cached = (*row, digest[:16]) if row else ()
-        cache.set(key, cached, CLIENT_CACHE_SECONDS)
-    if not cached:
-        return None
-    client = AuthenticatedClient(*cached)
-    if cache.add(f"registry:used:{client.key}", 1, LAST_USED_RESOLUTION_SECONDS):
+        client = AuthenticatedClient(*row, key=digest[:16]) if row else None
+        if len(_clients) > 10_000:  # random tokens must not grow it without end
+            _clients.clear()
+        _clients[digest] = (now + CLIENT_CACHE_SECONDS, client)
+    if client is not None and _last_used.get(client.key, 0.0) < now:
+        _last_used[client.key] = now + LAST_USED_RESOLUTION_SECONDS
         RegistryClient.objects.filter(pk=client.id).update(last_used_at=timezone.now())
     return client
 
 
 def forget_client(client: RegistryClient) -> None:
-    """Drop the cached lookup so a deactivated token stops working at once."""
-    cache.delete(_client_cache_key(client.token_hash))
+    """Drop the cached lookup so that an edit (a deactivation) applies at once."""
+    _clients.pop(client.token_hash, None)
 
 
 def deactivate_client(client: RegistryClient) -> None:
@@ -174,15 +176,18 @@ def record_call(
     certificate_number: str = "",
 ) -> None:
     """Write one audit row. IINs are passed already hashed, never in clear."""
+    call = RegistryCall(
+        client_id=client_id,
+        kind=kind,
+        http_status=http_status,
+        result=result[:200],
+        iin_hashes=iin_hashes or [],
+        certificate_number=certificate_number[:64],
+    )
     try:
-        RegistryCall.objects.create(
-            client_id=client_id,
-            kind=kind,
-            http_status=http_status,
-            result=result[:200],
-            iin_hashes=iin_hashes or [],
-            certificate_number=certificate_number[:64],
-        )
+        # bulk_create: one INSERT and no save signals (Wagtail's reference index
+        # would otherwise queue a background job for every audit row).
+        RegistryCall.objects.bulk_create([call])
     except Exception:  # noqa: BLE001 - an audit failure must not hide the answer
         logger.exception("Could not record a registry call (%s, %s)", kind, http_status)
 

@@ -251,6 +251,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Public certificate verification pages: lookups per client address per minute.
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
 
+# Error reports hide IINs posted in forms (lms.views.PersonalDataReporterFilter).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "lms.views.PersonalDataReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -207,10 +207,9 @@
       self.beat("ended");
       self.session = null; // playing again is a new playback
     });
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden" && self.session && !video.paused) {
-        self.beat("paused", true);
-      }
+    // Leaving the page: report the last stretch watched before the page goes.
+    window.addEventListener("pagehide", function () {
+      if (self.session && !video.paused) self.beat("paused", true);
     });
   };
 

@@ -1,8 +1,8 @@
 """Fixtures for certificate tests: a completed guide and its issued certificate."""
 
-import pytest
-
 from django.utils import translation
+
+import pytest
 
 from certificates import services
 from progress.models import CourseCompletion

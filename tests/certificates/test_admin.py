@@ -1,8 +1,8 @@
 """Staff find, inspect and revoke certificates in the Wagtail admin."""
 
-import pytest
-
 from django.contrib.auth.models import Group, Permission
+
+import pytest
 
 from certificates.models import Certificate
 from lms.factories import UserFactory

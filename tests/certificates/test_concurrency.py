@@ -2,10 +2,10 @@
 
 import threading
 
-import pytest
-
 from django.core import mail
 from django.db import connection, connections
+
+import pytest
 
 from certificates import services
 from certificates.models import Certificate
@@ -38,14 +38,12 @@ def _run_concurrently(target, workers: int = 6):
     return results, errors
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_tasks_issue_one_certificate_and_one_email(learner, guide_course):
     completion = CourseCompletion.objects.create(
         user=learner, course=guide_course, language="kk"
     )
-    results, errors = _run_concurrently(
-        lambda: issue_certificate.call(completion.pk)
-    )
+    results, errors = _run_concurrently(lambda: issue_certificate.call(completion.pk))
     assert errors == []
     assert len(set(results)) == 1
     assert Certificate.objects.filter(user=learner).count() == 1
@@ -55,7 +53,7 @@ def test_concurrent_tasks_issue_one_certificate_and_one_email(learner, guide_cou
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_row_creation_has_one_winner(learner, guide_course):
     completion = CourseCompletion.objects.create(
         user=learner, course=guide_course, language="kk"

@@ -2,9 +2,9 @@
 
 import hashlib
 
-import pytest
-
 from django.core import mail
+
+import pytest
 
 from certificates import services
 from certificates.models import Certificate
@@ -100,7 +100,9 @@ def test_identity_hash_is_sha256_of_iin_and_salt(certificate):
     assert len(certificate.identity_salt) >= 32
 
 
-def test_each_certificate_has_its_own_salt_and_number(completion, partner, guide_course):
+def test_each_certificate_has_its_own_salt_and_number(
+    completion, partner, guide_course
+):
     other = CourseCompletion.objects.create(
         user=partner, course=guide_course, language="ru"
     )
@@ -119,7 +121,9 @@ def test_email_is_in_the_learners_language(completion, learner):
     message = mail.outbox[0]
     assert "Счастливая казахстанская семья" in message.body
     assert certificate.number in message.body
-    assert f"http://testserver/certificates/verify/{certificate.number}/" in message.body
+    assert (
+        f"http://testserver/certificates/verify/{certificate.number}/" in message.body
+    )
     assert message.attachments[0][0] == f"{certificate.number}.pdf"
     assert message.attachments[0][2] == "application/pdf"
 

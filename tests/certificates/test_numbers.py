@@ -8,7 +8,10 @@ from certificates.numbers import (
     normalize_number,
 )
 
-NUMBER_PATTERN = r"^BKO-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$"
+CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
+NUMBER_PATTERN = (
+    rf"^BKO-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}-{CROCKFORD}$"
+)
 
 
 def test_generated_numbers_have_the_format_and_a_correct_check_character():

@@ -1,11 +1,11 @@
 """Public verification, owner downloads and their 404s."""
 
-import pytest
-from pypdf import PdfReader
-
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
+from pypdf import PdfReader
 
 from certificates import services
 from certificates.models import Certificate
@@ -134,9 +134,10 @@ def test_owner_downloads_pdf_and_credential(client, certificate, learner):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     data = b"".join(response.streaming_content)
-    assert certificate.number in PdfReader(__import__("io").BytesIO(data)).pages[
-        0
-    ].extract_text()
+    assert (
+        certificate.number
+        in PdfReader(__import__("io").BytesIO(data)).pages[0].extract_text()
+    )
 
     response = client.get(f"/certificates/{certificate.number}/credential.jwt")
     assert response.status_code == 200

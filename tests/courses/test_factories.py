@@ -23,3 +23,27 @@ def test_learner_fixture_keeps_iin_only_hashed_and_encrypted(learner):
     assert learner.iin == "791028302728"
     assert learner.iin_masked == "79********28"
     assert "791028302728" not in (learner.iin_hash + learner.iin_encrypted)
+
+
+@pytest.mark.django_db
+def test_each_courses_factory_builds(home_page):
+    from courses.factories import (
+        CourseIndexPageFactory,
+        CoursePageFactory,
+        LessonPageFactory,
+        VideoCaptionFactory,
+        VideoFactory,
+    )
+    from courses.models import CourseIndexPage, LessonPage, VideoStatus
+
+    index = CourseIndexPageFactory(parent=home_page)
+    course = CoursePageFactory(parent=index)
+    lesson = LessonPageFactory(parent=course)
+    caption = VideoCaptionFactory()
+
+    assert isinstance(CourseIndexPage.objects.get(pk=index.pk), CourseIndexPage)
+    assert course.get_parent().pk == index.pk
+    assert LessonPage.objects.child_of(course).get().pk == lesson.pk
+    assert caption.video.status == VideoStatus.READY and caption.video.is_ready
+    assert caption.file.read().startswith(b"WEBVTT")
+    assert VideoFactory().file.name.endswith(".mp4")

@@ -265,7 +265,9 @@ def mux_asset_json(asset_id="asset-1", status="ready", tracks=()):
 
 @pytest.mark.django_db
 @responses.activate
-def test_sync_task_fills_in_the_same_fields_and_is_idempotent(mux_credentials):
+def test_sync_task_fills_in_the_same_fields_and_is_idempotent(
+    mux_credentials, run_tasks
+):
     from courses.tasks import sync_video_from_mux
 
     video = VideoFactory(
@@ -273,9 +275,11 @@ def test_sync_task_fills_in_the_same_fields_and_is_idempotent(mux_credentials):
     )
     responses.get(f"{API}/video/v1/assets/asset-1", json=mux_asset_json())
 
-    services.sync_video(video.pk)
+    sync_video_from_mux.enqueue(video.pk)
+    run_tasks()
     first = Video.objects.get(pk=video.pk)
-    services.sync_video(video.pk)
+    sync_video_from_mux.enqueue(video.pk)
+    run_tasks()
     second = Video.objects.get(pk=video.pk)
 
     assert first.status == VideoStatus.READY
@@ -283,8 +287,8 @@ def test_sync_task_fills_in_the_same_fields_and_is_idempotent(mux_credentials):
     assert first.mux_playback_policy == "signed"
     assert first.duration == pytest.approx(14.5)
     assert second.updated_at == first.updated_at  # nothing changed the second time
+    assert len(responses.calls) == 2
     assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
-    assert sync_video_from_mux.name == "sync_video_from_mux"
 
 
 @pytest.mark.django_db
@@ -485,3 +489,31 @@ def test_public_mux_video_plays_over_hls_and_local_video_from_its_file():
     assert services.player_source(on_mux)["src"] == "https://stream.mux.com/play-p.m3u8"
     source = services.player_source(local)
     assert source["kind"] == "file" and source["src"] == local.file.url
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_asset_ready_pushes_waiting_captions_to_mux(
+    client,
+    webhook_secret,
+    mux_credentials,
+    uploading_video,
+    run_tasks,
+    django_capture_on_commit_callbacks,
+):
+    VideoCaptionFactory(video=uploading_video, language="kk")
+    VideoCaptionFactory(video=uploading_video, language="ru")
+    tracks = responses.post(
+        f"{API}/video/v1/assets/asset-1/tracks",
+        json={"data": {"id": "track-new", "type": "text"}},
+        status=201,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(client, asset_ready())
+    run_tasks()
+
+    assert response.status_code == 200
+    assert tracks.call_count == 2
+    sent = sorted(json.loads(c.request.body)["language_code"] for c in tracks.calls)
+    assert sent == ["kk", "ru"]

@@ -163,3 +163,36 @@ def test_publish_problems_lists_each_missing_language(guide):
     assert lesson.publish_problems() == [
         "The video «Бейне» has no captions in: kk, en."
     ]
+
+
+@pytest.mark.django_db
+def test_moderators_cannot_approve_an_uncaptioned_guide_lesson(editor, guide):
+    from courses.models import CourseReviewTask
+
+    task = CourseReviewTask.objects.create(name="Course review")
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+
+    actions = [name for name, _label, _modal in task.get_actions(lesson, editor)]
+    assert actions == ["reject"]
+
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    actions = [name for name, _label, _modal in task.get_actions(lesson, editor)]
+    assert "approve" in actions
+
+
+@pytest.mark.django_db
+def test_demo_workflow_reviews_course_pages(home_page):
+    from courses import demo
+    from courses.models import CourseIndexPage, CourseReviewTask
+
+    demo.load(home_page, None)
+    index = CourseIndexPage.objects.get()
+    lesson = LessonPage.objects.live().first()
+    workflow = lesson.get_workflow()
+    assert workflow.name == demo.WORKFLOW_NAME
+    assert index.get_workflow() == workflow
+    task = workflow.tasks.get().specific
+    assert isinstance(task, CourseReviewTask)
+    assert task.groups.filter(name=demo.MODERATORS).exists()

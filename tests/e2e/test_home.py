@@ -1,24 +1,29 @@
 """The home page in a real browser: helplines, quick exit, language switcher."""
 
-import pytest
-
 from django.utils import translation
+
+from wagtail.models import Locale, Page
+
+import pytest
 
 from home.factories import FamilySupportCentreFactory, HelpPageFactory
 from home.models import HelplineSettings, Region
 
-# The live server needs a transactional database; serialized rollback restores the
-# rows migrations create (Wagtail's root page and locale) before each test.
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.e2e
 
 NEUTRAL = "https://neutral.example/"
 
 
 @pytest.fixture
-def site(home_page):
+def tree_root(transactional_db):
+    """Wagtail's locale and root page, which a transactional flush removes."""
+    locale, _ = Locale.objects.get_or_create(language_code="kk")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+@pytest.fixture
+def site(tree_root, home_page):
     with translation.override("kk"):
         home_page.hero_heading = "Некеге дейінгі онлайн нұсқаулық"
         home_page.hero_heading_ru = "Онлайн-руководство перед вступлением в брак"
@@ -106,7 +111,9 @@ def test_quick_exit_works_without_javascript(live_server, site, browser):
     page = context.new_page()
     page.route(
         f"{NEUTRAL}**",
-        lambda route: route.fulfill(body="<title>Weather</title>", content_type="text/html"),
+        lambda route: route.fulfill(
+            body="<title>Weather</title>", content_type="text/html"
+        ),
     )
     page.goto(f"{live_server.url}/kk/")
     page.locator("#quick-exit").click()

@@ -1,8 +1,8 @@
 """A small site: home, help page (with translated slugs), a standard page, centres."""
 
-import pytest
-
 from django.utils import translation
+
+import pytest
 
 from home.factories import (
     FamilySupportCentreFactory,

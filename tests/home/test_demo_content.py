@@ -1,11 +1,11 @@
 """load_demo_content: the demo site in kk, ru and en, built once."""
 
-import pytest
-
 from django.core.management import call_command
 from django.utils import translation
 
 from wagtail.models import Page, Revision, Site
+
+import pytest
 
 from home.models import FamilySupportCentre, HelplineSettings, HelpPage, HomePage
 from lms.models import User

@@ -2,9 +2,9 @@
 
 import datetime
 
-import pytest
-
 from django.utils import formats, translation
+
+import pytest
 
 from home.models import HelplineSettings
 
@@ -54,13 +54,14 @@ def test_root_redirects_to_kazakh(client, home_page):
     assert response["Location"] == "/kk/"
 
 
-def test_switcher_links_to_the_same_page_with_its_translated_slug(
-    client, help_page
-):
+def test_switcher_links_to_the_same_page_with_its_translated_slug(client, help_page):
     html = client.get("/kk/komek/", {"region": "astana"}).content.decode()
     assert 'href="/ru/pomoshch/?region=astana" lang="ru"' in html
     assert 'href="/en/help/?region=astana" lang="en"' in html
-    assert 'href="/kk/komek/?region=astana" lang="kk" hreflang="kk" aria-current="true"' in html
+    assert (
+        'href="/kk/komek/?region=astana" lang="kk" hreflang="kk" aria-current="true"'
+        in html
+    )
 
 
 def test_switcher_on_a_missing_page_leads_to_each_home(client, home_page):

@@ -297,3 +297,18 @@ def _request():
     request.user = AnonymousUser()
     request._messages = FallbackStorage(request)
     return request
+
+
+def test_error_reports_hide_the_posted_iin(rf):
+    from django.views.debug import ExceptionReporter
+
+    request = rf.post(
+        SIGNUP_URL, {"iin": VALID_IINS[0], "login": VALID_IINS[0], "email": "a@b.kz"}
+    )
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        report = ExceptionReporter(request, type(error), error, error.__traceback__)
+        text = report.get_traceback_text()
+    assert VALID_IINS[0] not in text
+    assert "a@b.kz" in text  # other fields stay readable for debugging

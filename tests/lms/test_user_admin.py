@@ -77,7 +77,7 @@ def test_edit_form_shows_the_iin_masked_and_cannot_change_it(
 
 def test_staff_can_add_a_user(staff_client):
     response = staff_client.post(
-        "/admin/users/add/",
+        "/admin/users/new/",
         {
             "email": "editor@example.kz",
             "first_name": "Editor",

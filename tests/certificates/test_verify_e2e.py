@@ -1,0 +1,47 @@
+"""Verifying a certificate in a real browser: type the number, read the answer."""
+
+import pytest
+
+from certificates import services
+from progress.models import CourseCompletion
+from tests.e2e.conftest import browser, page  # noqa: F401 - fixtures
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_someone_types_a_number_and_sees_it_is_valid(
+    live_server,
+    page,  # noqa: F811
+    learner,
+    guide_course,
+    tmp_path,
+):
+    guide_course.title_ru = "Счастливая казахстанская семья"
+    guide_course.save()
+    completion = CourseCompletion.objects.create(
+        user=learner, course=guide_course, language="kk"
+    )
+    certificate = services.issue_certificate(completion)
+
+    page.goto(f"{live_server.url}/certificates/verify/?lang=ru")
+    page.fill("input[name=number]", certificate.number.lower().replace("-", " "))
+    page.click("button[type=submit]")
+    page.wait_for_timeout(3000)
+    print("URL", page.url)
+    page.screenshot(path="/tmp/cert-debug.png", full_page=True)
+    page.wait_for_url(lambda url: f"/certificates/verify/{certificate.number}/" in url)
+    page.screenshot(path="/tmp/cert-valid.png", full_page=True)
+
+    status = page.locator(".cert-status")
+    assert "valid" in status.get_attribute("class")
+    details = page.locator(".cert-details").inner_text()
+    assert "А*** Б***" in details
+    assert "Счастливая казахстанская семья" in details
+    assert "Бекова" not in page.content()
+
+    page.fill("input[name=number]", "BKO-1234")
+    page.click("button[type=submit]")
+    assert page.locator(".cert-form__error").is_visible()

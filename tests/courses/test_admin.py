@@ -1,0 +1,96 @@
+"""The video library in the Wagtail admin."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+import pytest
+
+from courses.factories import VideoCaptionFactory, VideoFactory
+from courses.models import Video, VideoCaption
+from lms.factories import UserFactory
+
+LIST_URL = "/admin/snippets/courses/video/"
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(is_staff=True, is_superuser=True, email="ed@example.kz")
+
+
+@pytest.mark.django_db
+def test_video_list_shows_status_and_caption_languages(client, editor):
+    video = VideoFactory(title="Кіріспе")
+    VideoCaptionFactory(video=video, language="kk")
+    VideoCaptionFactory(video=video, language="en")
+    client.force_login(editor)
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "Кіріспе" in html
+    assert "en, kk" in html
+
+
+@pytest.mark.django_db
+def test_edit_page_offers_mux_upload_only_with_credentials(client, editor, settings):
+    video = VideoFactory()
+    client.force_login(editor)
+    url = f"{LIST_URL}edit/{video.pk}/"
+
+    without = client.get(url).content.decode()
+    settings.MUX_TOKEN_ID, settings.MUX_TOKEN_SECRET = "id", "secret"
+    with_mux = client.get(url).content.decode()
+
+    assert "data-mux-uploader" not in without
+    assert "attach a local MP4 file" in without
+    assert "data-mux-uploader" in with_mux
+    assert f"/admin/courses/videos/{video.pk}/mux-upload/" in with_mux
+    assert "js/courses_mux_upload.js" in with_mux
+    for language in ("kk", "ru", "en"):
+        assert f'name="title_{language}"' in with_mux
+
+
+def video_form(captions):
+    return {
+        **nested_form_data(
+            {
+                "title_kk": "Бейне",
+                "title_ru": "Видео",
+                "title_en": "Video",
+                "duration": "12",
+                "mux_asset_id": "",
+                "mux_playback_id": "",
+                "captions": inline_formset(captions),
+            }
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_a_caption_that_is_not_webvtt_is_refused_with_a_form_error(client, editor):
+    client.force_login(editor)
+    data = video_form([{"language": "kk"}])
+    data["captions-0-file"] = SimpleUploadedFile("subs.srt", b"1\n00:00:01,000 --> x")
+
+    response = client.post(f"{LIST_URL}add/", data)
+
+    assert response.status_code == 200
+    assert "This is not a WebVTT file" in response.content.decode()
+    assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_editor_adds_a_video_with_captions(client, editor):
+    client.force_login(editor)
+    data = video_form([{"language": "kk"}, {"language": "ru"}])
+    data["file"] = SimpleUploadedFile("clip.mp4", b"\x00" * 32, "video/mp4")
+    data["captions-0-file"] = SimpleUploadedFile("kk.vtt", b"WEBVTT\n\n")
+    data["captions-1-file"] = SimpleUploadedFile("ru.vtt", b"WEBVTT\n\n")
+
+    response = client.post(f"{LIST_URL}add/", data)
+
+    assert response.status_code == 302
+    video = Video.objects.get()
+    assert video.title_en == "Video"
+    assert video.is_ready  # a local file plays at once
+    assert set(VideoCaption.objects.values_list("language", flat=True)) == {"kk", "ru"}

@@ -1,0 +1,108 @@
+import re
+
+from django.core import mail
+
+import pytest
+
+from lms.factories import VALID_IINS, UserFactory
+
+PASSWORD = "pass-word-123"  # lms.factories.UserFactory
+NEW_PASSWORD = "Zhana-kupiya-soz-7"
+RESET_LINK = r"https?://[^/\s]+(/accounts/password/reset/key/\S+)"
+
+
+@pytest.fixture
+def account(db):
+    return UserFactory(iin=VALID_IINS[0], email="aigerim@example.kz")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+    ],
+)
+def test_entrance_pages_use_the_site_layout(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "css/site.css" in html and "css/accounts.css" in html
+    assert '<main id="main"' in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/logout/",
+        "/accounts/password/change/",
+        "/accounts/email/",
+        "/accounts/3rdparty/",
+    ],
+)
+def test_signed_in_pages_use_the_site_layout(client, account, path):
+    client.force_login(account)
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "css/accounts.css" in html and '<main id="main"' in html
+
+
+def test_password_reset_by_email_then_sign_in_with_iin(client, account):
+    response = client.post(
+        "/accounts/password/reset/",
+        {"email": "aigerim@example.kz"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body
+    )
+    assert link, mail.outbox[0].body
+    assert VALID_IINS[0] not in mail.outbox[0].body
+
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    action = form_page.request["PATH_INFO"]
+
+    mismatch = client.post(
+        action,
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert "Пароли не совпадают." in mismatch.content.decode()
+
+    done = client.post(action, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    response = client.post(
+        "/accounts/login/", {"login": VALID_IINS[0], "password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == account.pk
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, db):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.kz"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"
+
+
+def test_change_password_in_the_users_language(client, account):
+    client.force_login(account)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert "Қазіргі құпия сөзіңізді енгізіңіз." in response.content.decode()
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.check_password(NEW_PASSWORD)

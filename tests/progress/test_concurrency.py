@@ -1,0 +1,132 @@
+"""Concurrent requests on PostgreSQL: row locks keep completion single and credit
+within rule 3. (SQLite serializes whole transactions, so these run on PostgreSQL.)"""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from django.db import connection, connections
+
+from certificates.models import Certificate
+from progress import services
+from progress.models import CourseCompletion, LessonCompletion, VideoProgress
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
+)
+
+
+@pytest.fixture
+def wagtail_root(transactional_db):
+    """The locale and root page that migrations create and a flush removes."""
+    from django.conf import settings
+
+    from wagtail.models import Locale, Page
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Page.get_first_root_node():
+        Page.add_root(title="Root", slug="root", locale=locale)
+
+
+def run_at_once(count, target):
+    """Run ``target(index)`` in ``count`` threads released together."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def worker(index):
+        try:
+            barrier.wait()
+            target(index)
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_completions_make_one_completion_and_one_request(
+    wagtail_root,
+    guide_course, learner, monkeypatch, run_tasks
+):
+    for lesson in guide_course.lessons():
+        LessonCompletion.objects.create(user=learner, lesson=lesson, course=guide_course)
+
+    requests = []
+    real_enqueue = services._enqueue_issue_certificate
+
+    def counting_enqueue(completion_id):
+        requests.append(completion_id)
+        real_enqueue(completion_id)
+
+    monkeypatch.setattr(services, "_enqueue_issue_certificate", counting_enqueue)
+    run_at_once(
+        20,
+        lambda i: services.check_course_completion(learner, guide_course, "kk"),
+    )
+    run_tasks()
+
+    completion = CourseCompletion.objects.get(user=learner, course=guide_course)
+    assert requests == [completion.pk]
+    assert completion.certificate_requested_at is not None
+    assert Certificate.objects.filter(user=learner, course=guide_course).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_heartbeats_respect_two_times_real_time(
+    wagtail_root,
+    video_lesson, long_video, learner, monkeypatch
+):
+    start = services.now()
+    current = {"time": start}
+    monkeypatch.setattr(services, "now", lambda: current["time"])
+    sessions = [uuid.uuid4() for _ in range(8)]
+    starts = [i * 12.0 for i in range(8)]
+
+    def beat(index, position):
+        services.record_heartbeat(
+            learner,
+            lesson_id=video_lesson.pk,
+            video_id=long_video.pk,
+            session=sessions[index],
+            position=position,
+            rate=2.0,
+            state="playing",
+        )
+
+    run_at_once(8, lambda i: beat(i, starts[i]))
+    for second in range(1, 6):
+        current["time"] = start + timedelta(seconds=second)
+        # Every session claims 2 s of new video for this second: 16 s in all.
+        run_at_once(8, lambda i, s=second: beat(i, starts[i] + 2 * s))
+        row = VideoProgress.objects.get(user=learner, video=long_video)
+        assert row.watched_seconds <= 2 * second + 1e-6
+    assert row.watched_seconds == pytest.approx(10.0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_heartbeats_make_one_progress_row(
+    wagtail_root,
+    video_lesson, long_video, learner
+):
+    run_at_once(
+        10,
+        lambda i: services.record_heartbeat(
+            learner,
+            lesson_id=video_lesson.pk,
+            video_id=long_video.pk,
+            session=uuid.uuid4(),
+            position=0.0,
+            rate=1.0,
+            state="playing",
+        ),
+    )
+    assert VideoProgress.objects.filter(user=learner, video=long_video).count() == 1
