@@ -1,13 +1,11 @@
 """Certificate pages: verification by number, the owner's downloads, the JWKS."""
 
 import time
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -18,12 +16,27 @@ from certificates.numbers import normalize_number
 THROTTLE_WINDOW = 60
 
 
-def _use_requested_language(request) -> None:
-    """Honour ``?lang=`` over the language LocaleMiddleware chose."""
-    language = request.GET.get("lang")
+def _language_from_query(request):
+    """``?lang=xx`` chooses the page language: remember it and drop it from the URL.
+
+    The language then comes from the cookie, as on every unprefixed page, so the
+    site's language switcher keeps working on the clean URL.
+    """
+    if "lang" not in request.GET:
+        return None
+    language = request.GET["lang"]
+    query = request.GET.copy()
+    del query["lang"]
+    response = redirect(request.path + (f"?{query.urlencode()}" if query else ""))
     if language in dict(settings.LANGUAGES):
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite="Lax",
+        )
+    return response
 
 
 def _throttled(request) -> bool:
@@ -40,18 +53,11 @@ def _throttled(request) -> bool:
     return count > settings.CERTIFICATE_VERIFY_RATE_LIMIT
 
 
-def _language_links(request) -> list[dict]:
-    return [
-        {"code": code, "name": name, "query": urlencode({"lang": code})}
-        for code, name in settings.LANGUAGES
-    ]
-
-
 def _not_found(request, typed: str = ""):
     response = render(
         request,
         "certificates/not_found.html",
-        {"typed": typed, "languages": _language_links(request)},
+        {"typed": typed},
         status=404,
     )
     # LocaleMiddleware turns a 404 on an unprefixed path into a redirect to the
@@ -66,21 +72,17 @@ def _not_found(request, typed: str = ""):
 @require_GET
 def verify_form(request):
     """A form to type a certificate number; a valid one goes to its page."""
-    _use_requested_language(request)
+    if response := _language_from_query(request):
+        return response
     typed = request.GET.get("number", "").strip()
     error = False
     if typed:
         canonical = normalize_number(typed)
         if canonical is not None:
-            url = reverse("certificates:verify", args=[canonical])
-            if request.GET.get("lang"):
-                url += "?" + urlencode({"lang": request.GET["lang"]})
-            return redirect(url)
+            return redirect("certificates:verify", canonical)
         error = True
     return render(
-        request,
-        "certificates/verify_form.html",
-        {"typed": typed, "error": error, "languages": _language_links(request)},
+        request, "certificates/verify_form.html", {"typed": typed, "error": error}
     )
 
 
@@ -88,24 +90,17 @@ def verify_form(request):
 @require_GET
 def verify(request, number: str):
     """Public verification page: status, course, date and the masked name."""
-    _use_requested_language(request)
+    if response := _language_from_query(request):
+        return response
     if _throttled(request):
-        response = render(
-            request,
-            "certificates/throttled.html",
-            {"languages": _language_links(request)},
-            status=429,
-        )
+        response = render(request, "certificates/throttled.html", status=429)
         response["Retry-After"] = str(THROTTLE_WINDOW)
         return response
     canonical = normalize_number(number)
     if canonical is None:
         return _not_found(request, number)
     if canonical != number:
-        url = reverse("certificates:verify", args=[canonical])
-        if request.GET:
-            url += "?" + request.GET.urlencode()
-        return redirect(url, permanent=True)
+        return redirect("certificates:verify", canonical, permanent=True)
     certificate = services.find_certificate(canonical)
     if certificate is None:
         return _not_found(request, number)
@@ -117,7 +112,6 @@ def verify(request, number: str):
             "course_title": services.course_title(
                 certificate.course, translation.get_language()
             ),
-            "languages": _language_links(request),
         },
     )
 

@@ -503,11 +503,15 @@ def _fill_blanks(obj: Any, values: dict[str, Any]) -> bool:
     return changed
 
 
-def _publish_page(parent: Page, page: Page | None, model, values: dict) -> Page:
+def _publish_page(
+    parent: Page, page: Page | None, model, values: dict, **extra: Any
+) -> Page:
     """Create the page under parent, or fill its blanks; publish when changed."""
     fields = _localized(values)
     if page is None:
-        page = model(title=values["title"]["kk"], slug=values["slug"]["kk"], **fields)
+        page = model(
+            title=values["title"]["kk"], slug=values["slug"]["kk"], **fields, **extra
+        )
         parent.add_child(instance=page)
         page.save_revision().publish()
         return page
@@ -582,7 +586,7 @@ def _centres() -> int:
 def _standard_pages(home: HomePage) -> None:
     for values in STANDARD_PAGES:
         page = StandardPage.objects.child_of(home).filter(slug_kk=values["slug"]["kk"])
-        _publish_page(home, page.first(), StandardPage, values)
+        _publish_page(home, page.first(), StandardPage, values, show_in_menus=True)
 
 
 def _courses(home: HomePage, stdout: TextIO | None) -> None:

@@ -181,6 +181,13 @@ class SocialSignupForm(AccountFormMixin, AtomicSignupMixin, AllauthSocialSignupF
     consent = _consent_field()
     labels = {"email": _("E-mail")}
 
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        iin_hash = self.sociallogin.user.iin_hash
+        if iin_hash and get_user_model().objects.filter(iin_hash=iin_hash).exists():
+            raise forms.ValidationError(IIN_TAKEN, code="iin_taken")
+        return cleaned_data
+
     def _invalid_response(self, request: HttpRequest):
         from allauth.socialaccount.views import SignupView
 

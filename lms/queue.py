@@ -2,7 +2,11 @@
 
 from django.conf import settings
 
+from redis import ConnectionPool, Redis
 from redis.exceptions import RedisError
+
+# The health check must answer even when Redis hangs instead of refusing.
+PROBE_TIMEOUT_SECONDS = 2.0
 
 
 def queue_status() -> dict:
@@ -13,16 +17,29 @@ def queue_status() -> dict:
         return {"backend": "immediate", "state": "ok"}
 
     import django_rq
-    from rq import Worker
+    from rq import Queue, Worker
 
+    configured = django_rq.get_queue("default")
+    pool = configured.connection.connection_pool
+    probe_pool = ConnectionPool(
+        connection_class=pool.connection_class,
+        **{
+            **pool.connection_kwargs,
+            "socket_connect_timeout": PROBE_TIMEOUT_SECONDS,
+            "socket_timeout": PROBE_TIMEOUT_SECONDS,
+        },
+    )
+    probe = Redis(connection_pool=probe_pool)
     try:
-        queue = django_rq.get_queue("default")
-        queue.connection.ping()
+        probe.ping()
+        queue = Queue(configured.name, connection=probe)
         return {
             "backend": "rq",
             "state": "ok",
             "queued": queue.count,
-            "workers": Worker.count(connection=queue.connection, queue=queue),
+            "workers": Worker.count(connection=probe, queue=queue),
         }
     except (RedisError, OSError):  # refused, timed out, unknown host
         return {"backend": "rq", "state": "unavailable"}
+    finally:
+        probe_pool.disconnect()

@@ -51,7 +51,9 @@ class VideoProgress(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="video_progress",
     )
     video = models.ForeignKey(
         "courses.Video", on_delete=models.CASCADE, related_name="progress"
@@ -175,7 +177,9 @@ class QuizAttempt(models.Model):
     class Meta:
         verbose_name = _("quiz attempt")
         indexes = [
-            models.Index(fields=["user", "lesson", "passed"], name="quiz_attempt_lookup")
+            models.Index(
+                fields=["user", "lesson", "passed"], name="quiz_attempt_lookup"
+            )
         ]
 
     def __str__(self):

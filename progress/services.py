@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseKind, CoursePage, LessonPage, Video
 from lms import iin as iin_tools
@@ -108,7 +110,7 @@ def throttle(user_id: int, scope: str, limit: int, period: int = 60) -> None:
             count = cache.incr(key)
     if count > limit:
         retry_after = max(1, math.ceil((window + 1) * period - current))
-        raise Throttled("Too many requests; slow down.", retry_after)
+        raise Throttled(_("Too many requests; slow down."), retry_after)
 
 
 def heartbeat_limit() -> int:
@@ -189,7 +191,7 @@ def forget_lesson_structures(lesson_ids) -> None:
 def live_lesson_structure(lesson_id: int) -> LessonStructure:
     structure = lesson_structure(lesson_id)
     if structure is None or not structure.live:
-        raise NotFound("No such lesson.")
+        raise NotFound(_("No such lesson."))
     return structure
 
 
@@ -305,19 +307,22 @@ def record_heartbeat(
     """
     for name, value in (("position", position), ("rate", rate)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise Invalid(f"{name} must be a finite number ≥ 0.")
+            raise Invalid(_("%(name)s must be a finite number ≥ 0.") % {"name": name})
     if rate > MAX_CLIENT_RATE:
-        raise Invalid(f"rate must be at most {MAX_CLIENT_RATE:g}.")
+        raise Invalid(_("rate must be at most %(max)g.") % {"max": MAX_CLIENT_RATE})
     if state not in PlaybackState.values:
-        raise Invalid("state must be one of: " + ", ".join(PlaybackState.values))
+        raise Invalid(
+            _("state must be one of: %(states)s.")
+            % {"states": ", ".join(PlaybackState.values)}
+        )
     structure = live_lesson_structure(lesson_id)
     if video_id not in structure.video_ids:
-        raise Invalid("This video is not part of this lesson.")
+        raise Invalid(_("This video is not part of this lesson."))
     duration = structure.durations.get(video_id)
     if not duration or duration <= 0:
-        raise Invalid("This video is not ready yet.")
+        raise Invalid(_("This video is not ready yet."))
     if position > duration + POSITION_SLACK:
-        raise Invalid("position is beyond the end of the video.")
+        raise Invalid(_("position is beyond the end of the video."))
     position = round(min(position, duration), 3)
     at = now()
 
@@ -341,7 +346,7 @@ def record_heartbeat(
             credited = 0.0
         else:
             if playback.video_id != video_id or playback.lesson_id != lesson_id:
-                raise Invalid("This session belongs to another video.")
+                raise Invalid(_("This session belongs to another video."))
             credited = _credit_step(progress, playback, position, state, at)
             PlaybackSession.objects.filter(pk=playback.pk).update(
                 last_position=position,
@@ -417,7 +422,9 @@ def _after_video_completed(user, structure: LessonStructure, video_id, language)
         ]
     for lesson_id in lesson_ids:
         other = (
-            structure if lesson_id == structure.lesson_id else lesson_structure(lesson_id)
+            structure
+            if lesson_id == structure.lesson_id
+            else lesson_structure(lesson_id)
         )
         if other is not None and other.live and video_id in other.video_ids:
             complete_lesson_if_done(user, other, language)
@@ -432,7 +439,9 @@ def completed_video_ids(user, video_ids) -> set[int]:
 
 
 def quiz_passed(user, lesson_id: int) -> bool:
-    return QuizAttempt.objects.filter(user=user, lesson_id=lesson_id, passed=True).exists()
+    return QuizAttempt.objects.filter(
+        user=user, lesson_id=lesson_id, passed=True
+    ).exists()
 
 
 def lesson_is_done(user, structure: LessonStructure) -> bool:
@@ -446,7 +455,9 @@ def lesson_is_done(user, structure: LessonStructure) -> bool:
 def complete_lesson_if_done(user, structure: LessonStructure, language: str) -> bool:
     """Record the lesson's completion when its rules are met, then check the
     course. Returns whether the lesson is complete."""
-    if LessonCompletion.objects.filter(user=user, lesson_id=structure.lesson_id).exists():
+    if LessonCompletion.objects.filter(
+        user=user, lesson_id=structure.lesson_id
+    ).exists():
         return True
     if not lesson_is_done(user, structure):
         return False
@@ -454,7 +465,9 @@ def complete_lesson_if_done(user, structure: LessonStructure, language: str) -> 
         LessonCompletion.objects.bulk_create(
             [
                 LessonCompletion(
-                    user=user, lesson_id=structure.lesson_id, course_id=structure.course_id
+                    user=user,
+                    lesson_id=structure.lesson_id,
+                    course_id=structure.course_id,
                 )
             ],
             ignore_conflicts=True,
@@ -465,7 +478,9 @@ def complete_lesson_if_done(user, structure: LessonStructure, language: str) -> 
     return True
 
 
-def check_course_completion(user, course: CoursePage, language: str) -> CourseCompletion | None:
+def check_course_completion(
+    user, course: CoursePage, language: str
+) -> CourseCompletion | None:
     """Record the course's completion once all its live lessons are complete.
 
     Serialized per learner and course by locking the enrolment, so two lessons
@@ -478,7 +493,9 @@ def check_course_completion(user, course: CoursePage, language: str) -> CourseCo
             [Enrollment(user=user, course=course, language=language)],
             ignore_conflicts=True,
         )
-        enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+        enrollment = Enrollment.objects.select_for_update().get(
+            user=user, course=course
+        )
         completion = CourseCompletion.objects.filter(user=user, course=course).first()
         if completion is None:
             lesson_ids = [lesson.pk for lesson in course.lessons()]
@@ -529,7 +546,9 @@ def request_certificate(completion_id: int) -> bool:
     try:
         _enqueue_issue_certificate(completion_id)
     except Exception:
-        logger.exception("Could not request the certificate of completion %s", completion_id)
+        logger.exception(
+            "Could not request the certificate of completion %s", completion_id
+        )
         CourseCompletion.objects.filter(
             pk=completion_id, certificate_requested_at=marked_at
         ).update(certificate_requested_at=None)
@@ -555,7 +574,9 @@ def request_pending_certificates(stale_after: timedelta | None = None) -> int:
     pending = CourseCompletion.objects.filter(
         certificate_requested_at__isnull=True
     ).values_list("pk", flat=True)
-    return sum(1 for completion_id in list(pending) if request_certificate(completion_id))
+    return sum(
+        1 for completion_id in list(pending) if request_certificate(completion_id)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -575,16 +596,18 @@ def submit_quiz(user, lesson_id: int, answers: dict, language: str) -> QuizResul
     lesson = LessonPage.objects.get(pk=lesson_id)
     quiz = lesson.quiz(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
     if quiz is None:
-        raise NotFound("This lesson has no quiz.")
+        raise NotFound(_("This lesson has no quiz."))
     if not isinstance(answers, dict):
-        raise Invalid("answers must be an object of question id → choice id.")
+        raise Invalid(_("answers must be an object of question id → choice id."))
     questions = {question.id: question for question in quiz.questions}
     for question_id, choice_id in answers.items():
         question = questions.get(str(question_id))
         if question is None:
-            raise Invalid(f"Unknown question: {question_id}.")
+            raise Invalid(_("Unknown question: %(id)s.") % {"id": question_id})
         if str(choice_id) not in {choice.id for choice in question.choices}:
-            raise Invalid(f"Unknown choice for question {question_id}.")
+            raise Invalid(
+                _("Unknown choice for question %(id)s.") % {"id": question_id}
+            )
     answers = {str(q): str(c) for q, c in answers.items()}
     correct = sum(1 for q in quiz.questions if answers.get(q.id) == q.correct)
     score = round(correct / len(quiz.questions), 4) if quiz.questions else 0.0
@@ -614,7 +637,7 @@ def submit_quiz(user, lesson_id: int, answers: dict, language: str) -> QuizResul
 def live_course(course_id: int) -> CoursePage:
     course = CoursePage.objects.live().filter(pk=course_id).first()
     if course is None:
-        raise NotFound("No such course.")
+        raise NotFound(_("No such course."))
     return course
 
 
@@ -704,7 +727,12 @@ def lesson_progress(user, lesson_id: int, language: str) -> dict:
             ],
         }
     completed = LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists()
-    return {"lesson": lesson_id, "completed": completed, "videos": videos, "quiz": quiz_data}
+    return {
+        "lesson": lesson_id,
+        "completed": completed,
+        "videos": videos,
+        "quiz": quiz_data,
+    }
 
 
 @dataclass
@@ -718,6 +746,12 @@ class CourseSummary:
     resume_lesson: LessonPage | None = None
     resume_at: float = 0.0
     certificate: dict | None = None
+
+    @property
+    def resume_label(self) -> str:
+        """The resume position as m:ss."""
+        seconds = int(self.resume_at)
+        return f"{seconds // 60}:{seconds % 60:02d}"
 
     @property
     def percent(self) -> int:
@@ -781,11 +815,15 @@ def dashboard(user) -> list[CourseSummary]:
 
 def guide_course() -> CoursePage | None:
     """The mandatory guide (the first live course of that kind)."""
-    return CoursePage.objects.live().filter(kind=CourseKind.GUIDE).order_by("path").first()
+    return (
+        CoursePage.objects.live().filter(kind=CourseKind.GUIDE).order_by("path").first()
+    )
 
 
 def has_completed_guide(user) -> bool:
-    return CourseCompletion.objects.filter(user=user, course__kind=CourseKind.GUIDE).exists()
+    return CourseCompletion.objects.filter(
+        user=user, course__kind=CourseKind.GUIDE
+    ).exists()
 
 
 def active_partnership(user) -> Partnership | None:
@@ -798,7 +836,11 @@ def active_partnership(user) -> Partnership | None:
 
 
 def partner_of(partnership: Partnership, user):
-    return partnership.invitee if partnership.inviter_id == user.pk else partnership.inviter
+    return (
+        partnership.invitee
+        if partnership.inviter_id == user.pk
+        else partnership.inviter
+    )
 
 
 def outgoing_invitation(user) -> Partnership | None:
@@ -828,17 +870,17 @@ def invite_partner(user, iin: str) -> Partnership:
     """
     iin = iin_tools.normalize_iin(iin)
     if not iin_tools.is_valid_iin(iin):
-        raise Invalid("Enter a valid IIN: 12 digits with a correct check digit.")
+        raise Invalid(_("Enter a valid IIN: 12 digits with a correct check digit."))
     iin_hash = iin_tools.iin_hash(iin)
     if user.iin_hash and user.iin_hash == iin_hash:
-        raise Invalid("You cannot invite yourself.")
+        raise Invalid(_("You cannot invite yourself."))
     with transaction.atomic():
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if active_partnership(user) is not None:
-            raise Invalid("You are already linked with a partner; unlink first.")
-        Partnership.objects.filter(inviter=user, status=PartnershipStatus.PENDING).update(
-            status=PartnershipStatus.CANCELLED, ended_at=now()
-        )
+            raise Invalid(_("You are already linked with a partner; unlink first."))
+        Partnership.objects.filter(
+            inviter=user, status=PartnershipStatus.PENDING
+        ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
         return Partnership.objects.create(inviter=user, invitee_iin_hash=iin_hash)
 
 
@@ -854,7 +896,7 @@ def _own_invitation(user, partnership_id: int) -> Partnership:
         or invitation.invitee_iin_hash != user.iin_hash
         or invitation.inviter_id == user.pk
     ):
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
     return invitation
 
 
@@ -863,14 +905,19 @@ def accept_invitation(user, partnership_id: int) -> Partnership:
     with transaction.atomic():
         invitation = _own_invitation(user, partnership_id)
         ids = sorted([user.pk, invitation.inviter_id])
-        list(type(user).objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-        if active_partnership(user) is not None:
-            raise Invalid("You are already linked with a partner; unlink first.")
-        if active_partnership(invitation.inviter) is not None:
-            raise Invalid("This invitation can no longer be accepted.")
-        Partnership.objects.filter(inviter=user, status=PartnershipStatus.PENDING).update(
-            status=PartnershipStatus.CANCELLED, ended_at=now()
+        list(
+            get_user_model()
+            .objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
         )
+        if active_partnership(user) is not None:
+            raise Invalid(_("You are already linked with a partner; unlink first."))
+        if active_partnership(invitation.inviter) is not None:
+            raise Invalid(_("This invitation can no longer be accepted."))
+        Partnership.objects.filter(
+            inviter=user, status=PartnershipStatus.PENDING
+        ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
         invitation.invitee = user
         invitation.status = PartnershipStatus.ACTIVE
         invitation.responded_at = now()
@@ -891,7 +938,7 @@ def cancel_invitation(user, partnership_id: int) -> None:
         pk=partnership_id, inviter=user, status=PartnershipStatus.PENDING
     ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
     if not updated:
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
 
 
 def unlink_partner(user) -> None:
@@ -901,7 +948,7 @@ def unlink_partner(user) -> None:
         .update(status=PartnershipStatus.ENDED, ended_at=now())
     )
     if not updated:
-        raise NotFound("You are not linked with a partner.")
+        raise NotFound(_("You are not linked with a partner."))
 
 
 @dataclass

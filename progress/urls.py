@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from progress import views
+
+app_name = "progress"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("couple/", views.couple, name="couple"),
+    path("couple/invite/", views.invite, name="invite"),
+    path("couple/<int:pk>/accept/", views.accept, name="accept"),
+    path("couple/<int:pk>/decline/", views.decline, name="decline"),
+    path("couple/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("couple/unlink/", views.unlink, name="unlink"),
+]

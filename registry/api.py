@@ -181,16 +181,9 @@ def verify(request: HttpRequest, response: HttpResponse):
             certificate_number=number or "",
         )
         return 422, {"detail": detail}
-    answer = services.verify_certificate(number, iin)
-    services.record_call(
-        client_id=client_id,
-        kind=kind,
-        http_status=200,
-        result=answer["status"],
-        iin_hashes=hashes,
-        certificate_number=number,
+    return services.verify_certificate(
+        number, iin, audit=services.Audit(client_id, kind)
     )
-    return answer
 
 
 @router.post(
@@ -226,13 +219,5 @@ def guide_status(request: HttpRequest, response: HttpResponse):
         return 422, {
             "detail": _("iins.%(index)s: not a valid IIN.") % {"index": invalid[0]}
         }
-    results = services.guide_status(iins)
-    completed = sum(1 for result in results if result["completed"])
-    services.record_call(
-        client_id=client_id,
-        kind=kind,
-        http_status=200,
-        result=f"{completed} of {len(results)} completed",
-        iin_hashes=hashes,
-    )
+    results = services.guide_status(iins, audit=services.Audit(client_id, kind))
     return {"results": results}

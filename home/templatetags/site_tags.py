@@ -77,3 +77,13 @@ def site_links(context) -> dict[str, str]:
     if request is not None:
         setattr(request, cache_attr, links)
     return links
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context) -> list[tuple[str, str]]:
+    """(title, URL) of the text pages that editors chose to show in menus."""
+    from home.models import StandardPage
+
+    request = context.get("request")
+    pages = StandardPage.objects.live().in_menu().filter(depth=3).order_by("path")
+    return [(page.title, page.get_url(request=request)) for page in pages]

@@ -71,7 +71,7 @@ def test_revoke_needs_a_reason_then_revokes(client, staff, certificate):
     assert certificate.revoked_by == staff
     assert certificate.revoked_at is not None
 
-    verify = client.get(f"/certificates/verify/{certificate.number}/?lang=en")
+    verify = client.get(f"/certificates/verify/{certificate.number}/")
     assert 'data-status="revoked"' in verify.content.decode()
 
     # Revoking again changes nothing.

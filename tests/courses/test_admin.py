@@ -3,6 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.users.models import UserProfile
 
 import pytest
 
@@ -15,7 +16,12 @@ LIST_URL = "/admin/snippets/courses/video/"
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(is_staff=True, is_superuser=True, email="ed@example.kz")
+    """A superuser whose admin is in English, so messages can be compared."""
+    user = UserFactory(is_staff=True, is_superuser=True, email="ed@example.kz")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
 
 
 @pytest.mark.django_db

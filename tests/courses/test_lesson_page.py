@@ -52,7 +52,7 @@ def test_lesson_page_has_a_player_with_captions_in_the_page_language(
     assert "default" in tracks[0] and "default" not in tracks[1]
     assert f'data-lesson-id="{lesson.pk}"' in html
     assert "js/player.js" in html
-    assert "Sign in</a> to have your progress counted" not in html
+    assert "data-sign-in-prompt" not in html
 
 
 @pytest.mark.django_db
@@ -71,8 +71,8 @@ def test_russian_page_shows_russian_captions_by_default(client, lesson):
 def test_visitors_can_watch_and_are_asked_to_sign_in_for_progress(client, lesson):
     html = client.get(lesson.get_url()).content.decode()
     assert "<video" in html
-    assert "to have your progress counted" in html
-    assert "/accounts/login/?next=" in html
+    assert "data-sign-in-prompt" in html
+    assert f"/accounts/login/?next={lesson.get_url()}" in html
     assert "data-lesson-progress" not in html
 
 

@@ -421,7 +421,9 @@ def test_direct_upload_view_reports_mux_failure_and_refuses_learners(
 def test_direct_upload_without_mux_credentials_says_so(client):
     video = VideoFactory(file=None, status=VideoStatus.WAITING)
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    response = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+    response = client.post(
+        f"/admin/courses/videos/{video.pk}/mux-upload/", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 409
     assert "local file" in response.json()["detail"]
 

@@ -1,8 +1,11 @@
 """A lesson of the mandatory guide is published only with ready, captioned videos;
 the editor is told why, and drafts can always be saved."""
 
+from django.utils import translation
+
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.users.models import UserProfile
 
 import pytest
 
@@ -18,7 +21,12 @@ from lms.factories import UserFactory
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
+    """A superuser whose admin is in English, so messages can be compared."""
+    user = UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
 
 
 @pytest.fixture
@@ -160,9 +168,10 @@ def test_publish_problems_lists_each_missing_language(guide):
     VideoCaptionFactory(video=video, language="ru")
     lesson = draft_lesson(guide, video)
 
-    assert lesson.publish_problems() == [
-        "The video «Бейне» has no captions in: kk, en."
-    ]
+    with translation.override("en"):
+        assert lesson.publish_problems() == [
+            "The video «Бейне» has no captions in: kk, en."
+        ]
 
 
 @pytest.mark.django_db

@@ -107,3 +107,22 @@ def test_kazakh_dates_and_numbers():
         )
     with translation.override("ru"):
         assert formats.date_format(day) == "23 ноября 2026 г."
+
+
+def test_footer_lists_text_pages_shown_in_menus(client, home_page, standard_page):
+    assert 'href="/kk/bagdarlama-turaly/"' not in client.get("/kk/").content.decode()
+    standard_page.show_in_menus = True
+    standard_page.save_revision().publish()
+    html = client.get("/ru/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert '<a href="/ru/o-programme/">О программе</a>' in footer
+
+
+def test_server_error_page_keeps_helplines_and_quick_exit():
+    from django.template.loader import render_to_string
+
+    with translation.override("ru"):
+        html = render_to_string("500.html")
+    assert 'href="tel:150"' in html and 'href="tel:111"' in html
+    assert 'id="quick-exit"' in html
+    assert '<html lang="ru">' in html

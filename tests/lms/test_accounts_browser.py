@@ -1,5 +1,7 @@
 """Sign-up, sign-out and sign-in in a real Chromium on a phone-sized screen."""
 
+from wagtail.models import Locale, Page
+
 import pytest
 
 from lms.factories import VALID_IINS
@@ -11,7 +13,15 @@ PASSWORD = "Ainalayin-2026!"
 SUBMIT = "main form.form button[type=submit]"
 
 
-def test_sign_up_out_and_in_with_iin(live_server, home_page, page, tmp_path):  # noqa: F811
+@pytest.fixture
+def tree_root(transactional_db):
+    """Wagtail's locale and root page, which a transactional flush removes."""
+    locale, _ = Locale.objects.get_or_create(language_code="kk")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tmp_path):  # noqa: F811
     page.set_extra_http_headers({"Accept-Language": "kk"})
     page.goto(f"{live_server.url}/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == "kk"
@@ -55,7 +65,7 @@ def test_sign_up_out_and_in_with_iin(live_server, home_page, page, tmp_path):  #
     assert "sessionid" in {cookie["name"] for cookie in page.context.cookies()}
 
 
-def test_language_switcher_on_the_signup_page(live_server, home_page, page):  # noqa: F811
+def test_language_switcher_on_the_signup_page(live_server, tree_root, home_page, page):  # noqa: F811
     page.set_extra_http_headers({"Accept-Language": "kk"})
     page.goto(f"{live_server.url}/accounts/signup/")
     assert page.get_by_label("ЖСН", exact=True).is_visible()

@@ -57,3 +57,25 @@ def test_healthz_when_redis_is_unreachable(client, settings):
 @pytest.mark.django_db
 def test_healthz_refuses_other_methods(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_healthz_answers_when_redis_hangs(client, settings):
+    """A server that accepts connections and never replies, like a stuck Redis."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    rq_settings(settings, f"redis://127.0.0.1:{port}/0")
+    try:
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    finally:
+        listener.close()
+    assert response.status_code == 200
+    assert response.json()["queue"] == {"backend": "rq", "state": "unavailable"}
+    assert elapsed < 10

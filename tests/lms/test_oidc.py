@@ -181,3 +181,24 @@ def test_an_iin_that_has_a_local_account_is_not_signed_up_twice(egov):
     assert refused.value.response["Location"] == "/accounts/login/"
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_provider_sign_up_refuses_an_iin_taken_meanwhile(client, egov):
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
+    session = client.session
+    session["socialaccount_sociallogin"] = sociallogin.serialize()
+    session.save()
+    UserFactory(iin=VALID_IINS[1], email="first@example.kz")
+
+    response = client.post(
+        "/accounts/3rdparty/signup/",
+        {"email": "dana@example.kz", "consent": "on"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 200
+    assert "Учётная запись с этим ИИН уже есть" in response.content.decode()
+    assert User.objects.count() == 1
+    assert SocialAccount.objects.count() == 0

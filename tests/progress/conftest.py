@@ -4,9 +4,9 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from django.core.cache import cache
+
+import pytest
 
 from courses.factories import CoursePageFactory, VideoFactory, make_lesson, quiz_block
 from progress import services

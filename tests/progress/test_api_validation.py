@@ -3,9 +3,9 @@
 import json
 import uuid
 
-import pytest
-
 from django.test import Client
+
+import pytest
 
 from courses.factories import CoursePageFactory, VideoFactory, make_lesson
 from progress.models import Enrollment, PlaybackSession, VideoProgress
@@ -23,7 +23,9 @@ def nothing_recorded():
 
 
 def post_raw(client, raw: str):
-    return client.post(URL, data=raw, content_type="application/json")
+    return client.post(
+        URL, data=raw, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def body(lesson_page, video_obj, **overrides):

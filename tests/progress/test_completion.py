@@ -2,10 +2,10 @@
 
 import json
 
+from django.core.management import call_command
+
 import pytest
 import redis
-
-from django.core.management import call_command
 
 from certificates.models import Certificate
 from courses.factories import LessonPageFactory, VideoFactory, make_lesson
@@ -182,12 +182,19 @@ def test_a_course_without_lessons_is_never_complete(learner, course_index):
 def test_a_draft_lesson_does_not_count(signed_in, clock, guide_course, learner):
     draft = LessonPageFactory(parent=guide_course, live=False, title="Жоба")
     assert course_api(signed_in, guide_course)["lessons_total"] == 3
-    assert draft.pk not in [row["id"] for row in course_api(signed_in, guide_course)["lessons"]]
+    assert draft.pk not in [
+        row["id"] for row in course_api(signed_in, guide_course)["lessons"]
+    ]
 
 
 @pytest.mark.django_db
 def test_queue_down_leaves_the_request_for_the_catch_up(
-    signed_in, clock, guide_course, learner, monkeypatch, run_tasks,
+    signed_in,
+    clock,
+    guide_course,
+    learner,
+    monkeypatch,
+    run_tasks,
     django_capture_on_commit_callbacks,
 ):
     from certificates import tasks

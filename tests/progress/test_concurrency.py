@@ -5,9 +5,9 @@ import threading
 import uuid
 from datetime import timedelta
 
-import pytest
-
 from django.db import connection, connections
+
+import pytest
 
 from certificates.models import Certificate
 from progress import services
@@ -54,11 +54,12 @@ def run_at_once(count, target):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_completions_make_one_completion_and_one_request(
-    wagtail_root,
-    guide_course, learner, monkeypatch, run_tasks
+    wagtail_root, guide_course, learner, monkeypatch, run_tasks
 ):
     for lesson in guide_course.lessons():
-        LessonCompletion.objects.create(user=learner, lesson=lesson, course=guide_course)
+        LessonCompletion.objects.create(
+            user=learner, lesson=lesson, course=guide_course
+        )
 
     requests = []
     real_enqueue = services._enqueue_issue_certificate
@@ -82,8 +83,7 @@ def test_twenty_concurrent_completions_make_one_completion_and_one_request(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_heartbeats_respect_two_times_real_time(
-    wagtail_root,
-    video_lesson, long_video, learner, monkeypatch
+    wagtail_root, video_lesson, long_video, learner, monkeypatch
 ):
     start = services.now()
     current = {"time": start}
@@ -114,8 +114,7 @@ def test_concurrent_heartbeats_respect_two_times_real_time(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_heartbeats_make_one_progress_row(
-    wagtail_root,
-    video_lesson, long_video, learner
+    wagtail_root, video_lesson, long_video, learner
 ):
     run_at_once(
         10,

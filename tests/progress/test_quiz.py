@@ -43,7 +43,10 @@ def test_questions_come_without_answers_in_the_learners_language(
     assert quiz["questions"][0] == {
         "id": "1",
         "text": "Вопрос 1",
-        "choices": [{"id": "1", "text": "Ответ Дұрыс"}, {"id": "2", "text": "Ответ Қате"}],
+        "choices": [
+            {"id": "1", "text": "Ответ Дұрыс"},
+            {"id": "2", "text": "Ответ Қате"},
+        ],
     }
     assert "correct" not in response.content.decode()
     kazakh = signed_in.get(
@@ -57,8 +60,12 @@ def test_scoring_never_says_which_answers_were_wrong(
     signed_in, translated_quiz_lesson, learner
 ):
     signed_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
-    wrong_first = submit(signed_in, translated_quiz_lesson, {"1": "2", "2": "1", "3": "1"})
-    wrong_last = submit(signed_in, translated_quiz_lesson, {"1": "1", "2": "1", "3": "2"})
+    wrong_first = submit(
+        signed_in, translated_quiz_lesson, {"1": "2", "2": "1", "3": "1"}
+    )
+    wrong_last = submit(
+        signed_in, translated_quiz_lesson, {"1": "1", "2": "1", "3": "2"}
+    )
     assert wrong_first.status_code == wrong_last.status_code == 200
     assert wrong_first.json() == wrong_last.json() == {"score": 0.6667, "passed": False}
     assert not LessonCompletion.objects.filter(user=learner).exists()
@@ -95,7 +102,8 @@ def test_unknown_question_or_choice_is_422(signed_in, quiz_lesson, answers):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "raw", ['{"answers": ["1"]}', '{"answers": {"1": ["1"]}}', "{}", '{"answers": null}']
+    "raw",
+    ['{"answers": ["1"]}', '{"answers": {"1": ["1"]}}', "{}", '{"answers": null}'],
 )
 def test_malformed_answers_are_422(signed_in, quiz_lesson, raw):
     response = signed_in.post(
@@ -111,9 +119,10 @@ def test_malformed_answers_are_422(signed_in, quiz_lesson, raw):
 def test_a_lesson_without_quiz_is_404(signed_in, video_lesson):
     response = submit(signed_in, video_lesson, {"1": "1"})
     assert response.status_code == 404
-    assert signed_in.get(f"/api/v1/progress/lessons/{video_lesson.pk}").json()[
-        "quiz"
-    ] is None
+    assert (
+        signed_in.get(f"/api/v1/progress/lessons/{video_lesson.pk}").json()["quiz"]
+        is None
+    )
 
 
 @pytest.mark.django_db
@@ -126,6 +135,8 @@ def test_unknown_lesson_is_404(signed_in):
 @pytest.mark.django_db
 def test_quiz_attempts_are_throttled(signed_in, quiz_lesson, settings):
     settings.PROGRESS_QUIZ_ATTEMPTS_PER_MINUTE = 3
-    statuses = [submit(signed_in, quiz_lesson, {"1": "2"}).status_code for _ in range(5)]
+    statuses = [
+        submit(signed_in, quiz_lesson, {"1": "2"}).status_code for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 429, 429]
     assert QuizAttempt.objects.count() == 3

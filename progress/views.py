@@ -1,0 +1,104 @@
+"""Learner pages: the dashboard and the couple's page. Rules are in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from progress import services
+from progress.forms import InvitePartnerForm
+
+
+def _couple_context(user) -> dict:
+    return {
+        "couple": services.couple_status(user),
+        "incoming": services.incoming_invitations(user),
+        "outgoing": services.outgoing_invitation(user),
+    }
+
+
+@login_required
+def dashboard(request):
+    """Each enrolled course with its progress, where to resume, certificates."""
+    context = {"summaries": services.dashboard(request.user)}
+    context.update(_couple_context(request.user))
+    return render(request, "progress/dashboard.html", context)
+
+
+@login_required
+def couple(request, form=None):
+    """Link with a partner and follow each other's progress on the guide."""
+    context = {"form": form or InvitePartnerForm(), "guide": services.guide_course()}
+    context.update(_couple_context(request.user))
+    return render(request, "progress/couple.html", context, status=400 if form else 200)
+
+
+@login_required
+@require_POST
+def invite(request):
+    form = InvitePartnerForm(request.POST)
+    if not form.is_valid():
+        return couple(request, form=form)
+    try:
+        services.invite_partner(request.user, form.cleaned_data["iin"])
+    except services.Invalid as error:
+        form.add_error("iin", str(error.detail))
+        return couple(request, form=form)
+    messages.success(
+        request,
+        _(
+            "Invitation recorded. If this person has an account, they will see "
+            "the invitation when they sign in."
+        ),
+    )
+    return redirect("progress:couple")
+
+
+def _answer(request, action, pk, done_message):
+    try:
+        action(request.user, pk)
+    except services.ProgressError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, done_message)
+    return redirect("progress:couple")
+
+
+@login_required
+@require_POST
+def accept(request, pk):
+    return _answer(
+        request,
+        services.accept_invitation,
+        pk,
+        _("You are now linked: you can follow each other's progress on the guide."),
+    )
+
+
+@login_required
+@require_POST
+def decline(request, pk):
+    return _answer(
+        request, services.decline_invitation, pk, _("The invitation was declined.")
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    return _answer(
+        request, services.cancel_invitation, pk, _("The invitation was withdrawn.")
+    )
+
+
+@login_required
+@require_POST
+def unlink(request):
+    try:
+        services.unlink_partner(request.user)
+    except services.ProgressError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("You are no longer linked."))
+    return redirect("progress:couple")

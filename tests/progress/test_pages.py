@@ -1,0 +1,236 @@
+"""The learner's dashboard and the couple's page."""
+
+from django.test import Client
+
+import pytest
+
+from certificates.models import Certificate
+from lms.factories import VALID_IINS, UserFactory
+from progress import services
+from progress.models import (
+    CourseCompletion,
+    Enrollment,
+    LessonCompletion,
+    Partnership,
+    PartnershipStatus,
+)
+from tests.progress.conftest import Player
+
+THIRD_IIN = VALID_IINS[2]
+
+
+def complete_guide(user, course):
+    for lesson in course.lessons():
+        LessonCompletion.objects.get_or_create(user=user, lesson=lesson, course=course)
+    Enrollment.objects.get_or_create(
+        user=user, course=course, defaults={"language": "kk"}
+    )
+    return CourseCompletion.objects.create(user=user, course=course, language="kk")
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_dashboard_needs_sign_in(client):
+    response = client.get("/kk/dashboard/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_progress_and_where_to_resume(
+    signed_in, clock, guide_course, learner
+):
+    first, second, _third = guide_course.lessons()
+    # Finish the first lesson, stop the second at 4 seconds.
+    player = Player(signed_in, first, first.videos()[0])
+    player.beat(0, rate=2.0)
+    for position in (4, 8, 10):
+        clock.tick(2)
+        player.beat(position, rate=2.0)
+    player = Player(signed_in, second, second.videos()[0])
+    player.beat(0)
+    clock.tick(4)
+    player.beat(4, state="paused")
+
+    response = signed_in.get("/kk/dashboard/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert guide_course.title in html
+    assert 'aria-valuenow="33"' in html
+    assert f'href="{second.url}?t=4"' in html
+    assert "0:04" in html
+    assert "data-completed" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_completion_and_certificate_links(
+    signed_in, guide_course, learner, run_tasks
+):
+    completion = complete_guide(learner, guide_course)
+    html = signed_in.get("/kk/dashboard/").content.decode()
+    assert "data-completed" in html
+    assert 'aria-valuenow="100"' in html
+    assert "data-certificate=" not in html  # being prepared
+
+    services.request_certificate(completion.pk)
+    run_tasks()
+    number = Certificate.objects.get(user=learner).number
+    html = signed_in.get("/en/dashboard/").content.decode()
+    assert f'data-certificate="{number}"' in html
+    assert f"/certificates/{number}/pdf" in html
+    assert f"/certificates/verify/{number}/" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_with_no_courses_invites_to_start(signed_in):
+    response = signed_in.get("/en/dashboard/")
+    assert response.status_code == 200
+    assert "You have not started a course yet." in response.content.decode()
+
+
+# -- couples ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_couple_flow(learner, partner, guide_course):
+    me, them = logged_in(learner), logged_in(partner)
+
+    response = me.post("/en/couple/invite/", {"iin": VALID_IINS[1]})
+    assert response.status_code == 302
+    page = me.get("/en/couple/").content.decode()
+    assert "If this person has an account, they will see the invitation" in page
+    assert "data-couple" not in page
+
+    dashboard = them.get("/en/dashboard/").content.decode()
+    invitation = Partnership.objects.get(inviter=learner)
+    assert f'data-invitation="{invitation.pk}"' in dashboard
+    assert learner.get_full_name() in dashboard
+
+    assert them.post(f"/en/couple/{invitation.pk}/accept/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == PartnershipStatus.ACTIVE
+    assert invitation.invitee == partner
+
+    # Both see each other's guide progress, not yet ready.
+    complete_guide(learner, guide_course)
+    for client, other in ((me, partner), (them, learner)):
+        page = client.get("/en/couple/").content.decode()
+        assert "data-couple" in page
+        assert other.get_full_name() in page
+        assert "data-both-ready" not in page
+
+    complete_guide(partner, guide_course)
+    for client in (me, them):
+        page = client.get("/en/dashboard/").content.decode()
+        assert "data-both-ready" in page
+        assert "you are both ready to apply" in page
+
+    assert them.post("/en/couple/unlink/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == PartnershipStatus.ENDED
+    assert "data-couple" not in me.get("/en/couple/").content.decode()
+
+
+@pytest.mark.django_db
+def test_partner_sees_only_the_guide(learner, partner, guide_course, course_index):
+    from courses.factories import CoursePageFactory, VideoFactory, make_lesson
+
+    parents = CoursePageFactory(parent=course_index, kind="parents", title="Құпия курс")
+    make_lesson(parents, videos=[VideoFactory()])
+    Enrollment.objects.create(user=learner, course=parents, language="kk")
+    complete_guide(learner, parents)
+    services.invite_partner(learner, VALID_IINS[1])
+    services.accept_invitation(partner, Partnership.objects.get().pk)
+    page = logged_in(partner).get("/en/couple/").content.decode()
+    assert "Құпия курс" not in page
+    assert "Neither of you has completed the mandatory guide yet." in page
+
+
+@pytest.mark.django_db
+def test_invitation_does_not_reveal_whether_an_account_exists(learner, partner):
+    me = logged_in(learner)
+    with_account = me.post("/en/couple/invite/", {"iin": VALID_IINS[1]}, follow=True)
+    without_account = me.post("/en/couple/invite/", {"iin": THIRD_IIN}, follow=True)
+    assert with_account.status_code == without_account.status_code == 200
+    strip = (
+        [str(m) for m in with_account.context["messages"]],
+        [str(m) for m in without_account.context["messages"]],
+    )
+    assert strip[0] == strip[1]
+    # The later invitation replaced the earlier one.
+    assert Partnership.objects.filter(status=PartnershipStatus.PENDING).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_invitation_waits_for_an_account_made_later(learner):
+    services.invite_partner(learner, THIRD_IIN)
+    newcomer = UserFactory(iin=THIRD_IIN, first_name="Асқар")
+    dashboard = logged_in(newcomer).get("/en/dashboard/").content.decode()
+    assert "invites you to link your accounts" in dashboard
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("iin", ["123", "791028302729", "abcdefghijkl", ""])
+def test_invalid_iin_is_a_form_error(learner, iin):
+    response = logged_in(learner).post("/en/couple/invite/", {"iin": iin})
+    assert response.status_code == 400
+    assert response.context["form"].errors["iin"]
+    assert not Partnership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cannot_invite_yourself(learner):
+    response = logged_in(learner).post("/en/couple/invite/", {"iin": VALID_IINS[0]})
+    assert response.status_code == 400
+    assert "You cannot invite yourself." in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_active_partnership_per_person(learner, partner):
+    third = UserFactory(iin=THIRD_IIN)
+    services.invite_partner(learner, VALID_IINS[1])
+    services.invite_partner(third, VALID_IINS[1])
+    first, second = Partnership.objects.order_by("pk")
+    services.accept_invitation(partner, first.pk)
+    with pytest.raises(services.Invalid):
+        services.accept_invitation(partner, second.pk)
+    with pytest.raises(services.Invalid):
+        services.invite_partner(partner, THIRD_IIN)
+    response = logged_in(partner).post(f"/en/couple/{second.pk}/accept/", follow=True)
+    assert "already linked" in response.content.decode()
+    assert Partnership.objects.filter(status=PartnershipStatus.ACTIVE).count() == 1
+
+
+@pytest.mark.django_db
+def test_only_the_invited_person_can_answer(learner, partner):
+    stranger = UserFactory(iin=THIRD_IIN)
+    services.invite_partner(learner, VALID_IINS[1])
+    invitation = Partnership.objects.get()
+    for client in (logged_in(stranger), logged_in(learner)):
+        client.post(f"/en/couple/{invitation.pk}/accept/")
+        client.post(f"/en/couple/{invitation.pk}/decline/")
+    invitation.refresh_from_db()
+    assert invitation.status == PartnershipStatus.PENDING
+
+    logged_in(partner).post(f"/en/couple/{invitation.pk}/decline/")
+    invitation.refresh_from_db()
+    assert invitation.status == PartnershipStatus.DECLINED
+
+
+@pytest.mark.django_db
+def test_couple_forms_need_csrf(learner):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(learner)
+    assert browser.post("/en/couple/invite/", {"iin": THIRD_IIN}).status_code == 403
+    assert not Partnership.objects.exists()
+
+
+@pytest.mark.django_db
+def test_couple_actions_are_post_only(learner):
+    assert logged_in(learner).get("/en/couple/unlink/").status_code == 405
