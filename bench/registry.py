@@ -440,6 +440,7 @@ def report(size: int, figures: dict) -> None:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--rounds", type=int, default=3)

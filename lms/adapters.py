@@ -95,14 +95,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """OpenID Connect sign-in: keep the provider's IIN, never a second account."""
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
-        if sociallogin.is_existing:
-            return
         iin = iin_from_claims(sociallogin)
         if not iin:
             return
         owner = (
             get_user_model().objects.filter(iin_hash=iin_tools.iin_hash(iin)).first()
         )
+        if sociallogin.is_existing:
+            user = sociallogin.user
+            if owner is None and not user.iin_hash:
+                # The provider now vouches for an IIN this account did not have.
+                user.set_iin(iin)
+                user.save(update_fields=["iin_hash", "iin_encrypted"])
+            return
         if owner is None:
             return
         if request.user.is_authenticated and request.user.pk == owner.pk:

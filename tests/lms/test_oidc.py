@@ -202,3 +202,17 @@ def test_provider_sign_up_refuses_an_iin_taken_meanwhile(client, egov):
     assert "Учётная запись с этим ИИН уже есть" in response.content.decode()
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_returning_provider_user_gets_the_iin_it_lacked(egov):
+    user = UserFactory(email="dana@example.kz")
+    SocialAccount.objects.create(user=user, provider="egov", uid="egov-subject-1")
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
+        sociallogin.lookup()
+        assert sociallogin.is_existing
+        get_adapter().pre_social_login(request, sociallogin)
+    user.refresh_from_db()
+    assert user.iin == VALID_IINS[1]

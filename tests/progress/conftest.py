@@ -26,6 +26,7 @@ class Clock:
 
 
 def _forget_progress_keys():
+    services._local_structures.clear()
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         redis = client.get_client(write=True)

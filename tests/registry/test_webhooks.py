@@ -292,3 +292,20 @@ def test_concurrent_workers_send_once(learner, guide_course, make_certificate):
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
     assert registry_client.deliveries.count() == 1
+
+
+@responses.activate
+def test_send_due_webhooks_command(hooked_client, certificate):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    responses.post(WEBHOOK_URL, status=200)
+    enqueue_certificate_event(certificate, "certificate.issued")  # no commit yet
+    out = StringIO()
+
+    call_command("send_due_webhooks", stdout=out)
+
+    assert out.getvalue().strip() == "1 delivered"
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+    assert len(responses.calls) == 1
