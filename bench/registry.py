@@ -22,6 +22,7 @@ Not part of ``make test``. Uses only 127.0.0.1.
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -241,8 +242,10 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
     )
     real = [i for i in sample(stop) if i not in _real]
     with connection.cursor() as cursor:
-        cursor.execute(users)  # only our own literals in these statements
-        cursor.execute(certificates)
+        with _bulk_mode(cursor, "lms_user"):
+            cursor.execute(users)  # only our own literals in these statements
+        with _bulk_mode(cursor, "certificates_certificate"):
+            cursor.execute(certificates)
         cursor.execute(
             "CREATE TEMP TABLE bench_real (g bigint, number text, iin_hash text)"
         )
@@ -263,6 +266,30 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
 
 
 _real: set[int] = set()
+
+
+@contextlib.contextmanager
+def _bulk_mode(cursor, table: str):
+    """Load ``table`` without maintaining its plain indexes row by row (they are
+    rebuilt afterwards from their own definitions) and without per-row foreign-key
+    triggers (the rows reference users and courses made just before)."""
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+        "AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        cursor.execute("SET session_replication_role = origin")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
 
 
 # Load generator ---------------------------------------------------------------

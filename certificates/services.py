@@ -268,7 +268,9 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
     """Revoke a certificate with a reason; revoking it again changes nothing."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(_("Give the reason for revoking the certificate."))
+        raise ValidationError(
+            _("Give the reason for revoking the certificate."), code="reason_required"
+        )
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != CertificateStatus.REVOKED:

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 import pytest
 
@@ -164,8 +165,9 @@ def test_a_failing_registry_hook_does_not_stop_issuing(completion, monkeypatch):
 
 
 def test_revocation_is_idempotent_and_needs_a_reason(certificate, admin_user):
-    with pytest.raises(Exception, match="reason"):
+    with pytest.raises(ValidationError) as excinfo:
         services.revoke_certificate(certificate, "   ", admin_user)
+    assert excinfo.value.code == "reason_required"
     certificate.refresh_from_db()
     assert certificate.status == "valid"
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from wagtail.models import Locale, Page
+
 from certificates import services
 from progress.models import CourseCompletion
 from tests.e2e.conftest import browser, page  # noqa: F401 - fixtures
@@ -12,7 +14,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def tree_root(transactional_db):
+    """Wagtail's locale and root page, which an earlier transactional flush removes
+    (the browser's event loop keeps serialized rollback from restoring them)."""
+    locale, _ = Locale.objects.get_or_create(language_code="kk")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 def test_someone_types_a_number_and_sees_it_is_valid(
+    tree_root,
     live_server,
     page,  # noqa: F811
     learner,

@@ -1,4 +1,5 @@
 import importlib.util
+from html import unescape
 from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +15,9 @@ from allauth.socialaccount.models import SocialAccount
 
 from lms import iin as iin_tools
 from lms.factories import VALID_IINS, UserFactory
+from lms.forms import CONSENT_REQUIRED, IIN_TAKEN
 from lms.models import User
+from tests.lms.i18n import tr
 
 BASE_SETTINGS = Path(__file__).resolve().parents[2] / "lms" / "settings" / "base.py"
 OIDC_VARIABLES = [
@@ -155,7 +158,7 @@ def test_sign_up_through_the_provider_asks_consent_and_keeps_the_iin(client, ego
         HTTP_ACCEPT_LANGUAGE="ru",
     )
     assert refused.status_code == 200
-    assert "Чтобы зарегистрироваться, нужно согласие" in refused.content.decode()
+    assert tr(CONSENT_REQUIRED, "ru") in unescape(refused.content.decode())
     assert User.objects.count() == 0
 
     response = client.post(
@@ -199,7 +202,7 @@ def test_provider_sign_up_refuses_an_iin_taken_meanwhile(client, egov):
         HTTP_ACCEPT_LANGUAGE="ru",
     )
     assert response.status_code == 200
-    assert "Учётная запись с этим ИИН уже есть" in response.content.decode()
+    assert tr(IIN_TAKEN, "ru") in unescape(response.content.decode())
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 0
 

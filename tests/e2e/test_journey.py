@@ -1,0 +1,130 @@
+"""A new learner signs up, watches the three demo guide lessons in Kazakh in a real
+Chromium, passes the quiz and sees the course complete on the dashboard, with a
+certificate."""
+
+from pathlib import Path
+
+from django.utils import translation
+
+from wagtail.models import Locale, Page, Site
+
+import pytest
+
+from certificates.models import Certificate
+from courses import demo
+from courses.models import CoursePage
+from home.factories import HomePageFactory
+from lms.factories import VALID_IINS
+from lms.models import User
+from progress.models import CourseCompletion
+
+PASSWORD = "Ainalayin-2026!"
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture
+def demo_guide(transactional_db):
+    """The demo courses under a home page (a transactional flush may have removed
+    the locale and root page that Wagtail's migrations create)."""
+    locale, _ = Locale.objects.get_or_create(language_code="kk")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = HomePageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    demo.load(home, None)
+    return CoursePage.objects.get(kind="guide")
+
+
+def lesson_state(page, live_server, lesson):
+    response = page.request.get(f"{live_server.url}/api/v1/progress/lessons/{lesson.pk}")
+    assert response.status == 200
+    return response.json()
+
+
+def watch_lesson(page, live_server, lesson):
+    """Play every video of the lesson to its end at 2× and wait for the server to
+    count it."""
+    with translation.override("kk"):
+        page.goto(live_server.url + lesson.get_url())
+    videos = page.locator("video")
+    for index in range(videos.count()):
+        page.wait_for_function(
+            f"document.querySelectorAll('video')[{index}].readyState >= 1",
+            timeout=15_000,
+        )
+        page.evaluate(
+            f"""(() => {{
+                const v = document.querySelectorAll('video')[{index}];
+                v.muted = true;
+                v.playbackRate = 2;
+                return v.play();
+            }})()"""
+        )
+        page.wait_for_function(
+            f"document.querySelectorAll('video')[{index}].ended", timeout=30_000
+        )
+    # Let the player's last heartbeat land before asking (SQLite in tests does not
+    # wait for a writer's lock).
+    page.wait_for_load_state("networkidle")
+    for _ in range(40):
+        state = lesson_state(page, live_server, lesson)
+        if all(video["completed"] for video in state["videos"]):
+            return state
+        page.wait_for_timeout(250)
+    raise AssertionError(f"videos of {lesson} not counted: {state}")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_new_learner_completes_the_guide_in_kazakh(
+    page, live_server, demo_guide, run_tasks
+):
+    page.set_extra_http_headers({"Accept-Language": "kk"})
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.locator("input[name=iin]").fill(VALID_IINS[2])
+    page.locator("input[name=first_name]").fill("Динара")
+    page.locator("input[name=last_name]").fill("Оспанова")
+    page.locator("input[name=email]").fill("dinara@example.kz")
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("input[name=consent]").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/kk/**")
+    learner = User.objects.get(email="dinara@example.kz")
+
+    lessons = demo_guide.lessons()
+    assert len(lessons) == 3
+    for lesson in lessons:
+        state = watch_lesson(page, live_server, lesson)
+        quiz = lesson.quiz("kk")
+        if quiz is None:
+            assert state["completed"] is True
+            continue
+        assert state["completed"] is False  # the quiz is still to pass
+        form = page.locator("[data-quiz-form]")
+        for question in quiz.questions:
+            form.locator(
+                f"input[name='{question.id}'][value='{question.correct}']"
+            ).check()
+        form.locator("button[type=submit]").click()
+        page.wait_for_function(
+            "document.querySelector('[data-quiz-result]').textContent.length > 0"
+        )
+        page.wait_for_load_state("networkidle")
+        assert lesson_state(page, live_server, lesson)["completed"] is True
+
+    assert CourseCompletion.objects.filter(user=learner, course=demo_guide).count() == 1
+    run_tasks()
+
+    page.goto(f"{live_server.url}/kk/dashboard/")
+    card = page.locator(f"[data-course-id='{demo_guide.pk}']")
+    assert card.locator("[data-completed]").is_visible()
+    assert card.locator("[role=progressbar]").get_attribute("aria-valuenow") == "100"
+    number = Certificate.objects.get(user=learner, course=demo_guide).number
+    assert card.locator(f"[data-certificate='{number}']").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-complete.png"), full_page=True)
