@@ -173,7 +173,11 @@ def render_pdf(content: CertificateContent) -> bytes:
     )
     canvas.setStrokeColor(NAVY)
     canvas.setLineWidth(0.6)
-    canvas.line(PAGE_WIDTH / 2 - 220, y + 28, PAGE_WIDTH / 2 + 220, y + 28)
+    name_width = min(
+        text_width, pdfmetrics.stringWidth(content.holder_name, _font("Serif-Bold"), 30)
+    )
+    half = max(220, name_width / 2 + 20)
+    canvas.line(PAGE_WIDTH / 2 - half, y + 24, PAGE_WIDTH / 2 + half, y + 24)
 
     titles = content.course_titles
     y -= 20

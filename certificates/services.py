@@ -215,7 +215,7 @@ def send_issued_email(certificate: Certificate) -> bool:
         return False
     with transaction.atomic():
         locked = (
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("user", "course")
             .get(pk=certificate.pk)
         )

@@ -248,8 +248,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@bakytty-otba
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Public certificate verification pages: lookups per client address per minute.
+# Public certificate verification pages: lookups per client address per minute, and
+# how many reverse proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR).
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
+CERTIFICATE_VERIFY_TRUSTED_PROXIES = env.int(
+    "CERTIFICATE_VERIFY_TRUSTED_PROXIES", default=0
+)
 
 # Error reports hide IINs posted in forms (lms.views.PersonalDataReporterFilter).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "lms.views.PersonalDataReporterFilter"

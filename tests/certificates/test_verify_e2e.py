@@ -1,8 +1,10 @@
 """Verifying a certificate in a real browser: type the number, read the answer."""
 
-import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Locale, Page
+
+import pytest
 
 from certificates import services
 from progress.models import CourseCompletion
@@ -18,6 +20,7 @@ pytestmark = [
 def tree_root(transactional_db):
     """Wagtail's locale and root page, which an earlier transactional flush removes
     (the browser's event loop keeps serialized rollback from restoring them)."""
+    ContentType.objects.clear_cache()
     locale, _ = Locale.objects.get_or_create(language_code="kk")
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

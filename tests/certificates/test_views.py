@@ -176,3 +176,23 @@ def test_downloads_are_404_for_anyone_but_the_owner(client, certificate, suffix)
 
     client.force_login(certificate.user)
     assert client.get(f"/certificates/BKO-0000/{suffix}").status_code == 404
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(
+    client, certificate, settings
+):
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
+    settings.CERTIFICATE_VERIFY_TRUSTED_PROXIES = 1
+    url = verify_url(certificate.number)
+    proxy = {"REMOTE_ADDR": "10.0.0.254"}
+    for _ in range(2):
+        response = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+        assert response.status_code == 200
+    # A made-up entry on the left does not give a fresh allowance.
+    response = client.get(
+        url, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", **proxy
+    )
+    assert response.status_code == 429
+    # Other visitors behind the same proxy still get their answers.
+    response = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert response.status_code == 200

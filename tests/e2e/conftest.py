@@ -23,16 +23,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+# One Playwright per process: test modules elsewhere import these fixtures, which
+# makes separate session fixtures, and a second sync Playwright in the same thread
+# fails ("Sync API inside the asyncio loop").
+_shared: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is required for browser tests: {CHROMIUM} not found")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if not _shared["users"]:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    _shared["users"] += 1
+    yield _shared["browser"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
 
 
 @pytest.fixture

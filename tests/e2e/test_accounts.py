@@ -6,7 +6,6 @@ import pytest
 
 from lms.factories import VALID_IINS
 from lms.models import User
-from tests.e2e.conftest import browser, page  # noqa: F401 - browser fixtures
 from tests.lms.i18n import tr
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +22,7 @@ def tree_root(transactional_db):
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
-def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tmp_path):  # noqa: F811
+def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tmp_path):
     page.set_extra_http_headers({"Accept-Language": "kk"})
     page.goto(f"{live_server.url}/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == "kk"
@@ -67,7 +66,7 @@ def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tm
     assert "sessionid" in {cookie["name"] for cookie in page.context.cookies()}
 
 
-def test_language_switcher_on_the_signup_page(live_server, tree_root, home_page, page):  # noqa: F811
+def test_language_switcher_on_the_signup_page(live_server, tree_root, home_page, page):
     page.set_extra_http_headers({"Accept-Language": "kk"})
     page.goto(f"{live_server.url}/accounts/signup/")
     assert page.get_by_label(tr("IIN", "kk"), exact=True).is_visible()
