@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0099_page_search_description_en_and_more'),
+        ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
     ]
 

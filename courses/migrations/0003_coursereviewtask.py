@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('courses', '0002_muxwebhookevent_videocaption_mux_track_source_and_more'),
-        ('wagtailcore', '0099_page_search_description_en_and_more'),
+        ('wagtailcore', '0098_apitoken'),
     ]
 
     operations = [
