@@ -6,7 +6,9 @@ learner (session and CSRF token) holding a registry bearer token. No answer may 
 5xx; answers must match the documented status codes, content type and body schema.
 """
 
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
@@ -32,6 +34,18 @@ BOUNDED = settings(
     derandomize=True,
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Requests go straight to the WSGI application, not through Django's test
+    client, so keep Django from closing the test's database connection (inside its
+    transaction) at the end of each request, as the test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
