@@ -46,7 +46,9 @@ def course_index(home_page):
 @pytest.fixture
 def guide_course(course_index):
     """The mandatory guide with two video lessons and a final lesson with a quiz."""
-    course = CoursePageFactory(parent=course_index, kind="guide", title="Бақытты отбасы")
+    course = CoursePageFactory(
+        parent=course_index, kind="guide", title="Бақытты отбасы"
+    )
     make_lesson(course, videos=[VideoFactory()], title="Сабақ 1")
     make_lesson(course, videos=[VideoFactory()], title="Сабақ 2")
     make_lesson(course, videos=[VideoFactory()], quiz=quiz_block(), title="Сабақ 3")
