@@ -269,3 +269,39 @@ def test_resume_position_survives_a_new_session_and_device(
     clock.tick(5)
     assert on_phone.beat(35)["watched_seconds"] == 35
     assert PlaybackSession.objects.filter(user=learner).count() == 2
+
+
+# -- real time ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("rate", [1.0, 2.0])
+def test_a_short_clip_completes_in_real_time_and_not_sooner(
+    signed_in, course_index, rate
+):
+    """No controlled clock: a 4-second clip, a heartbeat every second."""
+    import time
+
+    from courses.factories import CoursePageFactory, VideoFactory, make_lesson
+
+    clip = VideoFactory(duration=4.0)
+    lesson = make_lesson(CoursePageFactory(parent=course_index), videos=[clip])
+    player = Player(signed_in, lesson, clip)
+
+    # Claiming the whole clip at once, or at 16×, earns nothing.
+    cheat = Player(signed_in, lesson, clip)
+    cheat.beat(0)
+    time.sleep(0.2)
+    assert cheat.beat(4.0, state="ended")["watched_seconds"] == 0
+
+    started = time.monotonic()
+    position = 0.0
+    player.beat(position, rate=rate)
+    while position < clip.duration:
+        time.sleep(1.0)
+        position = min(clip.duration, position + rate)
+        answer = player.beat(position, rate=rate)
+        assert answer["watched_seconds"] <= 2 * (time.monotonic() - started) + 1e-6
+    assert answer["completed"] is True
+    assert time.monotonic() - started >= 0.95 * clip.duration / 2

@@ -8,7 +8,6 @@ import pytest
 
 from certificates import services
 from progress.models import CourseCompletion
-from tests.e2e.conftest import browser, page  # noqa: F401 - fixtures
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,7 +28,7 @@ def tree_root(transactional_db):
 def test_someone_types_a_number_and_sees_it_is_valid(
     tree_root,
     live_server,
-    page,  # noqa: F811
+    page,
     learner,
     guide_course,
     tmp_path,
