@@ -1,6 +1,7 @@
 """The one JSON API at /api/v1/ (CONTRACTS.md §5, §6), built with django-ninja."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 api = NinjaAPI(
     title="Бақытты отбасы API",
@@ -12,3 +13,22 @@ api = NinjaAPI(
 api.add_router("/courses/", "courses.api.router", tags=["courses"])
 api.add_router("/progress/", "progress.api.router", tags=["progress"])
 api.add_router("/registry/", "registry.api.router", tags=["registry"])
+
+
+def describe_validation_errors(errors: list[dict]) -> str:
+    """One readable sentence per invalid field, e.g. ``body.position: must be ≥ 0``."""
+    parts = []
+    for error in errors:
+        location = ".".join(
+            str(part) for part in error.get("loc", ()) if part != "payload"
+        )
+        parts.append(f"{location}: {error.get('msg', 'invalid value')}")
+    return "; ".join(parts) or "Invalid input."
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """422 with a string ``detail``, the same shape as every other API error."""
+    return api.create_response(
+        request, {"detail": describe_validation_errors(exc.errors)}, status=422
+    )

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.http import JsonResponse
 from django.utils.translation import get_language
 
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.security import django_auth
 
 from progress import services
@@ -18,6 +18,7 @@ from progress import services
 router = Router(auth=django_auth)
 
 ID = Field(..., ge=1, le=2**31 - 1)
+PATH_ID = Path(..., ge=1, le=2**31 - 1)
 
 
 class HeartbeatIn(Schema):
@@ -145,8 +146,11 @@ def heartbeat(request, payload: HeartbeatIn):
     return result
 
 
-@router.get("/courses/{course_id}", response={200: CourseProgressOut, 404: Detail})
-def course_progress(request, course_id: int):
+@router.get(
+    "/courses/{course_id}",
+    response={200: CourseProgressOut, 404: Detail, 422: Detail},
+)
+def course_progress(request, course_id: int = PATH_ID):
     """The learner's progress in a course, and the certificate once issued."""
     try:
         course = services.live_course(course_id)
@@ -155,8 +159,11 @@ def course_progress(request, course_id: int):
     return services.course_progress(request.user, course)
 
 
-@router.get("/lessons/{lesson_id}", response={200: LessonProgressOut, 404: Detail})
-def lesson_progress(request, lesson_id: int, lang: str | None = None):
+@router.get(
+    "/lessons/{lesson_id}",
+    response={200: LessonProgressOut, 404: Detail, 422: Detail},
+)
+def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner's progress in a lesson and its quiz (without the answers)."""
     try:
         return services.lesson_progress(
@@ -170,7 +177,7 @@ def lesson_progress(request, lesson_id: int, lang: str | None = None):
     "/lessons/{lesson_id}/quiz",
     response={200: QuizOut, 404: Detail, 422: Detail, 429: Detail},
 )
-def submit_quiz(request, lesson_id: int, payload: QuizIn):
+def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
     """Score the answers on the server; never says which were wrong."""
     try:
         services.throttle(request.user.pk, "quiz", services.quiz_limit())

@@ -72,12 +72,6 @@ def test_api_conforms_to_its_schema(case, credentials):
     )
 
 
-@pytest.mark.xfail(
-    reason="known defects of the progress API: ids beyond the database's integer "
-    "range answer 500, and malformed input gets django-ninja's default 422 "
-    "({'detail': [errors]}), which its schema neither lists nor describes",
-    strict=False,
-)
 @progress.parametrize()
 @BOUNDED
 def test_progress_api_conforms_to_its_schema(case, credentials):
