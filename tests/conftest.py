@@ -1,8 +1,10 @@
 """Shared fixtures: the Wagtail site tree, a course, learners."""
 
+from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 import pytest
 
@@ -91,3 +93,28 @@ def run_tasks(settings):
 
     yield drain
     queue.empty()
+
+
+def _is_transactional(request) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.fixture(autouse=True)
+def tree_root(request):
+    """Wagtail's default locale and root page in transactional tests.
+
+    Migrations create them; the flush that ends an earlier transactional test removes
+    them, and gives content types new ids that the in-process cache does not know.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    ContentType.objects.clear_cache()
+    locale, _ = Locale.objects.get_or_create(
+        language_code=django_settings.LANGUAGE_CODE
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

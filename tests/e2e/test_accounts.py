@@ -1,7 +1,5 @@
 """Sign-up, sign-out and sign-in in a real Chromium on a phone-sized screen."""
 
-from wagtail.models import Locale, Page
-
 import pytest
 
 from lms.factories import VALID_IINS
@@ -12,14 +10,6 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "Ainalayin-2026!"
 SUBMIT = "main form.form button[type=submit]"
 INVALID_IIN = "Enter a valid IIN: 12 digits with a correct check digit."
-
-
-@pytest.fixture
-def tree_root(transactional_db):
-    """Wagtail's locale and root page, which a transactional flush removes."""
-    locale, _ = Locale.objects.get_or_create(language_code="kk")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tmp_path):

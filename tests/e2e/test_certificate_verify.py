@@ -1,9 +1,5 @@
 """Verifying a certificate in a real browser: type the number, read the answer."""
 
-from django.contrib.contenttypes.models import ContentType
-
-from wagtail.models import Locale, Page
-
 import pytest
 
 from certificates import services
@@ -13,16 +9,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def tree_root(transactional_db):
-    """Wagtail's locale and root page, which an earlier transactional flush removes
-    (the browser's event loop keeps serialized rollback from restoring them)."""
-    ContentType.objects.clear_cache()
-    locale, _ = Locale.objects.get_or_create(language_code="kk")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 def test_someone_types_a_number_and_sees_it_is_valid(

@@ -2,8 +2,6 @@
 
 from django.utils import translation
 
-from wagtail.models import Locale, Page
-
 import pytest
 
 from home.factories import FamilySupportCentreFactory, HelpPageFactory
@@ -12,14 +10,6 @@ from home.models import HelplineSettings, Region
 pytestmark = pytest.mark.e2e
 
 NEUTRAL = "https://neutral.example/"
-
-
-@pytest.fixture
-def tree_root(transactional_db):
-    """Wagtail's locale and root page, which a transactional flush removes."""
-    locale, _ = Locale.objects.get_or_create(language_code="kk")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 @pytest.fixture
