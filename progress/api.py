@@ -125,7 +125,7 @@ def ping(request):
 
 @router.post(
     "/heartbeat",
-    response={200: HeartbeatOut, 404: Detail, 422: Detail, 429: Detail},
+    response={200: HeartbeatOut, 400: Detail, 404: Detail, 422: Detail, 429: Detail},
 )
 def heartbeat(request, payload: HeartbeatIn):
     """Report where the player is; answers what the server has credited."""
@@ -175,7 +175,7 @@ def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
 
 @router.post(
     "/lessons/{lesson_id}/quiz",
-    response={200: QuizOut, 404: Detail, 422: Detail, 429: Detail},
+    response={200: QuizOut, 400: Detail, 404: Detail, 422: Detail, 429: Detail},
 )
 def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
     """Score the answers on the server; never says which were wrong."""

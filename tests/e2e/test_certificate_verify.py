@@ -7,7 +7,7 @@ from progress.models import CourseCompletion
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
