@@ -190,7 +190,7 @@ def make_viewers(count: int) -> list[Viewer]:
         data = store.encode(
             {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "lms.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
         )

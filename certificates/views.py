@@ -1,9 +1,6 @@
 """Certificate pages: verification by number, the owner's downloads, the JWKS."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from certificates import services, signing
 from certificates.numbers import normalize_number
+from lms import ratelimit
 
 THROTTLE_WINDOW = 60
 
@@ -57,16 +55,8 @@ def client_address(request) -> str:
 
 def _throttled(request) -> bool:
     """Count a lookup for the client address; True when over the limit."""
-    window = int(time.time() // THROTTLE_WINDOW)
-    address = client_address(request)
-    key = f"certificates:verify:{address}:{window}"
-    cache.add(key, 0, timeout=THROTTLE_WINDOW + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=THROTTLE_WINDOW + 5)
-        count = 1
-    return count > settings.CERTIFICATE_VERIFY_RATE_LIMIT
+    hit = ratelimit.hit("certificates:verify", client_address(request), THROTTLE_WINDOW)
+    return hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT)
 
 
 def _not_found(request, typed: str = ""):

@@ -46,8 +46,9 @@ class VideoProgress(models.Model):
     seconds; ``watched_seconds`` is their total length. ``credit_clock`` is the
     server time up to which the learner's credit budget for this video has been
     spent (rule 3: at most two seconds of video per second of server time, across
-    all sessions). Heartbeats lock this row, so it is the one place where credit
-    for a learner and video is decided.
+    all sessions). Every change of the row increments ``revision``: a heartbeat
+    either locks the row or writes only if ``revision`` is still the one it read,
+    so credit for a learner and video is decided in one place at a time.
     """
 
     user = models.ForeignKey(
@@ -63,6 +64,7 @@ class VideoProgress(models.Model):
     resume_position = models.FloatField(_("resume at, seconds"), default=0.0)
     credit_clock = models.DateTimeField(_("credit budget spent up to"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

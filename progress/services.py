@@ -40,6 +40,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseKind, CoursePage, LessonPage, Video
 from lms import iin as iin_tools
+from lms import ratelimit
+from lms.db import bound_cursor
 from progress.models import (
     CourseCompletion,
     Enrollment,
@@ -102,19 +104,9 @@ class Throttled(ProgressError):
 def throttle(user_id: int, scope: str, limit: int, period: int = 60) -> None:
     """Count one request of ``scope`` for the user; raise Throttled over ``limit``
     requests in the current ``period``-second window (shared through the cache)."""
-    current = now().timestamp()
-    window = int(current // period)
-    key = f"progress:throttle:{scope}:{user_id}:{window}"
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        if cache.add(key, 1, period + 5):
-            count = 1
-        else:
-            count = cache.incr(key)
-    if count > limit:
-        retry_after = max(1, math.ceil((window + 1) * period - current))
-        raise Throttled(_("Too many requests; slow down."), retry_after)
+    hit = ratelimit.hit(f"progress:{scope}", user_id, period, at=now().timestamp())
+    if hit.over(limit):
+        raise Throttled(_("Too many requests; slow down."), hit.retry_after)
 
 
 def heartbeat_limit() -> int:
@@ -381,61 +373,220 @@ def record_heartbeat(
     if position > duration + POSITION_SLACK:
         raise Invalid(_("position is beyond the end of the video."))
     position = round(min(position, duration), 3)
-    at = now()
+    step = _Step(user.pk, lesson_id, video_id, session, position, rate, state)
 
-    completed_now = False
-    with transaction.atomic():
-        progress = _locked_progress(user, video_id, session)
-        if progress is None:
-            progress = _create_video_progress(
-                user, video_id, structure.course_id, language, session, at
-            )
-        playback = _previous_heartbeat(progress.playback)
-        if playback is None:
-            PlaybackSession.objects.create(
-                user=user,
-                uuid=session,
-                video_id=video_id,
-                lesson_id=lesson_id,
-                last_position=position,
-                last_rate=rate,
-                last_state=state,
-                last_server_time=at,
-            )
-            credited = 0.0
-        else:
-            if playback.video_id != video_id or playback.lesson_id != lesson_id:
-                raise Invalid(_("This session belongs to another video."))
-            credited = _credit_step(progress, playback, position, state, at)
-            PlaybackSession.objects.filter(pk=playback.id).update(
-                last_position=position,
-                last_rate=rate,
-                last_state=state,
-                last_server_time=at,
-                heartbeats=playback.heartbeats + 1,
-                credited_seconds=playback.credited_seconds + credited,
-            )
-        progress.resume_position = 0.0 if state == PlaybackState.ENDED else position
-        fields = ["resume_position", "updated_at"]
-        if credited > 0:
-            fields += ["intervals", "watched_seconds", "credit_clock"]
-            if (
-                progress.completed_at is None
-                and progress.watched_seconds >= COMPLETE_AT * duration
-            ):
-                progress.completed_at = at
-                fields.append("completed_at")
-                completed_now = True
-        progress.save(update_fields=fields)
-        if completed_now:
-            _commit_durably()
-            _after_video_completed(user, structure, video_id, language)
+    if connection.vendor == "postgresql":
+        result = _heartbeat_unlocked(step, duration)
+        if result is not None:
+            return result
+    return _heartbeat_locked(user, step, structure, duration, language)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One validated heartbeat."""
+
+    user_id: int
+    lesson_id: int
+    video_id: int
+    session: uuid.UUID
+    position: float
+    rate: float
+    state: str
+
+    def resume_position(self) -> float:
+        return 0.0 if self.state == PlaybackState.ENDED else self.position
+
+
+def _result(progress: VideoProgress, duration: float) -> HeartbeatResult:
     return HeartbeatResult(
         watched_seconds=round(progress.watched_seconds, 3),
         coverage=_coverage(progress.watched_seconds, duration),
         completed=progress.completed_at is not None,
         resume_at=progress.resume_position,
     )
+
+
+def _heartbeat_locked(
+    user, step: _Step, structure: LessonStructure, duration: float, language: str
+) -> HeartbeatResult:
+    """The general path: locks the learner's row for the video, creates what a
+    first heartbeat needs, and completes the video when it is watched."""
+    at = now()
+    completed_now = False
+    with transaction.atomic():
+        progress = _locked_progress(user, step.video_id, step.session)
+        if progress is None:
+            progress = _create_video_progress(
+                user, step.video_id, structure.course_id, language, step.session, at
+            )
+        playback = _previous_heartbeat(progress.playback)
+        if playback is None:
+            PlaybackSession.objects.create(
+                user=user,
+                uuid=step.session,
+                video_id=step.video_id,
+                lesson_id=step.lesson_id,
+                last_position=step.position,
+                last_rate=step.rate,
+                last_state=step.state,
+                last_server_time=at,
+            )
+            credited = 0.0
+        else:
+            _check_session(playback, step)
+            credited = _credit_step(progress, playback, step.position, step.state, at)
+            PlaybackSession.objects.filter(pk=playback.id).update(
+                last_position=step.position,
+                last_rate=step.rate,
+                last_state=step.state,
+                last_server_time=at,
+                heartbeats=playback.heartbeats + 1,
+                credited_seconds=playback.credited_seconds + credited,
+            )
+        progress.resume_position = step.resume_position()
+        progress.revision += 1
+        fields = ["resume_position", "revision", "updated_at"]
+        if credited > 0:
+            fields += ["intervals", "watched_seconds", "credit_clock"]
+            if progress.completed_at is None and _watched(progress, duration):
+                progress.completed_at = at
+                fields.append("completed_at")
+                completed_now = True
+        progress.save(update_fields=fields)
+        if completed_now:
+            _commit_durably()
+            _after_video_completed(user, structure, step.video_id, language)
+    return _result(progress, duration)
+
+
+def _check_session(playback: SimpleNamespace, step: _Step) -> None:
+    if playback.video_id != step.video_id or playback.lesson_id != step.lesson_id:
+        raise Invalid(_("This session belongs to another video."))
+
+
+def _watched(progress: VideoProgress, duration: float) -> bool:
+    return progress.watched_seconds >= COMPLETE_AT * duration
+
+
+# The common case — a further heartbeat of a known playback session that does not
+# complete the video — without a lock: read the learner's row for the video and the
+# session in one statement, decide, then write both in one statement that applies
+# only if the row's revision is still the one read. Each statement commits on its
+# own (two round trips instead of six); a concurrent heartbeat that wrote first
+# makes the write match nothing, and the step is decided again from fresh state.
+UNLOCKED_ATTEMPTS = 3
+
+_READ_SQL = """
+SELECT vp.id, vp.revision, vp.intervals, vp.watched_seconds, vp.credit_clock,
+       vp.completed_at, vp.resume_position,
+       ps.id, ps.video_id, ps.lesson_id, ps.last_position, ps.last_rate,
+       ps.last_state, ps.last_server_time, ps.heartbeats, ps.credited_seconds
+FROM {progress} vp
+LEFT JOIN {session} ps ON ps.user_id = vp.user_id AND ps.uuid = %(session)s
+WHERE vp.user_id = %(user)s AND vp.video_id = %(video)s
+"""
+
+# synchronous_commit is switched off for this statement's own transaction: a
+# heartbeat is worth seconds of credit and the next one follows within seconds;
+# after a database crash the last moment of heartbeats may be missing, never
+# half-applied. COMMIT then waits for no disk.
+_WRITE_SQL = """
+WITH progress AS (
+    UPDATE {progress}
+    SET intervals = %(intervals)s::jsonb, watched_seconds = %(watched)s,
+        credit_clock = %(clock)s, resume_position = %(resume)s,
+        updated_at = %(at)s, revision = revision + 1
+    WHERE id = %(progress_id)s AND revision = %(revision)s
+    RETURNING id
+)
+UPDATE {session}
+SET last_position = %(position)s, last_rate = %(rate)s, last_state = %(state)s,
+    last_server_time = %(at)s, heartbeats = heartbeats + 1,
+    credited_seconds = credited_seconds + %(credited)s
+WHERE id = %(session_id)s AND EXISTS (SELECT FROM progress)
+  AND set_config('synchronous_commit', %(synchronous_commit)s, true) IS NOT NULL
+RETURNING id
+"""
+
+
+def _sql(template: str) -> str:
+    return template.format(
+        progress=VideoProgress._meta.db_table, session=PlaybackSession._meta.db_table
+    )
+
+
+def _heartbeat_unlocked(step: _Step, duration: float) -> HeartbeatResult | None:
+    """Apply the step without a lock; None when the locked path must do it (first
+    heartbeat of the video or the session, the video completes, or concurrent
+    heartbeats kept winning)."""
+    # Inside an outer transaction, a local setting would outlive this statement.
+    synchronous = "on" if connection.in_atomic_block else "off"
+    with bound_cursor() as cursor:
+        for _attempt in range(UNLOCKED_ATTEMPTS):
+            cursor.execute(
+                _sql(_READ_SQL),
+                {"session": step.session, "user": step.user_id, "video": step.video_id},
+            )
+            row = cursor.fetchone()
+            if row is None or row[7] is None:
+                return None
+            progress, playback = _unlocked_state(row)
+            _check_session(playback, step)
+            at = now()
+            credited = _credit_step(progress, playback, step.position, step.state, at)
+            if credited > 0 and progress.completed_at is None:
+                if _watched(progress, duration):
+                    return None
+            progress.resume_position = step.resume_position()
+            cursor.execute(
+                _sql(_WRITE_SQL),
+                {
+                    "intervals": json.dumps(progress.intervals),
+                    "watched": progress.watched_seconds,
+                    "clock": progress.credit_clock,
+                    "resume": progress.resume_position,
+                    "at": at,
+                    "progress_id": progress.pk,
+                    "revision": progress.revision,
+                    "position": step.position,
+                    "rate": step.rate,
+                    "state": step.state,
+                    "credited": credited,
+                    "session_id": playback.id,
+                    "synchronous_commit": synchronous,
+                },
+            )
+            written = cursor.fetchone()
+            if written is not None:
+                return _result(progress, duration)
+    return None
+
+
+def _unlocked_state(row) -> tuple[VideoProgress, SimpleNamespace]:
+    intervals = row[2]
+    progress = VideoProgress(
+        id=row[0],
+        user_id=None,
+        revision=row[1],
+        intervals=json.loads(intervals) if isinstance(intervals, str) else intervals,
+        watched_seconds=row[3],
+        credit_clock=row[4],
+        completed_at=row[5],
+        resume_position=row[6],
+    )
+    playback = SimpleNamespace(
+        id=row[7],
+        video_id=row[8],
+        lesson_id=row[9],
+        last_position=row[10],
+        last_rate=row[11],
+        last_state=row[12],
+        last_server_time=row[13],
+        heartbeats=row[14],
+        credited_seconds=row[15],
+    )
+    return progress, playback
 
 
 def _commit_durably() -> None:

@@ -15,8 +15,6 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -26,6 +24,7 @@ import requests
 
 from certificates.models import Certificate, CertificateStatus
 from certificates.numbers import normalize_number
+from lms import ratelimit
 from lms.iin import iin_hash, is_valid_iin, mask_iin, normalize_iin
 from registry.models import (
     DeliveryStatus,
@@ -149,31 +148,8 @@ def check_rate_limit(client: AuthenticatedClient) -> int | None:
     A fixed one-minute window per client, counted in the cache (Redis in production,
     where increments are atomic across processes).
     """
-    now = time.time()
-    window = int(now // RATE_WINDOW_SECONDS)
-    count = _count(f"registry:rate:{client.key}:{window}", RATE_WINDOW_SECONDS + 5)
-    if count <= client.rate_limit:
-        return None
-    return max(1, int((window + 1) * RATE_WINDOW_SECONDS - now + 0.999))
-
-
-def _count(key: str, timeout: int) -> int:
-    """Increment a counter in the cache and return its new value."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        # One INCR: Django's cache.incr() first asks whether the key exists.
-        key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(key, write=True)
-        count = client.incr(key)
-        if count == 1:
-            client.expire(key, timeout)
-        return count
-    try:
-        return cache.incr(key)
-    except ValueError:
-        if cache.add(key, 1, timeout):
-            return 1
-        return cache.incr(key)
+    hit = ratelimit.hit("registry", client.key, RATE_WINDOW_SECONDS)
+    return hit.retry_after if hit.over(client.rate_limit) else None
 
 
 # Audit ---------------------------------------------------------------------------

@@ -52,6 +52,16 @@ def clock(monkeypatch):
     return clock
 
 
+@pytest.fixture(params=["unlocked", "locked"])
+def heartbeat_path(request, monkeypatch):
+    """Run a test on both ways a heartbeat is stored on PostgreSQL: the unlocked
+    compare-and-write path of the common case, and the locking path that first
+    heartbeats, completions and other databases take."""
+    if request.param == "locked":
+        monkeypatch.setattr(services, "_heartbeat_unlocked", lambda *args: None)
+    return request.param
+
+
 @pytest.fixture
 def long_video(db):
     return VideoFactory(duration=100.0, title="Ұзын бейне")

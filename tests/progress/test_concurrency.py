@@ -83,7 +83,7 @@ def test_twenty_concurrent_completions_make_one_completion_and_one_request(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_heartbeats_respect_two_times_real_time(
-    wagtail_root, video_lesson, long_video, learner, monkeypatch
+    wagtail_root, video_lesson, long_video, learner, monkeypatch, heartbeat_path
 ):
     start = services.now()
     current = {"time": start}
