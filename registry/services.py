@@ -25,6 +25,7 @@ import requests
 from certificates.models import Certificate, CertificateStatus
 from certificates.numbers import normalize_number
 from lms import ratelimit
+from lms.db import bound_cursor
 from lms.iin import iin_hash, is_valid_iin, mask_iin, normalize_iin
 from registry.models import (
     DeliveryStatus,
@@ -238,6 +239,8 @@ def verify_certificate(number: str, iin: str, audit: Audit | None = None) -> dic
     rows = _lookup(
         lookup,
         audit,
+        select_sql=_VERIFY_SQL,
+        select_params=[number, digest],
         result_sql="COALESCE((SELECT status FROM found LIMIT 1), 'not_found')",
         result_params=[],
         iin_hashes=[digest],
@@ -289,9 +292,11 @@ def guide_status(iins: list[str], audit: Audit | None = None) -> list[dict]:
     rows = _lookup(
         lookup,
         audit,
+        select_sql=_GUIDE_STATUS_SQL,
+        select_params=[sorted(set(hashes)), "guide", CertificateStatus.VALID.value],
         result_sql="(SELECT count(*) FROM unnest(%s::text[]) AS asked(h) "
         "WHERE h IN (SELECT holder_iin_hash FROM found))::text "
-        "|| ' of ' || %s || ' completed'",
+        "|| ' of ' || %s::text || ' completed'",
         result_params=[hashes, str(len(hashes))],
         iin_hashes=hashes,
     )
@@ -321,28 +326,45 @@ def guide_status(iins: list[str], audit: Audit | None = None) -> list[dict]:
     return results
 
 
+# The lookups as PostgreSQL runs them with the audit insert (the querysets above
+# say the same for other databases and for calls without an audit).
+_VERIFY_SQL = (
+    "SELECT number, course_kind, issued_at, status FROM {table} "
+    "WHERE number = %s AND holder_iin_hash = %s LIMIT 1"
+)
+_GUIDE_STATUS_SQL = (
+    "SELECT holder_iin_hash, number, issued_at FROM {table} "
+    "WHERE holder_iin_hash = ANY(%s::text[]) AND course_kind = %s AND status = %s "
+    "ORDER BY issued_at"
+)
+
+
 def _lookup(
     queryset,
     audit: Audit | None,
     *,
+    select_sql: str,
+    select_params: list,
     result_sql: str,
     result_params: list,
     iin_hashes: list[str],
     certificate_number: str = "",
 ) -> list[tuple]:
-    """The rows of ``queryset``; on PostgreSQL with ``audit``, the audit row is
-    written by the same statement, so a registry call costs one round trip to the
-    database. ``result_sql`` sums the answer up from the CTE ``found``; the commit
-    does not wait for the WAL flush (see :func:`_insert_relaxed`)."""
+    """The rows of ``queryset``; on PostgreSQL with ``audit``, the rows of
+    ``select_sql`` (the same lookup) and the audit row written by the same
+    statement, so a registry call costs one round trip to the database, bound on
+    the server. ``result_sql`` sums the answer up from the CTE ``found``; the
+    commit does not wait for the WAL flush (see :func:`_insert_relaxed`)."""
     if audit is None or connection.vendor != "postgresql":
         return list(queryset)
-    select_sql, select_params = queryset.query.sql_with_params()
-    table = connection.ops.quote_name(RegistryCall._meta.db_table)
+    quote = connection.ops.quote_name
+    select_sql = select_sql.format(table=quote(Certificate._meta.db_table))
+    table = quote(RegistryCall._meta.db_table)
     sql = (
         f"WITH found AS ({select_sql}), audit AS ("  # noqa: S608
         f"INSERT INTO {table} (client_id, called_at, kind, http_status, result, "
         "iin_hashes, certificate_number) "
-        f"SELECT %s, %s, %s, 200, {result_sql}, %s::jsonb, %s "
+        f"SELECT %s::integer, %s, %s, 200, {result_sql}, %s::jsonb, %s "
         "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
         ") SELECT * FROM found"
     )
@@ -355,7 +377,7 @@ def _lookup(
         json.dumps(iin_hashes),
         certificate_number,
     ]
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
