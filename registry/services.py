@@ -13,11 +13,12 @@ import logging
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 import requests
@@ -233,11 +234,10 @@ def verify_certificate(number: str, iin: str, audit: Audit | None = None) -> dic
     indistinguishable from an unknown one. With ``audit`` the call is recorded.
     """
     digest = iin_hash(iin)
-    lookup = Certificate.objects.filter(
-        number=number, holder_iin_hash=digest
-    ).values_list("number", "course_kind", "issued_at", "status")[:1]
     rows = _lookup(
-        lookup,
+        lambda: Certificate.objects.filter(
+            number=number, holder_iin_hash=digest
+        ).values_list("number", "course_kind", "issued_at", "status")[:1],
         audit,
         select_sql=_VERIFY_SQL,
         select_params=[number, digest],
@@ -280,17 +280,16 @@ def guide_status(iins: list[str], audit: Audit | None = None) -> list[dict]:
     count. With ``audit`` the call is recorded.
     """
     hashes = [iin_hash(iin) for iin in iins]
-    lookup = (
-        Certificate.objects.filter(
-            holder_iin_hash__in=set(hashes),
-            course_kind="guide",
-            status=CertificateStatus.VALID,
-        )
-        .order_by("issued_at")
-        .values_list("holder_iin_hash", "number", "issued_at")
-    )
     rows = _lookup(
-        lookup,
+        lambda: (
+            Certificate.objects.filter(
+                holder_iin_hash__in=set(hashes),
+                course_kind="guide",
+                status=CertificateStatus.VALID,
+            )
+            .order_by("issued_at")
+            .values_list("holder_iin_hash", "number", "issued_at")
+        ),
         audit,
         select_sql=_GUIDE_STATUS_SQL,
         select_params=[sorted(set(hashes)), "guide", CertificateStatus.VALID.value],
@@ -340,7 +339,7 @@ _GUIDE_STATUS_SQL = (
 
 
 def _lookup(
-    queryset,
+    queryset: Callable[[], QuerySet],
     audit: Audit | None,
     *,
     select_sql: str,
@@ -350,13 +349,13 @@ def _lookup(
     iin_hashes: list[str],
     certificate_number: str = "",
 ) -> list[tuple]:
-    """The rows of ``queryset``; on PostgreSQL with ``audit``, the rows of
+    """The rows of ``queryset()``; on PostgreSQL with ``audit``, the rows of
     ``select_sql`` (the same lookup) and the audit row written by the same
     statement, so a registry call costs one round trip to the database, bound on
     the server. ``result_sql`` sums the answer up from the CTE ``found``; the
     commit does not wait for the WAL flush (see :func:`_insert_relaxed`)."""
     if audit is None or connection.vendor != "postgresql":
-        return list(queryset)
+        return list(queryset())
     quote = connection.ops.quote_name
     select_sql = select_sql.format(table=quote(Certificate._meta.db_table))
     table = quote(RegistryCall._meta.db_table)
