@@ -27,21 +27,16 @@ import asyncio
 import json
 import os
 import secrets
-import signal
 import statistics
 import string
-import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+import common
 
-HOST, PORT = "127.0.0.1", 8141
+HOST, PORT = common.HOST, 8141
 DATABASE = "lms_bench_progress"
 REDIS_DB = 4
 CACHE_PREFIX = "bench-progress"
@@ -49,68 +44,20 @@ VIDEO_SECONDS = 3600.0
 
 
 def production_env() -> dict:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = (
-        Ed25519PrivateKey.generate()
-        .private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        .decode()
+    return common.production_env(
+        database=DATABASE,
+        redis_db=REDIS_DB,
+        cache_prefix=CACHE_PREFIX,
+        port=PORT,
+        iin_key="bench-progress-iin-key-" + "x" * 24,
     )
-    return {
-        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
-        "CACHE_KEY_PREFIX": CACHE_PREFIX,
-        "IIN_HASH_KEY": "bench-progress-iin-key-" + "x" * 24,
-        "CERTIFICATE_SIGNING_KEY": pem,
-        "SITE_URL": f"http://{HOST}:{PORT}",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 # Test data -----------------------------------------------------------------------
 
 
 def setup_database() -> None:
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'",  # noqa: S608
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                f"CREATE DATABASE {DATABASE}",
-            ],
-            check=True,
-        )
-    from django.core.management import call_command
-
-    call_command("migrate", "--noinput", verbosity=0)
+    common.prepare_database(DATABASE, fresh=False)
 
 
 def make_lesson() -> tuple[int, int]:
@@ -367,49 +314,6 @@ def summarize(latencies: list[float], seconds: float) -> dict:
 # Server ---------------------------------------------------------------------------
 
 
-def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(BASE_DIR / ".venv/bin/gunicorn"),
-            "lms.wsgi:application",
-            "--bind",
-            f"{HOST}:{PORT}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, **env},
-        start_new_session=True,
-    )
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(
-                f"http://{HOST}:{PORT}/api/v1/progress/ping", timeout=1
-            ) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-
-
 # Verification ---------------------------------------------------------------------
 
 
@@ -476,7 +380,7 @@ def main() -> None:
     lesson, video = make_lesson()
     viewers = make_viewers(args.viewers)
     forget_cache()
-    server = start_server(env, args.workers, args.threads)
+    server = common.start_server(env, PORT, args.workers, args.threads)
     results = {"ping": [], "heartbeat": []}
     try:
         asyncio.run(
@@ -499,7 +403,7 @@ def main() -> None:
                 )
                 results[kind].append((latencies, failures))
     finally:
-        stop_server(server)
+        common.stop_server(server)
 
     seconds = args.round_seconds * args.rounds
     summary = {}

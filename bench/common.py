@@ -1,0 +1,118 @@
+"""What the benchmarks share: production settings for a server on 127.0.0.1, a
+PostgreSQL database of their own, and gunicorn started and stopped around a run."""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+HOST = "127.0.0.1"
+PING_PATH = "/api/v1/progress/ping"
+
+
+def production_env(
+    *, database: str, redis_db: int, cache_prefix: str, port: int, iin_key: str
+) -> dict:
+    """Environment for ``lms.settings.production`` against local services (plain
+    HTTP, a fresh signing key)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    return {
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}",
+        "REDIS_URL": f"redis://{HOST}:6379/{redis_db}",
+        "CACHE_KEY_PREFIX": cache_prefix,
+        "IIN_HASH_KEY": iin_key,
+        "CERTIFICATE_SIGNING_KEY": pem,
+        "SITE_URL": f"http://{HOST}:{port}",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def psql(sql: str) -> str:
+    """Run one statement as the ``postgres`` user; its output, unaligned."""
+    return subprocess.run(
+        ["psql", "-h", HOST, "-U", "postgres", "-q", "-tAc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def prepare_database(name: str, *, fresh: bool) -> None:
+    """Create the database (dropped first when ``fresh``) and migrate it; Django
+    must be set up with settings pointing at it."""
+    if fresh:
+        psql(f"DROP DATABASE IF EXISTS {name}")
+    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")  # noqa: S608
+    if not exists:
+        psql(f"CREATE DATABASE {name}")
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn (gthread) serving the project on ``port``, once it answers."""
+    server = subprocess.Popen(
+        [
+            str(BASE_DIR / ".venv/bin/gunicorn"),
+            "lms.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(
+                f"http://{HOST}:{port}{PING_PATH}", timeout=1
+            ) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
