@@ -63,3 +63,20 @@ def test_centres_are_shown_in_the_page_language(client, help_page, centres):
     response = client.get("/ru/pomoshch/", {"region": Region.ASTANA})
     assert centre_names(response) == ["Центр поддержки семьи города Астаны"]
     assert 'href="tel:+77172000150"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (1, "Найден 1 центр"),
+        (3, "Найдено 3 центра"),
+        (5, "Найдено 5 центров"),
+        (21, "Найден 21 центр"),
+    ],
+)
+def test_the_count_takes_every_russian_plural_form(client, help_page, count, text):
+    from home.factories import FamilySupportCentreFactory
+
+    FamilySupportCentreFactory.create_batch(count, region=Region.ASTANA)
+    response = client.get("/ru/pomoshch/")
+    assert text in response.content.decode()

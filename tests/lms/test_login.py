@@ -182,3 +182,20 @@ def test_a_successful_login_does_not_count_as_a_failure(client, account, login_l
     for _ in range(5):
         assert login(client, VALID_IINS[0]).status_code == 302
         client.post(LOGOUT_URL)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_too_many_logins_from_one_address_get_a_translated_429_page(
+    client, account, settings, language
+):
+    settings.ACCOUNT_RATE_LIMITS = {"login": "2/m/ip"}
+    ip = fresh_ip()
+    for _ in range(2):
+        assert login(client, VALID_IINS[0], ip=ip, language=language).status_code == 302
+        client.post(LOGOUT_URL)
+    response = login(client, VALID_IINS[0], ip=ip, language=language)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert tr("Too many requests", language) in html
+    assert "150" in html and "111" in html  # the site shell, helplines included
+    assert signed_in_user_id(client) is None
