@@ -17,12 +17,14 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -292,6 +294,50 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
         setattr(certificate, field, getattr(locked, field))
     certificate.revoked_announced_at = locked.revoked_announced_at
     return certificate
+
+
+# Sweeping up ---------------------------------------------------------------------
+
+
+def unfinished_certificates(older_than: timedelta):
+    """Certificates with a step still undone that should long have been done: a
+    valid one not announced to registry clients, without its PDF or (when the
+    learner has an address) its e-mail; a revoked one whose revocation was not
+    announced. A step is undone when its worker died or the queue was down."""
+    cutoff = timezone.now() - older_than
+    issuing = (
+        Q(issued_announced_at__isnull=True)
+        | Q(pdf="")
+        | (Q(emailed_at__isnull=True) & ~Q(user__email=""))
+    )
+    return Certificate.objects.filter(
+        Q(status=CertificateStatus.VALID, issued_at__lt=cutoff) & issuing
+        | Q(
+            status=CertificateStatus.REVOKED,
+            revoked_at__lt=cutoff,
+            revoked_announced_at__isnull=True,
+        )
+    )
+
+
+def finish_certificates(older_than: timedelta) -> int:
+    """Finish what :func:`unfinished_certificates` finds: issuing steps go back to
+    the queue (``issue_certificate`` completes what is missing), revocations are
+    announced here. Returns how many certificates were taken up."""
+    from certificates.tasks import issue_certificate as issue_task
+
+    count = 0
+    for certificate in unfinished_certificates(older_than).order_by("pk").iterator():
+        if certificate.is_revoked:
+            announce(certificate, EVENT_REVOKED)
+        else:
+            try:
+                issue_task.enqueue(certificate.completion_id)
+            except Exception:  # noqa: BLE001 - queue down: the next sweep retries
+                logger.exception("Could not enqueue %s", certificate.number)
+                continue
+        count += 1
+    return count
 
 
 def find_certificate(number: str) -> Certificate | None:

@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certificates.services import finish_certificates
+
+
+class Command(BaseCommand):
+    """Finish certificates left with a step undone (announcing to registry clients,
+    the PDF, the e-mail; announcing a revocation) by a worker that died or a queue
+    that was down. Idempotent: every step knows whether it was done."""
+
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than-minutes",
+            type=int,
+            default=10,
+            help="Only certificates issued (or revoked) at least this long ago, so "
+            "that work still on its way is left alone.",
+        )
+
+    def handle(self, *args, older_than_minutes: int, **options):
+        if older_than_minutes < 0:
+            raise CommandError("--older-than-minutes must be 0 or more.")
+        count = finish_certificates(timedelta(minutes=older_than_minutes))
+        self.stdout.write(f"Took up {count} unfinished certificate(s).")
