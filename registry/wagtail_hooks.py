@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet
 from registry import services
 from registry.models import (
     DeliveryStatus,
@@ -23,24 +24,6 @@ from registry.models import (
     RegistryClient,
     WebhookDelivery,
 )
-
-
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Rows that staff may look at but nobody may add, change or delete."""
-
-    WRITE = {"add", "change", "delete"}
-
-    def user_has_permission(self, user, action):
-        return action not in self.WRITE and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -104,17 +87,6 @@ class RegistryClientViewSet(ModelViewSet):
         keep = {"index", "index_results", "edit", "inspect"}
         keep |= {"history", "history_results"}
         return [p for p in super().get_urlpatterns() if p.name in keep]
-
-
-class ReadOnlyViewSet(ModelViewSet):
-    inspect_view_enabled = True
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
-        ]
 
 
 class RegistryCallViewSet(ReadOnlyViewSet):

@@ -1,0 +1,104 @@
+"""Admin: learners' progress, read-only, for staff answering a learner's question
+("I watched everything — where is my certificate?")."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
+
+from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet
+from progress.models import CourseCompletion, Enrollment, VideoProgress
+
+for model in (Enrollment, CourseCompletion, VideoProgress):
+    register_permission_policy(model, ReadOnlyPolicy(model))
+
+LEARNER = Column("user", label=_("Learner"), accessor=lambda row: row.user)
+EMAIL = Column("email", label=_("E-mail"), accessor=lambda row: row.user.email)
+SEARCH = ["user__email", "user__first_name", "user__last_name"]
+
+
+class LearnerRowsViewSet(ReadOnlyViewSet):
+    """Rows of learners, found by the learner's e-mail or name."""
+
+    search_fields = SEARCH
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return self.model._default_manager.select_related("user")
+
+
+class EnrollmentViewSet(LearnerRowsViewSet):
+    model = Enrollment
+    name = "progress_enrollments"
+    icon = "group"
+    menu_label = _("Enrolments")
+    list_display = [LEARNER, EMAIL, "course", "language", "started_at", "completed_at"]
+    list_filter = ["course", "language", "started_at", "completed_at"]
+    inspect_view_fields = ["user", "course", "language", "started_at", "completed_at"]
+
+
+class CourseCompletionViewSet(LearnerRowsViewSet):
+    model = CourseCompletion
+    name = "progress_completions"
+    icon = "success"
+    menu_label = _("Course completions")
+    list_display = [
+        LEARNER,
+        EMAIL,
+        "course",
+        "language",
+        "completed_at",
+        "certificate_requested_at",
+    ]
+    list_filter = ["course", "completed_at"]
+    inspect_view_fields = [
+        "user",
+        "course",
+        "language",
+        "completed_at",
+        "certificate_requested_at",
+    ]
+
+
+class VideoProgressViewSet(LearnerRowsViewSet):
+    model = VideoProgress
+    name = "progress_videos"
+    icon = "media"
+    menu_label = _("Watched videos")
+    list_display = [
+        LEARNER,
+        EMAIL,
+        "video",
+        "watched_seconds",
+        "resume_position",
+        "completed_at",
+        "updated_at",
+    ]
+    list_filter = ["completed_at", "updated_at"]
+    inspect_view_fields = [
+        "user",
+        "video",
+        "intervals",
+        "watched_seconds",
+        "resume_position",
+        "credit_clock",
+        "completed_at",
+        "created_at",
+        "updated_at",
+    ]
+
+
+class ProgressViewSetGroup(ModelViewSetGroup):
+    """The "Learner progress" menu."""
+
+    menu_label = _("Learner progress")
+    menu_icon = "tasks"
+    menu_order = 850
+    items = (EnrollmentViewSet, CourseCompletionViewSet, VideoProgressViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_progress_viewsets():
+    return ProgressViewSetGroup()
