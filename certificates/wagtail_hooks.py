@@ -19,35 +19,24 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from certificates import services
 from certificates.models import Certificate
+from lms.viewsets import RestrictedPolicy
 
 
-class CertificatePermissionPolicy(ModelPermissionPolicy):
+class CertificatePermissionPolicy(RestrictedPolicy):
     """Staff may view and revoke certificates; nobody adds, edits or deletes them."""
 
-    WRITE = {"add", "change", "delete"}
+    denied = frozenset({"add", "change", "delete"})
 
     def user_has_permission(self, user, action):
-        if action in self.WRITE:
-            return False
         if action == "view":
             return super().user_has_permission(
                 user, "view"
             ) or super().user_has_permission(user, "revoke")
         return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
 
 
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))

@@ -6,13 +6,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Rows that staff may look at but nobody may add, change or delete."""
+class RestrictedPolicy(ModelPermissionPolicy):
+    """Django's model permissions, less the ``denied`` actions, for everyone (a
+    superuser included); the same answer for every row."""
 
-    WRITE = {"add", "change", "delete"}
+    denied: frozenset[str] = frozenset()
 
     def user_has_permission(self, user, action):
-        return action not in self.WRITE and super().user_has_permission(user, action)
+        return action not in self.denied and super().user_has_permission(user, action)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -22,6 +23,12 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return self.user_has_any_permission(user, actions)
+
+
+class ReadOnlyPolicy(RestrictedPolicy):
+    """Rows that staff may look at but nobody may add, change or delete."""
+
+    denied = frozenset({"add", "change", "delete"})
 
 
 class ReadOnlyViewSet(ModelViewSet):

@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet
+from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet, RestrictedPolicy
 from registry import services
 from registry.models import (
     DeliveryStatus,
@@ -26,22 +26,10 @@ from registry.models import (
 )
 
 
-class NoDeletePolicy(ModelPermissionPolicy):
+class NoDeletePolicy(RestrictedPolicy):
     """Clients are deactivated, never deleted: their audit trail points at them."""
 
-    def user_has_permission(self, user, action):
-        return action not in {"add", "delete"} and super().user_has_permission(
-            user, action
-        )
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
+    denied = frozenset({"add", "delete"})
 
 
 register_permission_policy(RegistryCall, ReadOnlyPolicy(RegistryCall))
