@@ -10,7 +10,8 @@ Crediting (CONTRACTS.md §5):
    the server-measured time between them × ``MAX_RATE`` + ``STEP_TOLERANCE``;
 3. per learner and video, credit grows by at most ``MAX_RATE`` seconds of video
    per second of server time across all sessions: a credit budget ("credit
-   clock" on the locked ``VideoProgress`` row) accrues with server time, banks at
+   clock" on the learner's ``VideoProgress`` row, which heartbeats change one at
+   a time — see ``record_heartbeat``) accrues with server time, banks at
    most ``BUDGET_WINDOW`` of it, and every newly covered second spends from it;
 4. video complete at coverage ≥ ``COMPLETE_AT``, lesson when all its videos are
    and its quiz is passed, course when all its lessons are — then one
