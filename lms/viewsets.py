@@ -36,6 +36,9 @@ class ReadOnlyViewSet(ModelViewSet):
     :class:`ReadOnlyPolicy` for the model too."""
 
     inspect_view_enabled = True
+    # Wagtail would otherwise track the model's references ("usage"), queueing a
+    # background job on every save: for progress rows, one per heartbeat.
+    add_to_reference_index = False
 
     def get_urlpatterns(self):
         return [

@@ -58,3 +58,19 @@ def test_learners_cannot_see_it(client, progress_rows):
     client.force_login(progress_rows[0])
     for section in SECTIONS:
         assert client.get(f"/admin/{section}/").status_code in (302, 403)
+
+
+def test_read_only_rows_are_not_tracked_for_references():
+    """Saving a heartbeat's row must not queue Wagtail's reference-index job."""
+    from wagtail.models import ReferenceIndex
+
+    from registry.models import RegistryCall, WebhookDelivery
+
+    for model in (
+        Enrollment,
+        CourseCompletion,
+        VideoProgress,
+        RegistryCall,
+        WebhookDelivery,
+    ):
+        assert model not in ReferenceIndex.tracked_models, model
