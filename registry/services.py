@@ -180,8 +180,7 @@ def record_call(
         if connection.vendor == "postgresql":
             _insert_relaxed(values)
         else:
-            # bulk_create: one INSERT and no save signals (Wagtail's reference
-            # index would otherwise queue a background job for every audit row).
+            # bulk_create: one INSERT, no save signals (an audit row needs none).
             RegistryCall.objects.bulk_create([RegistryCall(**values)])
     except Exception:  # noqa: BLE001 - an audit failure must not hide the answer
         logger.exception("Could not record a registry call (%s, %s)", kind, http_status)
