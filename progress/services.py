@@ -21,6 +21,7 @@ Crediting (CONTRACTS.md §5):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -511,7 +512,9 @@ RETURNING id
 """
 
 
+@functools.cache
 def _sql(template: str) -> str:
+    """A statement above with the tables' names (built once per statement)."""
     return template.format(
         progress=VideoProgress._meta.db_table, session=PlaybackSession._meta.db_table
     )
