@@ -21,8 +21,8 @@ PING_PATH = "/api/v1/progress/ping"
 def production_env(
     *, database: str, redis_db: int, cache_prefix: str, port: int, iin_key: str
 ) -> dict:
-    """Environment for ``lms.settings.production`` against local services (plain
-    HTTP, a fresh signing key)."""
+    """Environment for production settings against local services (plain HTTP, a
+    fresh signing key); ``bench.settings`` adds the floor endpoints."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -36,7 +36,7 @@ def production_env(
         .decode()
     )
     return {
-        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{database}",

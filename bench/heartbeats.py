@@ -9,7 +9,11 @@ lesson, and measures in interleaved rounds with the same connections:
 - ``GET /api/v1/progress/ping`` — the trivial view (same middleware, no database);
 - ``POST /api/v1/progress/heartbeat`` — N simulated viewers watching at 1× in real
   time, each sending its next heartbeat as soon as a connection is free (session
-  auth, CSRF, throttle, row lock, interval merge: the whole production path).
+  auth, CSRF, throttle, row lock, interval merge: the whole production path);
+- ``POST /api/v1/bench/session-floor`` — the floor (``bench/urls.py``): the same
+  body validated by the same schema behind the same session authentication and
+  CSRF check, answering a constant. No heartbeat endpoint under the contract's
+  session authentication can be faster than this.
 
 Afterwards every viewer's server-side state is compared with what it sent: the
 heartbeats the server counted equal the 200 answers it gave, and the credited
@@ -39,6 +43,7 @@ import common
 HOST, PORT = common.HOST, 8141
 DATABASE = "lms_bench_progress"
 REDIS_DB = 4
+KINDS = ("ping", "floor", "heartbeat")
 CACHE_PREFIX = "bench-progress"
 VIDEO_SECONDS = 3600.0
 
@@ -178,8 +183,12 @@ def ping_request(viewer: Viewer) -> bytes:
     ).encode()
 
 
+HEARTBEAT_PATH = "/api/v1/progress/heartbeat"
+FLOOR_PATH = "/api/v1/bench/session-floor"
+
+
 def heartbeat_request(
-    viewer: Viewer, lesson: int, video: int, position: float
+    viewer: Viewer, lesson: int, video: int, position: float, path=HEARTBEAT_PATH
 ) -> bytes:
     body = json.dumps(
         {
@@ -192,7 +201,7 @@ def heartbeat_request(
         }
     ).encode()
     head = (
-        f"POST /api/v1/progress/heartbeat HTTP/1.1\r\nHost: {HOST}:{PORT}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\n"
         f"Cookie: {viewer.cookie}\r\nX-CSRFToken: {viewer.csrf}\r\n"
         "Content-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
@@ -244,6 +253,8 @@ async def run_round(kind, viewers, seconds, concurrency, lesson, video, first=Fa
                 return
             if kind == "ping":
                 request = ping_request(viewer)
+            elif kind == "floor":
+                request = heartbeat_request(viewer, lesson, video, 0.0, FLOOR_PATH)
             else:
                 if not viewer.started:
                     viewer.started = time.monotonic()
@@ -381,7 +392,7 @@ def main() -> None:
     viewers = make_viewers(args.viewers)
     forget_cache()
     server = common.start_server(env, PORT, args.workers, args.threads)
-    results = {"ping": [], "heartbeat": []}
+    results = {kind: [] for kind in KINDS}
     try:
         asyncio.run(
             run_round(
@@ -390,7 +401,7 @@ def main() -> None:
         )
         asyncio.run(run_round("ping", viewers, 1.0, args.concurrency, lesson, video))
         for _ in range(args.rounds):
-            for kind in ("ping", "heartbeat"):
+            for kind in KINDS:
                 latencies, failures = asyncio.run(
                     run_round(
                         kind,
@@ -412,6 +423,7 @@ def main() -> None:
         summary[kind] = summarize(latencies, seconds)
         summary[kind]["failures"] = sum(len(f) for _l, f in rounds)
     ratio = summary["heartbeat"]["rps"] / summary["ping"]["rps"]
+    floor_ratio = summary["floor"]["rps"] / summary["ping"]["rps"]
     checks = verify(viewers, video)
 
     print(
@@ -419,18 +431,24 @@ def main() -> None:
         f"{args.workers}×{args.threads} gthread, "
         f"{args.rounds} × {args.round_seconds:g} s per endpoint, interleaved\n"
     )
-    print("| endpoint | requests | req/s | p50 ms | p99 ms | failures |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| endpoint | requests | req/s | p50 ms | p99 ms | failures | × ping |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind, path in (
-        ("ping", "GET /api/v1/progress/ping"),
-        ("heartbeat", "POST /api/v1/progress/heartbeat"),
+        ("ping", "GET " + common.PING_PATH),
+        ("floor", "POST " + FLOOR_PATH),
+        ("heartbeat", "POST " + HEARTBEAT_PATH),
     ):
         row = summary[kind]
         print(
             f"| `{path}` | {row['requests']} | {row['rps']:.0f} | {row['p50_ms']:.1f} "
-            f"| {row['p99_ms']:.1f} | {row['failures']} |"
+            f"| {row['p99_ms']:.1f} | {row['failures']} "
+            f"| {row['rps'] / summary['ping']['rps']:.2f} |"
         )
     print(f"\nheartbeat / trivial view throughput: {ratio:.2f} (target ≥ 0.6)")
+    print(
+        f"session-authenticated floor / trivial view: {floor_ratio:.2f}; "
+        f"heartbeat / floor: {ratio / floor_ratio:.2f}"
+    )
     print("verification:", json.dumps(checks, ensure_ascii=False))
     ok = (
         ratio >= 0.6

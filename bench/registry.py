@@ -11,6 +11,10 @@ and measures, side by side in interleaved rounds:
   1 in 5 for a real number with another person's IIN;
 - ``POST /api/v1/registry/guide-status`` — a couple: two IINs per call.
 
+- ``POST /api/v1/bench/bearer-floor`` — the floor (``bench/urls.py``): the
+  ``verify`` body parsed by the registry's own parser behind the same bearer
+  authentication, answering a constant; no registry call can be faster.
+
 Every registry call goes through bearer authentication, the rate limit and the audit
 insert, as in production. Targets: each registry endpoint at ≥ 0.7× the trivial
 view's throughput, and the 1,000,000 figures within 1.2× of the 10,000 ones.
@@ -42,9 +46,10 @@ IIN_KEY = "bench-iin-hash-key-" + "x" * 24
 # sample of this many, spread over the table; the others get values of the same
 # shape straight from SQL, so a million rows load in seconds.
 SAMPLE = 5000
-ENDPOINTS = ("ping", "verify", "guide-status")
+ENDPOINTS = ("ping", "floor", "verify", "guide-status")
 PATHS = {
     "ping": "/api/v1/progress/ping",
+    "floor": "/api/v1/bench/bearer-floor",
     "verify": "/api/v1/registry/verify",
     "guide-status": "/api/v1/registry/guide-status",
 }
@@ -266,7 +271,7 @@ def build_requests(endpoint: str, token: str, size: int, count: int = 4000):
             requests.append(request_bytes("GET", PATHS["ping"], token, None))
             continue
         index = rng.choice(asked)
-        if endpoint == "verify":
+        if endpoint in ("verify", "floor"):
             holder = index if rng.random() < 0.8 else rng.choice(asked)
             body = {"certificate_number": number_for(index), "iin": iin_for(holder)}
         else:

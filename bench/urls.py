@@ -1,0 +1,50 @@
+"""The project's URLs plus two floor endpoints, served only by the benchmarks.
+
+A floor answers a constant after doing only what every call of its API must do
+before any work of its own, so that the benchmarks can show what the
+authentication and parsing that CONTRACTS.md prescribes cost on this server:
+
+- ``POST /api/v1/bench/session-floor`` — a heartbeat's body validated by the same
+  schema, behind the same session authentication and CSRF check (django-ninja's
+  ``django_auth``: the session read from the cache, the user from the database);
+- ``POST /api/v1/bench/bearer-floor`` — a ``verify`` body parsed by the registry's
+  own parser, behind the same bearer authentication.
+"""
+
+from django.urls import path
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from lms.urls import urlpatterns as project_urlpatterns
+from progress.api import HeartbeatIn, HeartbeatOut
+from registry.api import VerifyIn, _parse
+from registry.auth import RegistryBearer
+
+floors = NinjaAPI(urls_namespace="bench-floors", docs_url=None, openapi_url=None)
+
+
+@floors.post("/session-floor", auth=django_auth, response=HeartbeatOut)
+def session_floor(request, payload: HeartbeatIn):
+    return {
+        "watched_seconds": 0.0,
+        "coverage": 0.0,
+        "completed": False,
+        "resume_at": payload.position,
+    }
+
+
+@floors.post("/bearer-floor", auth=RegistryBearer())
+def bearer_floor(request):
+    body, error = _parse(request, VerifyIn)
+    if error:
+        return floors.create_response(request, {"detail": error}, status=422)
+    return {
+        "status": "not_found",
+        "certificate_number": None,
+        "course_kind": None,
+        "issued_at": None,
+    }
+
+
+urlpatterns = [path("api/v1/bench/", floors.urls), *project_urlpatterns]
