@@ -91,8 +91,8 @@ def number_for(index: int) -> str:
     """A real certificate number (with its check character) for every index."""
     from certificates.numbers import ALPHABET, format_number
 
-    value = index * 2_654_435_761 % (1 << 60)  # odd multiplier: distinct values
-    body = "".join(ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(12)))
+    value = index * 2_654_435_761 % (1 << 55)  # odd multiplier: distinct values
+    body = "".join(ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(11)))
     return format_number(body)
 
 
@@ -161,9 +161,9 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
     }
     user_cols.update(_filler("lms_user", set(user_cols)))
     certificate_cols = {
-        "number": "'BKO-' || substr(lpad(g::text, 12, '0'), 1, 4) || '-' "
-        "|| substr(lpad(g::text, 12, '0'), 5, 4) || '-' "
-        "|| substr(lpad(g::text, 12, '0'), 9, 4) || '-x'",
+        "number": "'BKO-' || substr(lpad(g::text, 11, '0'), 1, 4) || '-' "
+        "|| substr(lpad(g::text, 11, '0'), 5, 4) || '-' "
+        "|| substr(lpad(g::text, 11, '0'), 9, 3) || 'x'",
         "user_id": "u.id",
         "course_id": f"CASE WHEN g % 20 = 13 THEN {courses['couples']} "
         f"ELSE {courses['guide']} END",
@@ -209,9 +209,9 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         cursor.execute(
             "UPDATE certificates_certificate c "
             "SET number = r.number, holder_iin_hash = r.iin_hash FROM bench_real r "
-            "WHERE c.number = 'BKO-' || substr(lpad(r.g::text, 12, '0'), 1, 4) "
-            "|| '-' || substr(lpad(r.g::text, 12, '0'), 5, 4) || '-' "
-            "|| substr(lpad(r.g::text, 12, '0'), 9, 4) || '-x'"
+            "WHERE c.number = 'BKO-' || substr(lpad(r.g::text, 11, '0'), 1, 4) "
+            "|| '-' || substr(lpad(r.g::text, 11, '0'), 5, 4) || '-' "
+            "|| substr(lpad(r.g::text, 11, '0'), 9, 3) || 'x'"
         )
         cursor.execute("DROP TABLE bench_real")
         cursor.execute("VACUUM ANALYZE lms_user")

@@ -1,12 +1,14 @@
-"""Certificate numbers: ``BKO-XXXX-XXXX-XXXX-C``.
+"""Certificate numbers: ``BKO-XXXX-XXXX-XXXX`` (CONTRACTS.md §7).
 
-Twelve random Crockford base32 characters (60 random bits from ``secrets``) in three
-groups of four, then one check character in a group of its own, the way an ISBN
-carries its check digit. Crockford's alphabet (``0-9`` and ``A-Z`` without ``I``,
-``L``, ``O``, ``U``) reads aloud without confusion.
+Eleven random Crockford base32 characters (55 random bits from ``secrets``) and,
+last, one check character, in three groups of four. Crockford's alphabet (``0-9``
+and ``A-Z`` without ``I``, ``L``, ``O``, ``U``) reads aloud without confusion. The
+contract's twelve characters leave room for no more random bits than these once
+one of them is the check character; 2⁵⁵ numbers, behind a rate-limited verification
+page, are still far beyond guessing.
 
 Check character: the Luhn mod N algorithm with N = 32 over the Crockford values of
-the twelve random characters. Walking from the rightmost character leftwards, every
+the eleven random characters. Walking from the rightmost character leftwards, every
 other value starting with the rightmost is doubled, and a doubled value is reduced to
 the sum of its two base-32 digits (``v // 32 + v % 32``); the check value is
 ``(32 - total % 32) % 32``, written as its Crockford character. It catches every
@@ -23,7 +25,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
 SUBSTITUTIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 PREFIX = "BKO"
-RANDOM_CHARS = 12
+RANDOM_CHARS = 11
 RANDOM_BITS = RANDOM_CHARS * 5
 GROUP = 4
 
@@ -41,8 +43,11 @@ def check_character(body: str) -> str:
 
 
 def format_number(body: str) -> str:
-    groups = [body[i : i + GROUP] for i in range(0, len(body), GROUP)]
-    return "-".join([PREFIX, *groups, check_character(body)])
+    """``BKO-`` and the random characters ``body`` with their check character, in
+    groups of four."""
+    compact = body + check_character(body)
+    groups = [compact[i : i + GROUP] for i in range(0, len(compact), GROUP)]
+    return "-".join([PREFIX, *groups])
 
 
 def generate_number() -> str:

@@ -21,7 +21,7 @@ from registry.models import RegistryCallKind
 
 router = Router(auth=RegistryBearer(), tags=["registry"])
 
-EXAMPLE_NUMBER = "BKO-7K2M-9QXD-4HTV-0"
+EXAMPLE_NUMBER = "BKO-7K2M-9QXD-4HT8"
 EXAMPLE_IIN = "900101300811"
 
 
