@@ -74,16 +74,15 @@ class RegistryCall(models.Model):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(models.Model):
     """An event waiting for, or given to, one client's webhook (transactional outbox).
 
     Written in the same transaction as the change it reports; sent after commit and
-    retried with back-off until the client answers 2xx or attempts run out.
+    retried with back-off (at most ``WEBHOOK_MAX_RETRY_SECONDS`` apart) until the
+    client answers 2xx.
     """
 
     client = models.ForeignKey(

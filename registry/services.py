@@ -47,7 +47,9 @@ LAST_USED_RESOLUTION_SECONDS = 60
 RATE_WINDOW_SECONDS = 60
 
 WEBHOOK_TIMEOUT = (3.05, 10)
-WEBHOOK_MAX_ATTEMPTS = 12
+# After this many failed attempts in a row each further failure is logged as a
+# warning; the delivery is still retried until the client acknowledges it.
+WEBHOOK_WARN_AFTER_ATTEMPTS = 12
 WEBHOOK_FIRST_RETRY_SECONDS = 30
 WEBHOOK_MAX_RETRY_SECONDS = 6 * 60 * 60
 # A claimed delivery is left alone by other workers for this long; longer than the
@@ -552,21 +554,14 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
 
 
 def _record_failure(delivery: WebhookDelivery, error: str) -> None:
-    if delivery.attempts >= WEBHOOK_MAX_ATTEMPTS:
-        WebhookDelivery.objects.filter(
-            pk=delivery.pk, status=DeliveryStatus.PENDING
-        ).update(
-            status=DeliveryStatus.FAILED,
-            claimed_until=None,
-            next_attempt_at=None,
-            last_error=error,
-        )
+    if delivery.attempts >= WEBHOOK_WARN_AFTER_ATTEMPTS:
         logger.warning(
-            "Webhook delivery %s failed for good after %s attempts",
+            "Webhook delivery %s to %s still failing after %s attempts: %s",
             delivery.pk,
+            delivery.client.name,
             delivery.attempts,
+            error,
         )
-        return
     next_at = timezone.now() + retry_delay(delivery.attempts)
     WebhookDelivery.objects.filter(
         pk=delivery.pk, status=DeliveryStatus.PENDING
@@ -609,15 +604,15 @@ def send_due_webhooks(limit: int = WEBHOOK_SWEEP_BATCH) -> int:
 
 
 def retry_deliveries(deliveries) -> int:
-    """Put failed deliveries back in the queue with a fresh set of attempts."""
+    """Attempt failing deliveries now instead of at their next back-off time (after
+    the receiving side is fixed, say); returns how many were queued."""
     ids = list(
-        deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True)
+        deliveries.filter(status=DeliveryStatus.PENDING, attempts__gt=0).values_list(
+            "pk", flat=True
+        )
     )
     WebhookDelivery.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.PENDING,
-        attempts=0,
-        next_attempt_at=timezone.now(),
-        claimed_until=None,
+        next_attempt_at=timezone.now(), claimed_until=None
     )
     for pk in ids:
         transaction.on_commit(lambda pk=pk: _enqueue_delivery(pk))

@@ -109,10 +109,10 @@ class RegistryCallViewSet(ReadOnlyViewSet):
 class DeliveryIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status == DeliveryStatus.FAILED:
+        if instance.status == DeliveryStatus.PENDING and instance.attempts:
             buttons.append(
                 MenuItem(
-                    _("Retry"),
+                    _("Retry now"),
                     url=reverse("registry_deliveries:retry", args=[instance.pk]),
                     icon_name="resubmit",
                     priority=5,
@@ -122,7 +122,7 @@ class DeliveryIndexView(IndexView):
 
 
 class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
-    """Confirm (GET) and put a failed delivery back in the queue (POST)."""
+    """Confirm (GET) and attempt a failing delivery at once (POST)."""
 
     template_name = "registry/retry_delivery.html"
     page_title = _("Retry webhook delivery")
@@ -146,12 +146,14 @@ class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
         if count:
             messages.success(request, _("The delivery is queued again."))
         else:
-            messages.warning(request, _("Only failed deliveries can be retried."))
+            messages.warning(
+                request, _("Only deliveries that have failed can be retried.")
+            )
         return redirect("registry_deliveries:index")
 
 
 class WebhookDeliveryViewSet(ReadOnlyViewSet):
-    """The webhook outbox: what was sent to whom, what is waiting, what failed."""
+    """The webhook outbox: what was sent to whom, what is waiting and why."""
 
     model = WebhookDelivery
     icon = "mail"

@@ -9,9 +9,7 @@ from certificates.numbers import (
 )
 
 CROCKFORD = "[0-9A-HJKMNP-TV-Z]"
-NUMBER_PATTERN = (
-    rf"^BKO-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}$"
-)
+NUMBER_PATTERN = rf"^BKO-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}-{CROCKFORD}{{4}}$"
 
 
 def test_generated_numbers_have_the_format_and_a_correct_check_character():

@@ -2,11 +2,13 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 
 import pytest
 
@@ -39,7 +41,7 @@ def database_url(tmp_path=None) -> str:
     return f"sqlite:///{name}"
 
 
-def run_worker(database: str) -> subprocess.CompletedProcess:
+def run_worker(database: str, *options: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
@@ -55,6 +57,7 @@ def run_worker(database: str) -> subprocess.CompletedProcess:
             "django_tasks_rq.Job",
             "default",
             "--burst",
+            *options,
         ],
         cwd=ROOT,
         env=env,
@@ -68,11 +71,19 @@ def run_worker(database: str) -> subprocess.CompletedProcess:
 def empty_queue(settings):
     assert "RQBackend" in settings.TASKS["default"]["BACKEND"]
     import django_rq
+    from rq.registry import ScheduledJobRegistry
 
     queue = django_rq.get_queue("default")
-    queue.empty()
+    scheduled = ScheduledJobRegistry(queue=queue)
+
+    def empty():
+        queue.empty()
+        for job_id in scheduled.get_job_ids():
+            scheduled.remove(job_id, delete_job=True)
+
+    empty()
     yield queue
-    queue.empty()
+    empty()
 
 
 def test_a_task_enqueued_by_the_app_runs_on_rqworker(empty_queue, tmp_path):
@@ -101,3 +112,26 @@ def test_rqworker_runs_tasks_against_the_same_database(empty_queue):
     assert result.returncode == 0, result.stderr[-3000:]
     assert empty_queue.count == 0
     assert User.objects.get(pk=user.pk).first_name == "After"
+
+
+def test_a_deferred_task_runs_on_the_contract_worker_command(empty_queue, tmp_path):
+    """Retries are deferred jobs; the worker started as CONTRACTS.md §3 says must
+    move them to the queue when due, without an extra flag."""
+    import django_rq
+    from rq.registry import ScheduledJobRegistry
+
+    marker = uuid.uuid4().hex
+    cache.delete("remembered")
+    remember.using(run_after=timezone.now() - timedelta(seconds=1)).enqueue(marker)
+    scheduled = ScheduledJobRegistry(queue=django_rq.get_queue("default"))
+    assert scheduled.count == 1
+
+    idle = run_worker(database_url(tmp_path), "--without-scheduler")
+    assert idle.returncode == 0, idle.stderr[-3000:]
+    assert cache.get("remembered") is None  # nobody moved it to the queue
+
+    result = run_worker(database_url(tmp_path))
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert scheduled.count == 0
+    assert cache.get("remembered") == marker

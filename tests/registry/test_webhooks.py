@@ -184,38 +184,60 @@ def test_failing_endpoint_gets_the_event_once_it_is_back(
 
 
 @responses.activate
-def test_gives_up_after_the_last_attempt_and_can_be_retried_from_the_admin(
-    hooked_client, certificate, admin_client, django_capture_on_commit_callbacks
+def test_keeps_retrying_for_days_until_acknowledged(
+    hooked_client, certificate, django_capture_on_commit_callbacks
 ):
     responses.post(WEBHOOK_URL, body=requests.ConnectionError("refused"))
     with freeze_time(timezone.now()) as clock:
         _issue_event(certificate, django_capture_on_commit_callbacks)
-        for _ in range(services.WEBHOOK_MAX_ATTEMPTS + 2):
-            clock.tick(datetime.timedelta(hours=7))
+        for _ in range(20):  # five days of an endpoint that refuses
+            clock.tick(datetime.timedelta(hours=6, seconds=1))
             services.send_due_webhooks()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == DeliveryStatus.PENDING
+        assert delivery.attempts == 21  # the first, when the event was queued
+        assert "refused" in delivery.last_error
+        # Back-off is capped: the next attempt is at most six hours away.
+        assert delivery.next_attempt_at - timezone.now() <= datetime.timedelta(hours=6)
 
+        responses.replace(responses.POST, WEBHOOK_URL, status=200)
+        clock.tick(datetime.timedelta(hours=6, seconds=1))
+        services.send_due_webhooks()
+        services.send_due_webhooks()
+
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 22
+    assert len(responses.calls) == 22
+
+
+@responses.activate
+def test_a_failing_delivery_can_be_retried_at_once_from_the_admin(
+    hooked_client, certificate, admin_client, django_capture_on_commit_callbacks
+):
+    responses.post(WEBHOOK_URL, status=503)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    services.send_due_webhooks()
     delivery = WebhookDelivery.objects.get()
-    assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.attempts == services.WEBHOOK_MAX_ATTEMPTS
-    assert "refused" in delivery.last_error
+    assert delivery.attempts == 1 and delivery.next_attempt_at > timezone.now()
+    assert services.send_due_webhooks() == 0  # not due yet
+
     listing = admin_client.get("/admin/registry_deliveries/")
     assert listing.status_code == 200
-    assert (
-        f"/admin/registry_deliveries/retry/{delivery.pk}/" in listing.content.decode()
-    )
+    retry_url = f"/admin/registry_deliveries/retry/{delivery.pk}/"
+    assert retry_url in listing.content.decode()
 
     responses.replace(responses.POST, WEBHOOK_URL, status=200)
-    assert (
-        admin_client.get(f"/admin/registry_deliveries/retry/{delivery.pk}/").status_code
-        == 200
-    )
+    assert admin_client.get(retry_url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"/admin/registry_deliveries/retry/{delivery.pk}/")
+        response = admin_client.post(retry_url)
     assert response.status_code == 302
     services.send_due_webhooks()
 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
+    listing = admin_client.get("/admin/registry_deliveries/")
+    assert retry_url not in listing.content.decode()
 
 
 @responses.activate
