@@ -116,6 +116,10 @@ class PlaybackSession(models.Model):
     last_server_time = models.DateTimeField(_("last heartbeat at (server time)"))
     heartbeats = models.PositiveIntegerField(_("heartbeats received"), default=1)
     credited_seconds = models.FloatField(_("seconds credited"), default=0.0)
+    # Server seconds this playback has been playing for beyond what its steps
+    # needed at the highest rate, carried to its next step (at most STEP_CARRY):
+    # a heartbeat that arrived late does not make the next one look too fast.
+    slack = models.FloatField(_("carried server time (s)"), default=0.0)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,9 @@ Crediting (CONTRACTS.md §5):
 1. credit is the union of watched intervals of a video;
 2. an interval is credited only between two heartbeats of one playback session,
    the first of them ``playing``, when the position moved forward by no more than
-   the server-measured time between them × ``MAX_RATE`` + ``STEP_TOLERANCE``;
+   the server-measured time between them × ``MAX_RATE`` + ``STEP_TOLERANCE``
+   (the time between them including what the session's earlier steps left
+   unused, at most ``STEP_CARRY``: arrival times jitter);
 3. per learner and video, credit grows by at most ``MAX_RATE`` seconds of video
    per second of server time across all sessions: a credit budget ("credit
    clock" on the learner's ``VideoProgress`` row, which heartbeats change one at
@@ -59,8 +61,23 @@ from progress.models import (
 logger = logging.getLogger(__name__)
 
 MAX_RATE = 2.0  # highest playback rate that earns credit
-STEP_TOLERANCE = 1.0  # seconds of slack per step for network jitter
-BUDGET_WINDOW = timedelta(seconds=60)  # server time the credit budget can bank
+STEP_TOLERANCE = 1.0  # seconds of video a step may be ahead of MAX_RATE × time
+# Arrival times jitter: a heartbeat that came late makes the next step look short
+# by as much. What a playback's steps left unused of the server time between its
+# heartbeats (at MAX_RATE) is carried to its next step, up to this many seconds,
+# so delays varying by up to STEP_CARRY + STEP_TOLERANCE / MAX_RATE seconds cost
+# an honest 2× viewer nothing, while a faster claimed rate never builds any up.
+STEP_CARRY = 1.5
+# A new playback starts with this much carried: its first heartbeat may have been
+# the slow one (a new connection). Kept small, so that a jump to the end of a
+# short clip right after the first heartbeat still credits nothing.
+FIRST_STEP_CARRY = 0.5
+# Server time the credit budget can bank. A step is credited when its heartbeat
+# arrives, so the budget must cover the longest honest step (a heartbeat every
+# 10 s, arriving a few seconds late); banking more would let idle time be spent
+# later as a burst of parallel sessions (after any idle time, credit grows by at
+# most 2 × BUDGET_WINDOW beyond MAX_RATE × the server time since).
+BUDGET_WINDOW = timedelta(seconds=15)
 COMPLETE_AT = 0.95  # coverage at which a video is complete
 POSITION_SLACK = 2.0  # a player may report a little past the stored duration
 MAX_CLIENT_RATE = 16.0  # the highest rate a browser can report
@@ -301,6 +318,7 @@ def _locked_progress(user, video_id: int, session: uuid.UUID):
             last_server_time="last_server_time",
             heartbeats="heartbeats",
             credited_seconds="credited_seconds",
+            slack="slack",
         )
     )[:1]
     rows = (
@@ -433,11 +451,16 @@ def _heartbeat_locked(
                 last_rate=step.rate,
                 last_state=step.state,
                 last_server_time=at,
+                # The first heartbeat may have been the slow one (a new
+                # connection): the next step may look early by as much.
+                slack=FIRST_STEP_CARRY,
             )
             credited = 0.0
         else:
             _check_session(playback, step)
-            credited = _credit_step(progress, playback, step.position, step.state, at)
+            credited, slack = _credit_step(
+                progress, playback, step.position, step.state, at
+            )
             PlaybackSession.objects.filter(pk=playback.id).update(
                 last_position=step.position,
                 last_rate=step.rate,
@@ -445,6 +468,7 @@ def _heartbeat_locked(
                 last_server_time=at,
                 heartbeats=playback.heartbeats + 1,
                 credited_seconds=playback.credited_seconds + credited,
+                slack=slack,
             )
         progress.resume_position = step.resume_position()
         progress.revision += 1
@@ -483,7 +507,8 @@ _READ_SQL = """
 SELECT vp.id, vp.revision, vp.intervals, vp.watched_seconds, vp.credit_clock,
        vp.completed_at, vp.resume_position,
        ps.id, ps.video_id, ps.lesson_id, ps.last_position, ps.last_rate,
-       ps.last_state, ps.last_server_time, ps.heartbeats, ps.credited_seconds
+       ps.last_state, ps.last_server_time, ps.heartbeats, ps.credited_seconds,
+       ps.slack
 FROM {progress} vp
 LEFT JOIN {session} ps ON ps.user_id = vp.user_id AND ps.uuid = %(session)s
 WHERE vp.user_id = %(user)s AND vp.video_id = %(video)s
@@ -505,7 +530,7 @@ WITH progress AS (
 UPDATE {session}
 SET last_position = %(position)s, last_rate = %(rate)s, last_state = %(state)s,
     last_server_time = %(at)s, heartbeats = heartbeats + 1,
-    credited_seconds = credited_seconds + %(credited)s
+    credited_seconds = credited_seconds + %(credited)s, slack = %(slack)s
 WHERE id = %(session_id)s AND EXISTS (SELECT FROM progress)
   AND set_config('synchronous_commit', %(synchronous_commit)s, true) IS NOT NULL
 RETURNING id
@@ -538,7 +563,9 @@ def _heartbeat_unlocked(step: _Step, duration: float) -> HeartbeatResult | None:
             progress, playback = _unlocked_state(row)
             _check_session(playback, step)
             at = now()
-            credited = _credit_step(progress, playback, step.position, step.state, at)
+            credited, slack = _credit_step(
+                progress, playback, step.position, step.state, at
+            )
             if credited > 0 and progress.completed_at is None:
                 if _watched(progress, duration):
                     return None
@@ -557,6 +584,7 @@ def _heartbeat_unlocked(step: _Step, duration: float) -> HeartbeatResult | None:
                     "rate": step.rate,
                     "state": step.state,
                     "credited": credited,
+                    "slack": slack,
                     "session_id": playback.id,
                     "synchronous_commit": synchronous,
                 },
@@ -589,6 +617,7 @@ def _unlocked_state(row) -> tuple[VideoProgress, SimpleNamespace]:
         last_server_time=row[13],
         heartbeats=row[14],
         credited_seconds=row[15],
+        slack=row[16],
     )
     return progress, playback
 
@@ -607,28 +636,35 @@ def _credit_step(
     position: float,
     state: str,
     at: datetime,
-) -> float:
+) -> tuple[float, float]:
     """Credit the step from the session's previous heartbeat to this one (rule 2),
     within the learner's credit budget for the video (rule 3). Mutates
-    ``progress``; returns the seconds newly credited."""
+    ``progress``; returns the seconds newly credited and the session's slack to
+    carry to its next step."""
     if playback.last_state != PlaybackState.PLAYING or state == PlaybackState.SEEKED:
-        return 0.0
+        return 0.0, 0.0
     if playback.last_rate > MAX_RATE:
-        return 0.0
+        return 0.0, 0.0
     elapsed = (at - playback.last_server_time).total_seconds()
     start = playback.last_position
     advance = position - start
-    if elapsed <= 0 or advance <= 0 or advance > elapsed * MAX_RATE + STEP_TOLERANCE:
-        return 0.0
+    if elapsed <= 0 or advance < 0:
+        return 0.0, 0.0
+    available = elapsed + (playback.slack or 0.0)
+    if advance > available * MAX_RATE + STEP_TOLERANCE:
+        return 0.0, 0.0
+    slack = round(min(STEP_CARRY, max(0.0, available - advance / MAX_RATE)), 3)
+    if advance == 0:
+        return 0.0, slack
     clock = max(progress.credit_clock, at - BUDGET_WINDOW)
     budget = max(0.0, (at - clock).total_seconds() * MAX_RATE)
     intervals, added = add_interval(progress.intervals, start, position, budget)
     if added <= 0:
-        return 0.0
+        return 0.0, slack
     progress.intervals = [[round(s, 3), round(e, 3)] for s, e in intervals]
     progress.watched_seconds = round(covered_seconds(progress.intervals), 3)
     progress.credit_clock = clock + timedelta(seconds=added / MAX_RATE)
-    return added
+    return added, slack
 
 
 # ---------------------------------------------------------------------------

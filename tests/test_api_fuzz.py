@@ -11,12 +11,17 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from certificates.models import Certificate, CertificateStatus
+from certificates.numbers import generate_number
 from lms.factories import VALID_IINS, UserFactory
+from lms.iin import iin_hash
+from registry.api import EXAMPLE_IIN, EXAMPLE_NUMBER, GuideStatusIn
 from registry.services import create_client
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -49,10 +54,37 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def credentials(guide_course):
+def documented_certificates(guide_course):
+    """The certificates the schema's examples ask about: the example number, valid,
+    held by the example IIN, and a revoked guide certificate of the second IIN of
+    the guide-status example, so that those examples are answered 200 with data."""
+    holder = UserFactory(iin=EXAMPLE_IIN)
+    other_iin = GuideStatusIn.model_json_schema()["examples"][0]["iins"][1]
+    other = UserFactory(iin=other_iin)
+    for user, iin, number, status in (
+        (holder, EXAMPLE_IIN, EXAMPLE_NUMBER, CertificateStatus.VALID),
+        (other, other_iin, generate_number(), CertificateStatus.REVOKED),
+    ):
+        Certificate.objects.create(
+            number=number,
+            user=user,
+            course=guide_course,
+            course_kind=guide_course.kind,
+            holder_name=user.get_full_name(),
+            holder_iin_hash=iin_hash(iin),
+            identity_salt="00" * 16,
+            language="kk",
+            issued_at=timezone.now().replace(microsecond=0),
+            status=status,
+            revoked_at=timezone.now() if status == CertificateStatus.REVOKED else None,
+        )
+
+
+@pytest.fixture
+def credentials(guide_course, documented_certificates):
     """Headers and cookies of a learner who is signed in and holds a registry token."""
     _client, token = create_client("Fuzz", rate_limit=100_000)
-    learner = UserFactory(iin=VALID_IINS[2])
+    learner = UserFactory(iin=VALID_IINS[0])
     browser = Client()
     browser.force_login(learner)
     csrf = _get_new_csrf_string()
@@ -80,3 +112,26 @@ def test_progress_api_conforms_to_its_schema(case, credentials):
         cookies=credentials["cookies"],
         excluded_checks=EXCLUDED_CHECKS,
     )
+
+
+@pytest.mark.django_db
+def test_the_documented_examples_are_answered_as_documented(credentials):
+    """The request examples in the schema, sent as they are, get 200 answers with
+    real data (the fuzz runs start from these examples)."""
+    client = Client(headers=credentials["headers"])
+    spec = client.get("/api/v1/openapi.json").json()
+    answers = {}
+    for path in ("/api/v1/registry/verify", "/api/v1/registry/guide-status"):
+        body = spec["paths"][path]["post"]["requestBody"]["content"][
+            "application/json"
+        ]["schema"]
+        (example,) = body["examples"][:1]
+        response = client.post(path, example, content_type="application/json")
+        assert response.status_code == 200, response.content
+        answers[path] = response.json()
+    verified = answers["/api/v1/registry/verify"]
+    assert verified["status"] == "valid"
+    assert verified["certificate_number"] == EXAMPLE_NUMBER
+    results = answers["/api/v1/registry/guide-status"]["results"]
+    assert [r["completed"] for r in results] == [True, False]
+    assert results[0]["certificate_number"] == EXAMPLE_NUMBER

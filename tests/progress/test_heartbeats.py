@@ -54,6 +54,79 @@ def test_honest_two_times_with_network_jitter_completes(player, clock):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("interval", [2, 5, 10])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_honest_two_times_over_a_weak_connection_completes(
+    player, clock, interval, seed
+):
+    """Heartbeats sent every ``interval`` s of playback at 2× reach the server
+    0–1 s late, each by its own delay (rule 5)."""
+    rng = random.Random(seed)
+    arrived = 0.0
+    sent, position = 0.0, 0.0
+    answer = None
+    while True:
+        arrival = sent + rng.uniform(0, 1.0)
+        clock.tick(arrival - arrived)
+        arrived = arrival
+        answer = player.beat(position, rate=2.0)
+        if position >= DURATION:
+            break
+        sent += interval
+        position = min(DURATION, position + 2 * interval)
+    answer = player.beat(DURATION, state="ended", rate=2.0)
+    assert answer["completed"] is True
+    assert answer["coverage"] >= 0.95
+
+
+@pytest.mark.django_db
+def test_one_late_heartbeat_loses_nothing(player, clock):
+    """At 2× every 5 s, one heartbeat 1.4 s late makes the next step look 1.4 s
+    short; the step is still credited whole."""
+    player.beat(0, rate=2.0)
+    position = 0.0
+    for step in range(10):
+        clock.tick({6: 6.4, 7: 3.6}.get(step, 5.0))
+        position += 10
+        answer = player.beat(position, rate=2.0)
+    assert answer["watched_seconds"] == DURATION
+    assert answer["completed"] is True
+
+
+@pytest.mark.django_db
+def test_idle_time_cannot_be_spent_as_a_burst(
+    signed_in, clock, video_lesson, long_video
+):
+    """A learner who opens a playback and waits two minutes has banked at most
+    BUDGET_WINDOW of server time; five parallel sessions after that still gain at
+    most 2 s of video per second beyond it."""
+    from progress.services import BUDGET_WINDOW, MAX_RATE
+
+    bank = MAX_RATE * BUDGET_WINDOW.total_seconds()
+    Player(signed_in, video_lesson, long_video).beat(0)
+    clock.tick(120)
+    players = [Player(signed_in, video_lesson, long_video) for _ in range(5)]
+    starts = [0.0, 20.0, 40.0, 60.0, 80.0]
+    positions = list(starts)
+    for p, position in zip(players, positions, strict=True):
+        p.beat(position, rate=2.0)
+    since_idle, completed_after = 0.0, None
+    while since_idle < 120 and completed_after is None:
+        clock.tick(1)
+        since_idle += 1
+        for index, p in enumerate(players):
+            positions[index] = min(starts[index] + 20, positions[index] + 2)
+            answer = p.beat(positions[index], rate=2.0)
+            assert answer["watched_seconds"] <= MAX_RATE * since_idle + bank + 1e-6
+            if answer["completed"] and completed_after is None:
+                completed_after = since_idle
+    assert (
+        completed_after is None
+        or completed_after >= (0.95 * DURATION - bank) / MAX_RATE
+    )
+
+
+@pytest.mark.django_db
 def test_pausing_credits_what_played_before_and_nothing_while_paused(player, clock):
     player.beat(0)
     clock.tick(5)
