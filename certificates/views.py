@@ -37,25 +37,11 @@ def _language_from_query(request):
     return response
 
 
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind N trusted proxies the address
-    the outermost of them saw (the N-th entry from the right of X-Forwarded-For);
-    entries further left are the client's to invent."""
-    proxies = settings.CERTIFICATE_VERIFY_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _throttled(request) -> bool:
     """Count a lookup for the client address; True when over the limit."""
-    hit = ratelimit.hit("certificates:verify", client_address(request), THROTTLE_WINDOW)
+    hit = ratelimit.hit(
+        "certificates:verify", ratelimit.client_address(request), THROTTLE_WINDOW
+    )
     return hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT)
 
 

@@ -1,7 +1,9 @@
 """The one JSON API at /api/v1/ (CONTRACTS.md §5, §6), built with django-ninja."""
 
+from django.utils.translation import gettext as _
+
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 api = NinjaAPI(
     title="Бақытты отбасы API",
@@ -32,3 +34,24 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": describe_validation_errors(exc.errors)}, status=422
     )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc: AuthenticationError):
+    """401 with a translated ``detail``."""
+    return api.create_response(
+        request,
+        {"detail": _("Authentication credentials are missing or wrong.")},
+        status=401,
+    )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    """429 with a translated ``detail`` and ``Retry-After``."""
+    response = api.create_response(
+        request, {"detail": _("Too many requests; retry later.")}, status=429
+    )
+    if exc.wait:
+        response["Retry-After"] = str(exc.wait)
+    return response

@@ -10,6 +10,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
@@ -50,3 +51,19 @@ def _incr(key: str, timeout: int) -> int:
     except ValueError:  # expired between add() and incr()
         backend.add(key, 1, timeout)
         return 1
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind ``TRUSTED_PROXIES`` proxies the
+    address the outermost of them saw (that many entries from the right of
+    X-Forwarded-For); entries further left are the client's to invent."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

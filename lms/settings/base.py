@@ -255,11 +255,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@bakytty-otba
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Public certificate verification pages: lookups per client address per minute, and
-# how many reverse proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR).
+# How many reverse proxies in front append to X-Forwarded-For (0: the client is
+# REMOTE_ADDR); per-address limits count the address the outermost proxy saw.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Public certificate verification pages: lookups per client address per minute.
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
-CERTIFICATE_VERIFY_TRUSTED_PROXIES = env.int(
-    "CERTIFICATE_VERIFY_TRUSTED_PROXIES", default=0
+# Registry API calls with a missing or wrong token, per client address per minute;
+# beyond it the address is answered 429 without a token lookup or an audit row.
+REGISTRY_UNAUTHORIZED_PER_MINUTE = env.int(
+    "REGISTRY_UNAUTHORIZED_PER_MINUTE", default=20
 )
 
 # Error reports hide IINs posted in forms (lms.views.PersonalDataReporterFilter).

@@ -182,7 +182,7 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(
     client, certificate, settings
 ):
     settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
-    settings.CERTIFICATE_VERIFY_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
     url = verify_url(certificate.number)
     proxy = {"REMOTE_ADDR": "10.0.0.254"}
     for _ in range(2):

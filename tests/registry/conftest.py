@@ -17,6 +17,31 @@ from registry.services import create_client
 WEBHOOK_URL = "https://registry.example.kz/hooks/certificates"
 
 
+def _forget_rate_limits():
+    """Drop the per-address counters of unauthorized calls and the process's list
+    of refused addresses, which would otherwise carry over between tests."""
+    from django.core.cache import cache
+
+    from registry import auth
+
+    auth._refused.clear()
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match="*ratelimit:registry*"))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    _forget_rate_limits()
+    yield
+    _forget_rate_limits()
+
+
 @pytest.fixture
 def registry_token(db):
     """The bearer token of an active client (without a webhook)."""

@@ -173,6 +173,32 @@ def test_missing_or_wrong_token_is_401(client, db, headers):
     assert call.client is None and call.http_status == 401
 
 
+def test_an_address_that_keeps_calling_without_a_valid_token_is_throttled(
+    client, api, db, settings, django_assert_num_queries
+):
+    settings.REGISTRY_UNAUTHORIZED_PER_MINUTE = 3
+    body = {"iins": [VALID_IINS[0]]}
+    wrong = {"token": "wrong-token", "REMOTE_ADDR": "10.1.1.1"}
+    for _ in range(3):
+        assert api("guide-status", body, **wrong).status_code == 401
+    refused = api("guide-status", body, **wrong)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["detail"]
+    # Further calls cost no token lookup and no audit row.
+    with django_assert_num_queries(0):
+        again = api("guide-status", body, token="another-wrong", REMOTE_ADDR="10.1.1.1")
+    assert again.status_code == 429
+    statuses = sorted(RegistryCall.objects.values_list("http_status", flat=True))
+    assert statuses == [401, 401, 401, 429]
+    # Other addresses, and registry clients with their token, are not affected.
+    assert api("guide-status", body, REMOTE_ADDR="10.2.2.2").status_code == 200
+    assert (
+        api("guide-status", body, **{**wrong, "REMOTE_ADDR": "10.3.3.3"}).status_code
+        == 401
+    )
+
+
 def test_deactivated_token_is_refused_at_once(api, db):
     registry_client, token = create_client("Old registry")
     assert (
