@@ -129,3 +129,62 @@ def test_concurrent_first_heartbeats_make_one_progress_row(
         ),
     )
     assert VideoProgress.objects.filter(user=learner, video=long_video).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_heartbeat_waits_for_the_one_being_applied(
+    wagtail_root, video_lesson, long_video, learner, monkeypatch
+):
+    """On the locking path a second heartbeat for the same learner and video waits
+    for the first to commit and decides from what it wrote: two sessions watching
+    different parts at 1× both keep their credit (no lost update)."""
+    monkeypatch.setattr(services, "_heartbeat_unlocked", lambda *args: None)
+    start = services.now()
+    current = {"time": start}
+    monkeypatch.setattr(services, "now", lambda: current["time"])
+    sessions = {"A": uuid.uuid4(), "B": uuid.uuid4()}
+
+    def beat(name, position):
+        try:
+            services.record_heartbeat(
+                learner,
+                lesson_id=video_lesson.pk,
+                video_id=long_video.pk,
+                session=sessions[name],
+                position=position,
+                rate=1.0,
+                state="playing",
+            )
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+
+    beat("A", 0.0)
+    beat("B", 50.0)
+    current["time"] = start + timedelta(seconds=5)
+
+    inside, release = threading.Event(), threading.Event()
+    real_credit_step = services._credit_step
+
+    def credit_step(*args, **kwargs):
+        result = real_credit_step(*args, **kwargs)
+        if threading.current_thread().name == "A":
+            inside.set()  # A holds the row lock and has decided its step
+            release.wait(10)
+        return result
+
+    monkeypatch.setattr(services, "_credit_step", credit_step)
+    first = threading.Thread(target=beat, args=("A", 5.0), name="A")
+    second = threading.Thread(target=beat, args=("B", 55.0), name="B")
+    first.start()
+    assert inside.wait(10)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for A's lock
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    row = VideoProgress.objects.get(user=learner, video=long_video)
+    assert row.intervals == [[0.0, 5.0], [50.0, 55.0]]
+    assert row.watched_seconds == 10.0
