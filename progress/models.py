@@ -17,10 +17,16 @@ class Enrollment(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("learner"),
     )
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.CASCADE, related_name="enrollments"
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("course"),
     )
     language = models.CharField(_("language"), max_length=8)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
@@ -55,9 +61,13 @@ class VideoProgress(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="video_progress",
+        verbose_name=_("learner"),
     )
     video = models.ForeignKey(
-        "courses.Video", on_delete=models.CASCADE, related_name="progress"
+        "courses.Video",
+        on_delete=models.CASCADE,
+        related_name="progress",
+        verbose_name=_("video"),
     )
     intervals = models.JSONField(_("watched intervals"), default=list, blank=True)
     watched_seconds = models.FloatField(_("watched seconds"), default=0.0)
@@ -65,8 +75,8 @@ class VideoProgress(models.Model):
     credit_clock = models.DateTimeField(_("credit budget spent up to"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("video progress")
@@ -101,12 +111,19 @@ class PlaybackSession(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="playback_sessions",
+        verbose_name=_("learner"),
     )
     video = models.ForeignKey(
-        "courses.Video", on_delete=models.CASCADE, related_name="playback_sessions"
+        "courses.Video",
+        on_delete=models.CASCADE,
+        related_name="playback_sessions",
+        verbose_name=_("video"),
     )
     lesson = models.ForeignKey(
-        "courses.LessonPage", on_delete=models.CASCADE, related_name="+"
+        "courses.LessonPage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("lesson"),
     )
     last_position = models.FloatField(_("last position"))
     last_rate = models.FloatField(_("last playback rate"), default=1.0)
@@ -124,6 +141,7 @@ class PlaybackSession(models.Model):
 
     class Meta:
         verbose_name = _("playback session")
+        verbose_name_plural = _("playback sessions")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "uuid"], name="one_playback_session_per_uuid"
@@ -141,17 +159,25 @@ class LessonCompletion(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="lesson_completions",
+        verbose_name=_("learner"),
     )
     lesson = models.ForeignKey(
-        "courses.LessonPage", on_delete=models.CASCADE, related_name="completions"
+        "courses.LessonPage",
+        on_delete=models.CASCADE,
+        related_name="completions",
+        verbose_name=_("lesson"),
     )
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.CASCADE, related_name="+"
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("course"),
     )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("lesson completion")
+        verbose_name_plural = _("lesson completions")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "lesson"], name="one_completion_per_learner_lesson"
@@ -169,10 +195,16 @@ class QuizAttempt(models.Model):
     """One submitted set of answers to a lesson's quiz, scored on the server."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("learner"),
     )
     lesson = models.ForeignKey(
-        "courses.LessonPage", on_delete=models.CASCADE, related_name="quiz_attempts"
+        "courses.LessonPage",
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        verbose_name=_("lesson"),
     )
     answers = models.JSONField(_("answers"), default=dict)
     score = models.FloatField(_("score"))
@@ -182,6 +214,7 @@ class QuizAttempt(models.Model):
 
     class Meta:
         verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
         indexes = [
             models.Index(
                 fields=["user", "lesson", "passed"], name="quiz_attempt_lookup"
@@ -200,10 +233,16 @@ class CourseCompletion(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        verbose_name=_("learner"),
     )
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.PROTECT, related_name="completions"
+        "courses.CoursePage",
+        on_delete=models.PROTECT,
+        related_name="completions",
+        verbose_name=_("course"),
     )
     language = models.CharField(_("language"), max_length=8)
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
@@ -213,6 +252,7 @@ class CourseCompletion(models.Model):
 
     class Meta:
         verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course"], name="one_completion_per_learner_course"
@@ -243,6 +283,7 @@ class Partnership(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="partnerships_sent",
+        verbose_name=_("inviter"),
     )
     invitee_iin_hash = models.CharField(max_length=64, db_index=True)
     invitee = models.ForeignKey(
@@ -251,6 +292,7 @@ class Partnership(models.Model):
         related_name="partnerships_received",
         null=True,
         blank=True,
+        verbose_name=_("invitee"),
     )
     status = models.CharField(
         _("status"),
@@ -264,6 +306,7 @@ class Partnership(models.Model):
 
     class Meta:
         verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
         constraints = [
             models.UniqueConstraint(
                 fields=["inviter"],

@@ -234,3 +234,36 @@ def test_couple_forms_need_csrf(learner):
 @pytest.mark.django_db
 def test_couple_actions_are_post_only(learner):
     assert logged_in(learner).get("/en/couple/unlink/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_each_partner_sees_the_others_guide_progress_and_the_inviter_can_unlink(
+    learner, partner, guide_course
+):
+    import re
+
+    services.invite_partner(learner, VALID_IINS[1])
+    services.accept_invitation(partner, Partnership.objects.get().pk)
+    first = guide_course.lessons()[0]
+    LessonCompletion.objects.create(user=learner, lesson=first, course=guide_course)
+    Enrollment.objects.create(user=learner, course=guide_course, language="kk")
+
+    def partner_progress(client):
+        page = client.get("/en/couple/").content.decode()
+        (block,) = re.findall(r"<dd data-partner-progress>(.*?)</dd>", page, re.S)
+        (value,) = re.findall(r'aria-valuenow="(\d+)"', block)
+        return int(value), " ".join(block.split())
+
+    value, text = partner_progress(logged_in(partner))
+    assert value == 33
+    assert "Lessons completed: 1 of 3" in text
+    value, text = partner_progress(logged_in(learner))
+    assert value == 0
+    assert "Lessons completed: 0 of 3" in text
+
+    me = logged_in(learner)
+    assert me.post("/en/couple/unlink/").status_code == 302
+    assert Partnership.objects.get().status == PartnershipStatus.ENDED
+    for user in (learner, partner):
+        page = logged_in(user).get("/en/couple/").content.decode()
+        assert "data-couple" not in page and "data-partner-progress" not in page
