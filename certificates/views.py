@@ -37,12 +37,13 @@ def _language_from_query(request):
     return response
 
 
-def _throttled(request) -> bool:
-    """Count a lookup for the client address; True when over the limit."""
+def _throttled(request) -> int | None:
+    """Count a check for the client address; over the limit, the seconds until
+    the window reopens, else None."""
     hit = ratelimit.hit(
         "certificates:verify", ratelimit.client_address(request), THROTTLE_WINDOW
     )
-    return hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT)
+    return hit.retry_after if hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT) else None
 
 
 def _not_found(request, typed: str = ""):
@@ -84,15 +85,16 @@ def verify(request, number: str):
     """Public verification page: status, course, date and the masked name."""
     if response := _language_from_query(request):
         return response
-    if _throttled(request):
-        response = render(request, "certificates/throttled.html", status=429)
-        response["Retry-After"] = str(THROTTLE_WINDOW)
-        return response
     canonical = normalize_number(number)
+    if canonical is not None and canonical != number:
+        # Typed in another form: the canonical page counts the check.
+        return redirect("certificates:verify", canonical, permanent=True)
+    if retry_after := _throttled(request):
+        response = render(request, "certificates/throttled.html", status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     if canonical is None:
         return _not_found(request, number)
-    if canonical != number:
-        return redirect("certificates:verify", canonical, permanent=True)
     certificate = services.find_certificate(canonical)
     if certificate is None:
         return _not_found(request, number)

@@ -107,7 +107,7 @@ def test_verification_is_throttled_per_client_address(client, certificate, setti
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 429
-    assert response["Retry-After"] == "60"
+    assert 0 < int(response["Retry-After"]) <= 60
     assert "Too many checks" in response.content.decode()
     assert "data-status" not in response.content.decode()
     assert "А*** Б***" not in response.content.decode()
