@@ -64,7 +64,7 @@ def prepare_database(name: str, *, fresh: bool) -> None:
     """Create the database (dropped first when ``fresh``) and migrate it; Django
     must be set up with settings pointing at it."""
     if fresh:
-        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")  # noqa: S608
     if not exists:
         psql(f"CREATE DATABASE {name}")

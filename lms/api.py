@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 api = NinjaAPI(
     title="Бақытты отбасы API",
@@ -44,14 +44,3 @@ def authentication_error(request, exc: AuthenticationError):
         {"detail": _("Authentication credentials are missing or wrong.")},
         status=401,
     )
-
-
-@api.exception_handler(Throttled)
-def throttled(request, exc: Throttled):
-    """429 with a translated ``detail`` and ``Retry-After``."""
-    response = api.create_response(
-        request, {"detail": _("Too many requests; retry later.")}, status=429
-    )
-    if exc.wait:
-        response["Retry-After"] = str(exc.wait)
-    return response

@@ -260,8 +260,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 # Public certificate verification pages: lookups per client address per minute.
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
-# Registry API calls with a missing or wrong token, per client address per minute;
-# beyond it the address is answered 429 without a token lookup or an audit row.
+# Registry API calls with a missing or wrong token audited per client address per
+# minute (all are answered 401; beyond this many they are not recorded one by one).
 REGISTRY_UNAUTHORIZED_PER_MINUTE = env.int(
     "REGISTRY_UNAUTHORIZED_PER_MINUTE", default=20
 )

@@ -18,13 +18,10 @@ WEBHOOK_URL = "https://registry.example.kz/hooks/certificates"
 
 
 def _forget_rate_limits():
-    """Drop the per-address counters of unauthorized calls and the process's list
-    of refused addresses, which would otherwise carry over between tests."""
+    """Drop the per-address counters of unauthorized calls, which would otherwise
+    carry over between tests."""
     from django.core.cache import cache
 
-    from registry import auth
-
-    auth._refused.clear()
     client = getattr(cache, "_cache", None)
     if client is not None and hasattr(client, "get_client"):
         redis = client.get_client(write=True)
