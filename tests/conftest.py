@@ -19,6 +19,21 @@ from home.factories import HomePageFactory
 from lms.factories import VALID_IINS, UserFactory
 
 
+def forget_cache_keys(pattern: str) -> None:
+    """Delete the shared cache's keys matching ``pattern`` (a Redis glob); the
+    local-memory cache of runs without Redis is cleared whole."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=pattern))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Kazakh: a request in another language leaves that

@@ -4,12 +4,11 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
-
 import pytest
 
 from courses.factories import CoursePageFactory, VideoFactory, make_lesson, quiz_block
 from progress import services
+from tests.conftest import forget_cache_keys
 
 
 class Clock:
@@ -27,14 +26,7 @@ class Clock:
 
 def _forget_progress_keys():
     services._local_structures.clear()
-    client = getattr(cache, "_cache", None)
-    if client is not None and hasattr(client, "get_client"):
-        redis = client.get_client(write=True)
-        keys = list(redis.scan_iter(match="*progress:*"))
-        if keys:
-            redis.delete(*keys)
-    else:
-        cache.clear()
+    forget_cache_keys("*progress:*")
 
 
 @pytest.fixture(autouse=True)

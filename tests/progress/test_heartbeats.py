@@ -380,3 +380,37 @@ def test_a_short_clip_completes_in_real_time_and_not_sooner(
         assert answer["watched_seconds"] <= 2 * (time.monotonic() - started) + 1e-6
     assert answer["completed"] is True
     assert time.monotonic() - started >= 0.95 * clip.duration / 2
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_parallel_sessions_in_real_time_do_not_beat_two_times(signed_in, course_index):
+    """No controlled clock: four sessions on a 4-second clip, each claiming one
+    second of its own quarter every 0.25 s (16× in all), complete no sooner than
+    an honest 2× viewer could."""
+    import time
+
+    from courses.factories import CoursePageFactory, VideoFactory, make_lesson
+
+    clip = VideoFactory(duration=4.0)
+    lesson = make_lesson(CoursePageFactory(parent=course_index), videos=[clip])
+    players = [Player(signed_in, lesson, clip) for _ in range(4)]
+    started = time.monotonic()
+    for index, p in enumerate(players):
+        p.beat(float(index))
+    completed_after = None
+    for _ in range(40):
+        time.sleep(0.25)
+        for index, p in enumerate(players):
+            answer = p.beat(float(index + 1))
+            elapsed = time.monotonic() - started
+            assert answer["watched_seconds"] <= 2 * elapsed + 1e-6
+            if answer["completed"] and completed_after is None:
+                completed_after = elapsed
+        for index, p in enumerate(players):  # each starts its quarter again
+            p.beat(float(index), state="seeked")
+            p.beat(float(index))
+        if completed_after is not None:
+            break
+    assert completed_after is not None
+    assert completed_after >= 0.95 * clip.duration / 2

@@ -13,30 +13,17 @@ from certificates.numbers import generate_number
 from courses.factories import CoursePageFactory
 from lms.iin import iin_hash
 from registry.services import create_client
+from tests.conftest import forget_cache_keys
 
 WEBHOOK_URL = "https://registry.example.kz/hooks/certificates"
 
 
-def _forget_rate_limits():
-    """Drop the per-address counters of unauthorized calls, which would otherwise
-    carry over between tests."""
-    from django.core.cache import cache
-
-    client = getattr(cache, "_cache", None)
-    if client is not None and hasattr(client, "get_client"):
-        redis = client.get_client(write=True)
-        keys = list(redis.scan_iter(match="*ratelimit:registry*"))
-        if keys:
-            redis.delete(*keys)
-    else:
-        cache.clear()
-
-
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    _forget_rate_limits()
+    """Per-address counters of unauthorized calls do not carry over between tests."""
+    forget_cache_keys("*ratelimit:registry*")
     yield
-    _forget_rate_limits()
+    forget_cache_keys("*ratelimit:registry*")
 
 
 @pytest.fixture
