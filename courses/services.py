@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from courses import mux
 from courses.models import MuxWebhookEvent, Video, VideoCaption, VideoStatus
@@ -288,7 +289,7 @@ def player_source(video: Video, user=None, request=None) -> dict:
                 )
             return source
     if video.file:
-        source.update(kind="file", src=video.file.url)
+        source.update(kind="file", src=reverse("video-file", args=[video.pk]))
     elif signed and user is None and video.status == VideoStatus.READY:
         source["reason"] = "sign_in"
     else:

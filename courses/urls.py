@@ -4,4 +4,5 @@ from courses import views
 
 urlpatterns = [
     path("mux/webhook/", views.mux_webhook, name="mux-webhook"),
+    path("videos/<int:pk>/file", views.video_file, name="video-file"),
 ]

@@ -1,15 +1,23 @@
-"""The Mux webhook and the admin view that starts a direct upload to Mux."""
+"""The Mux webhook, the admin view that starts a direct upload to Mux, and the
+local video files (when Mux is not used)."""
 
 import json
 import logging
+import mimetypes
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseNotFound,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from courses import mux, services
 from courses.models import Video
@@ -65,3 +73,64 @@ def start_mux_upload(request, pk: int):
             status=502,
         )
     return JsonResponse({"url": url, "upload_id": video.mux_upload_id})
+
+
+_BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+@require_GET
+def video_file(request, pk: int):
+    """A video's local file, with byte ranges (RFC 9110 §14): a browser can seek
+    in it, and so resume a learner where they stopped, only when the file is
+    served with ``Accept-Ranges``. Django's media serving has no ranges."""
+    video = Video.objects.filter(pk=pk).first()
+    if video is None or not video.file:
+        return _file_not_found(request)
+    try:
+        handle = video.file.open("rb")
+    except FileNotFoundError:
+        return _file_not_found(request)
+    size = video.file.size
+    content_type = mimetypes.guess_type(video.file.name)[0] or "video/mp4"
+    match = _BYTE_RANGE.match(request.headers.get("Range", "").strip())
+    if not match or not any(match.groups()):
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:  # the last N bytes
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle.seek(start)
+        response = FileResponse(
+            _read_range(handle, end - start + 1), content_type=content_type, status=206
+        )
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _file_not_found(request):
+    # Judged against this app's URLconf, which has no language prefixes, so that
+    # LocaleMiddleware does not turn the 404 into a redirect to /kk/….
+    request.urlconf = "courses.urls"
+    return HttpResponseNotFound()
+
+
+def _read_range(handle, length: int, chunk: int = 64 * 1024):
+    try:
+        while length > 0:
+            data = handle.read(min(chunk, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+    finally:
+        handle.close()

@@ -130,3 +130,39 @@ def test_lesson_page_queries_do_not_grow_with_the_number_of_lessons(
     with_30 = lesson_page_queries(client, course_index, 30)
     assert with_3 == with_30
     assert with_30 < 40
+
+
+@pytest.mark.django_db
+def test_a_local_video_is_served_with_byte_ranges(client):
+    """Browsers seek (and resume a learner) only in a file served with ranges."""
+    from django.core.files.base import ContentFile
+
+    from courses.factories import VideoFactory
+
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    video = VideoFactory()
+    video.file.save("clip.mp4", ContentFile(data))
+    url = f"/videos/{video.pk}/file"
+
+    whole = client.get(url)
+    assert whole.status_code == 200
+    assert whole["Accept-Ranges"] == "bytes"
+    assert whole["Content-Type"] == "video/mp4"
+    assert b"".join(whole.streaming_content) == data
+
+    part = client.get(url, HTTP_RANGE="bytes=100-199")
+    assert part.status_code == 206
+    assert part["Content-Range"] == "bytes 100-199/10240"
+    assert part["Content-Length"] == "100"
+    assert b"".join(part.streaming_content) == data[100:200]
+
+    tail = client.get(url, HTTP_RANGE="bytes=-10")
+    assert tail.status_code == 206
+    assert b"".join(tail.streaming_content) == data[-10:]
+    open_ended = client.get(url, HTTP_RANGE="bytes=10000-")
+    assert b"".join(open_ended.streaming_content) == data[10000:]
+
+    beyond = client.get(url, HTTP_RANGE="bytes=20000-20010")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == "bytes */10240"
+    assert client.get("/videos/999999/file").status_code == 404

@@ -140,6 +140,47 @@ def test_guide_lesson_plays_with_captions_and_sends_heartbeats(
 
 
 @pytest.mark.e2e
+def test_another_device_resumes_where_the_learner_stopped(
+    page, browser, live_server, guide_lesson, learner
+):
+    from progress.models import VideoProgress
+
+    sign_in(page, live_server, learner)
+    with translation.override("kk"):
+        url = live_server.url + guide_lesson.get_url()
+    page.goto(url)
+    page.wait_for_function(
+        "document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    page.evaluate(
+        "(() => { const v = document.querySelector('video');"
+        " v.muted = true; return v.play(); })()"
+    )
+    page.wait_for_function(
+        "document.querySelector('video').currentTime > 4", timeout=15_000
+    )
+    with page.expect_response(lambda r: r.url.endswith(HEARTBEAT)):
+        page.evaluate("document.querySelector('video').pause()")
+    stopped = page.evaluate("document.querySelector('video').currentTime")
+    row = VideoProgress.objects.get(user=learner, video_id=guide_lesson.video_ids()[0])
+    assert row.resume_position == pytest.approx(stopped, abs=0.01)
+
+    phone = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        other = phone.new_page()
+        sign_in(other, live_server, learner)  # a session of its own
+        other.goto(url)
+        other.wait_for_function(
+            "document.querySelector('video').currentTime > 0", timeout=10_000
+        )
+        resumed = other.evaluate("document.querySelector('video').currentTime")
+        assert resumed == pytest.approx(stopped, abs=0.5)
+        assert other.locator("[data-video-progress] [aria-live]").first.inner_text()
+    finally:
+        phone.close()
+
+
+@pytest.mark.e2e
 def test_player_degrades_quietly_when_the_progress_api_fails(
     page, live_server, guide_lesson, learner
 ):
