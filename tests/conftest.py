@@ -117,11 +117,6 @@ def _is_transactional(request) -> bool:
     return bool(marker and marker.kwargs.get("transaction"))
 
 
-def _is_serialized_rollback(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("serialized_rollback"))
-
-
 @pytest.fixture(autouse=True)
 def tree_root(request):
     """Wagtail's default locale and root page in transactional tests.
@@ -129,8 +124,8 @@ def tree_root(request):
     Migrations create them; the flush that ends an earlier transactional test removes
     them, and gives content types new ids that the in-process cache does not know.
     """
-    if not _is_transactional(request) or _is_serialized_rollback(request):
-        return  # serialized rollback restores them, with their content type ids
+    if not _is_transactional(request):
+        return
     request.getfixturevalue("transactional_db")
     ContentType.objects.clear_cache()
     locale, _ = Locale.objects.get_or_create(

@@ -38,7 +38,7 @@ def _run_concurrently(target, workers: int = 6):
     return results, errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_tasks_issue_one_certificate_and_one_email(learner, guide_course):
     completion = CourseCompletion.objects.create(
         user=learner, course=guide_course, language="kk"
@@ -53,7 +53,7 @@ def test_concurrent_tasks_issue_one_certificate_and_one_email(learner, guide_cou
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_row_creation_has_one_winner(learner, guide_course):
     completion = CourseCompletion.objects.create(
         user=learner, course=guide_course, language="kk"
