@@ -1,7 +1,11 @@
 """What the benchmarks share: production settings for a server on 127.0.0.1, a
-PostgreSQL database of their own, and gunicorn started and stopped around a run."""
+PostgreSQL database of their own, gunicorn started and stopped around a run, and
+keep-alive connections spread evenly over its workers."""
 
+import asyncio
+import collections
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -88,7 +92,7 @@ def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess
             "--threads",
             str(threads),
             "--keep-alive",
-            "30",
+            "600",  # connections stay open through every round
             "--log-level",
             "warning",
         ],
@@ -116,3 +120,70 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+# Connections ------------------------------------------------------------------
+
+
+async def exchange(conn, request: bytes, port: int):
+    """Send one request on a keep-alive connection (opened when ``conn`` is None);
+    return (status, body, conn), conn None once the server has closed it."""
+    if conn is None:
+        conn = await asyncio.open_connection(HOST, port)
+    reader, writer = conn
+    writer.write(request)
+    status_line = await reader.readline()
+    if not status_line:
+        writer.close()
+        return None, b"", None
+    length, close = 0, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"connection" and value.strip().lower() == b"close":
+            close = True
+    body = await reader.readexactly(length)
+    if close:
+        writer.close()
+        conn = None
+    return int(status_line[9:12]), body, conn
+
+
+def connections_per_worker(port: int) -> collections.Counter:
+    """How many established connections each gunicorn worker holds on ``port``."""
+    listing = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return collections.Counter(int(pid) for pid in re.findall(r"pid=(\d+)", listing))
+
+
+async def balanced_connections(port: int, count: int, workers: int, request: bytes):
+    """``count`` keep-alive connections, spread over the server's ``workers`` as
+    evenly as they divide.
+
+    Which worker accepts a connection is a race; left to it, all of a round's
+    connections may end up in one worker, one process on one CPU, and that round
+    measures half the machine. A connection that lands on a worker already holding
+    its share is closed and opened again. ``request`` (answered 200) is sent on
+    each so that a worker has accepted it."""
+    share = -(-count // workers)  # ceiling
+    conns = []
+    for _attempt in range(count * 50):
+        if len(conns) == count:
+            return conns
+        status, _body, conn = await exchange(None, request, port)
+        if status != 200 or conn is None:
+            raise SystemExit(f"the server on port {port} answered {status}")
+        before = connections_per_worker(port)
+        if max(before.values()) <= share:
+            conns.append(conn)
+        else:
+            conn[1].close()
+            await conn[1].wait_closed()
+            await asyncio.sleep(0.01)  # let the worker see the close
+    raise SystemExit(f"could not spread {count} connections over {workers} workers")

@@ -209,34 +209,9 @@ def heartbeat_request(
     return head + body
 
 
-async def exchange(conn, request: bytes):
-    """Send one request on a keep-alive connection; return (status, body, conn)."""
-    if conn is None:
-        conn = await asyncio.open_connection(HOST, PORT)
-    reader, writer = conn
-    writer.write(request)
-    status_line = await reader.readline()
-    if not status_line:
-        writer.close()
-        return None, b"", None
-    length, close = 0, False
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"connection" and value.strip().lower() == b"close":
-            close = True
-    body = await reader.readexactly(length)
-    if close:
-        writer.close()
-        conn = None
-    return int(status_line[9:12]), body, conn
-
-
-async def run_round(kind, viewers, seconds, concurrency, lesson, video, first=False):
-    """``concurrency`` connections for ``seconds``; heartbeats go to whichever
-    viewer has waited longest, one request in flight per viewer."""
+async def run_round(kind, viewers, seconds, conns, lesson, video, first=False):
+    """Every connection of ``conns`` busy for ``seconds``; heartbeats go to
+    whichever viewer has waited longest, one request in flight per viewer."""
     idle: asyncio.Queue = asyncio.Queue()
     for viewer in viewers:
         idle.put_nowait(viewer)
@@ -244,13 +219,13 @@ async def run_round(kind, viewers, seconds, concurrency, lesson, video, first=Fa
     failures: list[int] = []
     deadline = time.perf_counter() + seconds
 
-    async def connection():
-        conn = None
+    async def connection(index):
+        conn = conns[index]
         while time.perf_counter() < deadline:
             try:
                 viewer = idle.get_nowait()
             except asyncio.QueueEmpty:
-                return
+                break
             if kind == "ping":
                 request = ping_request(viewer)
             elif kind == "floor":
@@ -265,7 +240,7 @@ async def run_round(kind, viewers, seconds, concurrency, lesson, video, first=Fa
             status = None
             for _attempt in range(2):
                 try:
-                    status, body, conn = await exchange(conn, request)
+                    status, _body, conn = await common.exchange(conn, request, PORT)
                 except (ConnectionError, asyncio.IncompleteReadError):
                     conn = None
                     status = None
@@ -282,32 +257,48 @@ async def run_round(kind, viewers, seconds, concurrency, lesson, video, first=Fa
             if status != 200:
                 failures.append(status)
             idle.put_nowait(viewer)
-        if conn is not None:
-            conn[1].close()
+        conns[index] = conn  # reopened after a failure: kept for the next round
 
     if first:
         # Each viewer's first heartbeat (creates its progress row and session).
-        async def opener(chunk):
-            conn = None
+        async def opener(index, chunk):
             for viewer in chunk:
                 viewer.started = time.monotonic()
                 viewer.sent += 1
-                status, _body, conn = await exchange(
-                    conn, heartbeat_request(viewer, lesson, video, 0.0)
+                status, _body, conns[index] = await common.exchange(
+                    conns[index], heartbeat_request(viewer, lesson, video, 0.0), PORT
                 )
                 viewer.statuses[status] = viewer.statuses.get(status, 0) + 1
                 if status == 200:
                     viewer.ok += 1
                 else:
                     viewer.failed += 1
-            if conn is not None:
-                conn[1].close()
 
-        chunks = [viewers[i::concurrency] for i in range(concurrency)]
-        await asyncio.gather(*(opener(chunk) for chunk in chunks))
+        chunks = [viewers[i :: len(conns)] for i in range(len(conns))]
+        await asyncio.gather(*(opener(i, chunk) for i, chunk in enumerate(chunks)))
         return [], []
-    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    await asyncio.gather(*(connection(i) for i in range(len(conns))))
     return latencies, failures
+
+
+async def run_all(viewers, lesson, video, args) -> dict:
+    """Each viewer's first heartbeat, a warm-up, then interleaved rounds of every
+    kind, all over the same connections, spread evenly over gunicorn's workers."""
+    conns = await common.balanced_connections(
+        PORT, args.concurrency, args.workers, ping_request(viewers[0])
+    )
+    await run_round("heartbeat", viewers, 0, conns, lesson, video, first=True)
+    await run_round("ping", viewers, 1.0, conns, lesson, video)
+    results = {kind: [] for kind in KINDS}
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            results[kind].append(
+                await run_round(kind, viewers, args.round_seconds, conns, lesson, video)
+            )
+    for conn in conns:
+        if conn is not None:
+            conn[1].close()
+    return results
 
 
 def summarize(latencies: list[float], seconds: float) -> dict:
@@ -392,27 +383,8 @@ def main() -> None:
     viewers = make_viewers(args.viewers)
     forget_cache()
     server = common.start_server(env, PORT, args.workers, args.threads)
-    results = {kind: [] for kind in KINDS}
     try:
-        asyncio.run(
-            run_round(
-                "heartbeat", viewers, 0, args.concurrency, lesson, video, first=True
-            )
-        )
-        asyncio.run(run_round("ping", viewers, 1.0, args.concurrency, lesson, video))
-        for _ in range(args.rounds):
-            for kind in KINDS:
-                latencies, failures = asyncio.run(
-                    run_round(
-                        kind,
-                        viewers,
-                        args.round_seconds,
-                        args.concurrency,
-                        lesson,
-                        video,
-                    )
-                )
-                results[kind].append((latencies, failures))
+        results = asyncio.run(run_all(viewers, lesson, video, args))
     finally:
         common.stop_server(server)
 

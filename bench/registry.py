@@ -1,10 +1,11 @@
 """Throughput and latency of the registry API against a trivial JSON view.
 
-Runs the project with production settings under gunicorn on 127.0.0.1:8161, with
-PostgreSQL (a dedicated database, recreated) and Redis (db 6), loads 10,000 and then
-1,000,000 certificates (and their users) with INSERT … SELECT generate_series
-(real numbers and keyed IIN hashes, sent with COPY, for the 5,000 asked about),
-and measures, side by side in interleaved rounds:
+Loads 10,000 certificates into one PostgreSQL database and 1,000,000 into another
+(each recreated from one migrated template; users and certificates with INSERT …
+SELECT generate_series, real numbers and keyed IIN hashes sent with COPY for the
+5,000 asked about), runs the project with production settings under gunicorn once
+per database (127.0.0.1:8161 and 8162, Redis db 6), and measures both servers side
+by side in interleaved rounds, so that the machine's drifts fall on both sizes alike:
 
 - ``GET /api/v1/progress/ping`` — the trivial view (same middleware, no database);
 - ``POST /api/v1/registry/verify`` — 4 in 5 for a real number and its holder's IIN,
@@ -17,9 +18,10 @@ and measures, side by side in interleaved rounds:
 
 Every registry call goes through bearer authentication, the rate limit and the audit
 insert, as in production. Targets: each registry endpoint at ≥ 0.7× the trivial
-view's throughput, and the 1,000,000 figures within 1.2× of the 10,000 ones.
+view's throughput, and the 1,000,000 figures within 1.2× of the 10,000 ones (the
+median over rounds of the two servers' rates in the same round).
 
-    .venv/bin/python bench/registry.py            # 5 to 10 minutes
+    .venv/bin/python bench/registry.py            # about 5 minutes
     .venv/bin/python bench/registry.py --round-seconds 3 --rounds 2 --sizes 10000
 
 Not part of ``make test``. Uses only 127.0.0.1.
@@ -39,8 +41,8 @@ import time
 
 import common
 
-HOST, PORT = common.HOST, 8161
-DATABASE = "lms_bench_registry"
+HOST, FIRST_PORT = common.HOST, 8161
+DATABASE = "lms_bench_registry"  # one database per size: lms_bench_registry_10000, …
 IIN_KEY = "bench-iin-hash-key-" + "x" * 24
 # Certificates get real numbers and real keyed IIN hashes (computed here) for a
 # sample of this many, spread over the table; the others get values of the same
@@ -55,12 +57,16 @@ PATHS = {
 }
 
 
-def production_env() -> dict:
+def database_for(size: int) -> str:
+    return f"{DATABASE}_{size}"
+
+
+def production_env(size: int = 10_000, port: int = FIRST_PORT) -> dict:
     return common.production_env(
-        database=DATABASE,
+        database=database_for(size),
         redis_db=6,
-        cache_prefix="bench-registry",
-        port=PORT,
+        cache_prefix=f"bench-registry-{size}",
+        port=port,
         iin_key=IIN_KEY,
     )
 
@@ -105,8 +111,34 @@ def sample(size: int) -> list[int]:
     return list(range(0, size, max(1, size // SAMPLE)))
 
 
-def setup_database():
-    common.prepare_database(DATABASE, fresh=True)
+def setup_databases(sizes: list[int]) -> tuple[dict[str, int], str]:
+    """A freshly migrated database per size, all with the same two courses and
+    registry client; returns the courses' ids and the client's token.
+
+    Django must be set up with settings pointing at the first size's database; it
+    is left pointing there."""
+    from django.db import connections
+
+    from registry.services import create_client
+
+    first = database_for(sizes[0])
+    common.prepare_database(first, fresh=True)
+    courses = make_courses()
+    _client, token = create_client("Benchmark", rate_limit=10**9)
+    connections.close_all()  # a template must have no other connections
+    for size in sizes[1:]:
+        name = database_for(size)
+        common.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        common.psql(f"CREATE DATABASE {name} TEMPLATE {first}")
+    return courses, token
+
+
+def use_database(size: int) -> None:
+    """Point this process's Django connection at the database of ``size``."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = database_for(size)
 
 
 def make_courses() -> dict[str, int]:
@@ -194,7 +226,7 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         f"FROM generate_series({start}, {stop - 1}) AS g "
         "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz'"
     )
-    real = [i for i in sample(stop) if i not in _real]
+    real = [i for i in sample(stop) if i >= start]
     with connection.cursor() as cursor:
         with _bulk_mode(cursor, "lms_user"):
             cursor.execute(users)  # only our own literals in these statements
@@ -218,10 +250,6 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         cursor.execute("VACUUM ANALYZE certificates_certificate")
         # Write the loaded pages out now, not in the background while measuring.
         cursor.execute("CHECKPOINT")
-    _real.update(real)
-
-
-_real: set[int] = set()
 
 
 @contextlib.contextmanager
@@ -251,11 +279,13 @@ def _bulk_mode(cursor, table: str):
 # Load generator ---------------------------------------------------------------
 
 
-def request_bytes(method: str, path: str, token: str, body: dict | None) -> bytes:
+def request_bytes(
+    method: str, path: str, token: str, body: dict | None, port: int
+) -> bytes:
     payload = json.dumps(body).encode() if body is not None else b""
     head = [
         f"{method} {path} HTTP/1.1",
-        f"Host: {HOST}:{PORT}",
+        f"Host: {HOST}:{port}",
         f"Authorization: Bearer {token}",
         "Content-Type: application/json",
         f"Content-Length: {len(payload)}",
@@ -264,13 +294,15 @@ def request_bytes(method: str, path: str, token: str, body: dict | None) -> byte
     return ("\r\n".join(head) + "\r\n\r\n").encode() + payload
 
 
-def build_requests(endpoint: str, token: str, size: int, count: int = 4000):
+def build_requests(
+    endpoint: str, token: str, size: int, port: int = FIRST_PORT, count: int = 4000
+):
     rng = random.Random(size * 31 + len(endpoint))
     asked = sample(size)
     requests = []
     for _ in range(count):
         if endpoint == "ping":
-            requests.append(request_bytes("GET", PATHS["ping"], token, None))
+            requests.append(request_bytes("GET", PATHS["ping"], token, None, port))
             continue
         index = rng.choice(asked)
         if endpoint in ("verify", "floor"):
@@ -278,57 +310,40 @@ def build_requests(endpoint: str, token: str, size: int, count: int = 4000):
             body = {"certificate_number": number_for(index), "iin": iin_for(holder)}
         else:
             body = {"iins": [iin_for(index), iin_for(rng.choice(asked))]}
-        requests.append(request_bytes("POST", PATHS[endpoint], token, body))
+        requests.append(request_bytes("POST", PATHS[endpoint], token, body, port))
     return requests
 
 
-async def _connection(requests, deadline, latencies, failures, offset):
-    reader = writer = None
+async def _connection(conn, requests, deadline, latencies, failures, offset):
+    """Requests one after another on ``conn`` until ``deadline``."""
     i = offset
     while time.perf_counter() < deadline:
-        if writer is None:
-            reader, writer = await asyncio.open_connection(HOST, PORT)
         request = requests[i % len(requests)]
         i += 1
         started = time.perf_counter()
-        writer.write(request)
-        status_line = await reader.readline()
-        if not status_line:
-            writer.close()
-            writer = None
-            continue
-        length, close = 0, False
-        while (line := await reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection" and value.strip().lower() == b"close":
-                close = True
-        await reader.readexactly(length)
+        status, _body, conn = await common.exchange(conn, request, conn_port(conn))
         latencies.append(time.perf_counter() - started)
-        if status_line[9:12] != b"200":
-            failures.append(status_line[9:12].decode())
-        if close:
-            writer.close()
-            writer = None
-    if writer is not None:
-        writer.close()
+        if status != 200:
+            failures.append(str(status))
+        if conn is None:
+            raise SystemExit("the server closed a keep-alive connection")
+    return conn
 
 
-def measure(requests, seconds: float, concurrency: int) -> tuple[list[float], list]:
+def conn_port(conn) -> int:
+    return conn[1].get_extra_info("peername")[1]
+
+
+async def measure(conns, requests, seconds: float) -> tuple[list[float], list]:
+    """Every connection busy for ``seconds``; latencies and non-200 answers."""
     latencies, failures = [], []
-
-    async def run():
-        deadline = time.perf_counter() + seconds
-        await asyncio.gather(
-            *(
-                _connection(requests, deadline, latencies, failures, k * 97)
-                for k in range(concurrency)
-            )
+    deadline = time.perf_counter() + seconds
+    await asyncio.gather(
+        *(
+            _connection(conn, requests, deadline, latencies, failures, k * 97)
+            for k, conn in enumerate(conns)
         )
-
-    asyncio.run(run())
+    )
     return latencies, failures
 
 
@@ -340,35 +355,62 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_size(size, token, rounds, round_seconds, concurrency) -> dict:
-    requests = {e: build_requests(e, token, size) for e in ENDPOINTS}
-    for endpoint in ENDPOINTS:  # warm caches and connections
-        measure(requests[endpoint], 1.0, concurrency)
-    rates = {e: [] for e in ENDPOINTS}
-    latencies = {e: [] for e in ENDPOINTS}
-    failures = {e: [] for e in ENDPOINTS}
-    for _ in range(rounds):
-        for endpoint in ENDPOINTS:
-            lat, fail = measure(requests[endpoint], round_seconds, concurrency)
-            rates[endpoint].append(len(lat) / round_seconds)
-            latencies[endpoint] += lat
-            failures[endpoint] += fail
-    return {
-        endpoint: {
-            "rps": statistics.median(rates[endpoint]),
-            # Each round's rate over the trivial view's in the same round: drifts of
-            # the machine's speed between rounds cancel out.
-            "x_ping": statistics.median(
-                rate / ping
-                for rate, ping in zip(rates[endpoint], rates["ping"], strict=True)
-            ),
-            "p50_ms": percentile(latencies[endpoint], 0.50) * 1000,
-            "p99_ms": percentile(latencies[endpoint], 0.99) * 1000,
-            "requests": len(latencies[endpoint]),
-            "non_200": len(failures[endpoint]),
-        }
-        for endpoint in ENDPOINTS
+async def bench(servers: dict[int, int], token: str, args):
+    """Interleaved rounds over every endpoint of every server (size → port), each
+    server on its own ``args.concurrency`` connections, kept through the run.
+
+    Returns, per size, each endpoint's figures and, per endpoint, the rate of each
+    round, so that sizes and endpoints are compared within the same round."""
+    requests = {
+        size: {e: build_requests(e, token, size, port) for e in ENDPOINTS}
+        for size, port in servers.items()
     }
+    conns = {
+        size: await common.balanced_connections(
+            port, args.concurrency, args.workers, requests[size]["ping"][0]
+        )
+        for size, port in servers.items()
+    }
+    for size in servers:  # warm caches
+        for endpoint in ENDPOINTS:
+            await measure(conns[size], requests[size][endpoint], 1.0)
+    rates = {size: {e: [] for e in ENDPOINTS} for size in servers}
+    latencies = {size: {e: [] for e in ENDPOINTS} for size in servers}
+    failures = {size: {e: [] for e in ENDPOINTS} for size in servers}
+    for _ in range(args.rounds):
+        for endpoint in ENDPOINTS:
+            for size in servers:
+                lat, fail = await measure(
+                    conns[size], requests[size][endpoint], args.round_seconds
+                )
+                rates[size][endpoint].append(len(lat) / args.round_seconds)
+                latencies[size][endpoint] += lat
+                failures[size][endpoint] += fail
+    figures = {
+        size: {
+            endpoint: {
+                "rps": statistics.median(rates[size][endpoint]),
+                # Each round's rate over the trivial view's in the same round:
+                # drifts of the machine's speed between rounds cancel out.
+                "x_ping": statistics.median(
+                    rate / ping
+                    for rate, ping in zip(
+                        rates[size][endpoint], rates[size]["ping"], strict=True
+                    )
+                ),
+                "p50_ms": percentile(latencies[size][endpoint], 0.50) * 1000,
+                "p99_ms": percentile(latencies[size][endpoint], 0.99) * 1000,
+                "requests": len(latencies[size][endpoint]),
+                "non_200": len(failures[size][endpoint]),
+            }
+            for endpoint in ENDPOINTS
+        }
+        for size in servers
+    }
+    for size_conns in conns.values():
+        for _reader, writer in size_conns:
+            writer.close()
+    return figures, rates
 
 
 def report(size: int, figures: dict) -> None:
@@ -389,65 +431,66 @@ def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,1000000")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--round-seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
-    sizes = sorted(int(s) for s in args.sizes.split(","))
+    sizes = sorted({int(s) for s in args.sizes.split(",")})
+    ports = {size: FIRST_PORT + i for i, size in enumerate(sizes)}
 
-    env = production_env()
-    os.environ.update(env)
+    os.environ.update(production_env(sizes[0], ports[sizes[0]]))
     import django
 
     django.setup()
-    from registry.services import create_client
 
     started = time.perf_counter()
-    setup_database()
-    courses = make_courses()
-    _client, token = create_client("Benchmark", rate_limit=10**9)
+    courses, token = setup_databases(sizes)
     print(f"migrated in {time.perf_counter() - started:.0f} s")
+    for size in sizes:
+        started = time.perf_counter()
+        use_database(size)
+        load_certificates(0, size, courses)
+        print(f"loaded {size:,} certificates in {time.perf_counter() - started:.0f} s")
 
-    results, loaded, server = {}, 0, None
+    servers = []
     try:
-        for size in sizes:
-            started = time.perf_counter()
-            load_certificates(loaded, size, courses)
-            loaded = size
-            print(
-                f"loaded {size:,} certificates in {time.perf_counter() - started:.0f} s"
-            )
-            if server is None:
-                server = common.start_server(env, PORT, args.workers, args.threads)
-            results[size] = bench_size(
-                size, token, args.rounds, args.round_seconds, args.concurrency
-            )
-            report(size, results[size])
+        for size, port in ports.items():
+            env = production_env(size, port)
+            servers.append(common.start_server(env, port, args.workers, args.threads))
+        figures, rates = asyncio.run(bench(ports, token, args))
     finally:
-        if server is not None:
+        for server in servers:
             common.stop_server(server)
 
+    print(
+        f"\n{args.rounds} rounds × {args.round_seconds:g} s per endpoint and size, "
+        f"{args.concurrency} connections, gunicorn {args.workers}×{args.threads} "
+        "gthread per size"
+    )
     ok = True
-    for figures in results.values():
+    for size in sizes:
+        report(size, figures[size])
         for endpoint in ("verify", "guide-status"):
-            ok &= figures[endpoint]["x_ping"] >= 0.7
+            ok &= figures[size][endpoint]["x_ping"] >= 0.7
     if len(sizes) > 1:
-        small, large = results[sizes[0]], results[sizes[-1]]
-        print(f"\n{sizes[-1]:,} vs {sizes[0]:,} certificates:")
-        for endpoint in ("verify", "guide-status"):
-            # > 1: the large table is slower (throughput there is lower).
-            slowdown = small[endpoint]["rps"] / large[endpoint]["rps"]
-            p50 = large[endpoint]["p50_ms"] / small[endpoint]["p50_ms"]
-            # The same ratio with each size's figure taken relative to the trivial
-            # view of the same rounds: it cancels changes in the machine's load.
-            relative = small[endpoint]["x_ping"] / large[endpoint]["x_ping"]
-            print(
-                f"  {endpoint:<14} time per call ×{slowdown:.2f} "
-                f"(×{relative:.2f} relative to ping), p50 ×{p50:.2f}"
+        small, large = sizes[0], sizes[-1]
+        print(f"\n{large:,} vs {small:,} certificates, in the same rounds:")
+        for endpoint in ENDPOINTS:
+            # > 1: the large table is slower (its throughput is lower).
+            slowdown = statistics.median(
+                a / b
+                for a, b in zip(
+                    rates[small][endpoint], rates[large][endpoint], strict=True
+                )
             )
-            ok &= slowdown <= 1.2
+            p50 = (
+                figures[large][endpoint]["p50_ms"] / figures[small][endpoint]["p50_ms"]
+            )
+            print(f"  {endpoint:<14} time per call ×{slowdown:.2f}, p50 ×{p50:.2f}")
+            if endpoint in ("verify", "guide-status"):
+                ok &= slowdown <= 1.2
     print("\ntargets met" if ok else "\ntargets NOT met")
     return 0 if ok else 1
 
