@@ -179,8 +179,7 @@ async def balanced_connections(port: int, count: int, workers: int, request: byt
         status, _body, conn = await exchange(None, request, port)
         if status != 200 or conn is None:
             raise SystemExit(f"the server on port {port} answered {status}")
-        before = connections_per_worker(port)
-        if max(before.values()) <= share:
+        if max(connections_per_worker(port).values()) <= share:
             conns.append(conn)
         else:
             conn[1].close()

@@ -316,22 +316,19 @@ def build_requests(
 
 async def _connection(conn, requests, deadline, latencies, failures, offset):
     """Requests one after another on ``conn`` until ``deadline``."""
+    port = conn[1].get_extra_info("peername")[1]
     i = offset
     while time.perf_counter() < deadline:
         request = requests[i % len(requests)]
         i += 1
         started = time.perf_counter()
-        status, _body, conn = await common.exchange(conn, request, conn_port(conn))
+        status, _body, conn = await common.exchange(conn, request, port)
         latencies.append(time.perf_counter() - started)
         if status != 200:
             failures.append(str(status))
         if conn is None:
             raise SystemExit("the server closed a keep-alive connection")
     return conn
-
-
-def conn_port(conn) -> int:
-    return conn[1].get_extra_info("peername")[1]
 
 
 async def measure(conns, requests, seconds: float) -> tuple[list[float], list]:
