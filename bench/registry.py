@@ -14,14 +14,18 @@ by side in interleaved rounds, so that the machine's drifts fall on both sizes a
 
 - ``POST /api/v1/bench/bearer-floor`` — the floor (``bench/urls.py``): the
   ``verify`` body parsed by the registry's own parser behind the same bearer
-  authentication, answering a constant; no registry call can be faster.
+  authentication, answering a constant; no registry call can be faster;
+- ``floor+redis``, ``floor+postgres``, ``floor+both`` — the floor plus one round
+  trip to Redis (a rate-limit count), to PostgreSQL (``SELECT 1``), or to each: what
+  the round trips alone cost, before any lookup. A call that is rate-limited across
+  processes and audited in the database makes at least one of each.
 
 Every registry call goes through bearer authentication, the rate limit and the audit
 insert, as in production. Targets: each registry endpoint at ≥ 0.7× the trivial
 view's throughput, and the 1,000,000 figures within 1.2× of the 10,000 ones (the
 median over rounds of the two servers' rates in the same round).
 
-    .venv/bin/python bench/registry.py            # about 5 minutes
+    .venv/bin/python bench/registry.py            # about 8 minutes
     .venv/bin/python bench/registry.py --round-seconds 3 --rounds 2 --sizes 10000
 
 Not part of ``make test``. Uses only 127.0.0.1.
@@ -48,10 +52,21 @@ IIN_KEY = "bench-iin-hash-key-" + "x" * 24
 # sample of this many, spread over the table; the others get values of the same
 # shape straight from SQL, so a million rows load in seconds.
 SAMPLE = 5000
-ENDPOINTS = ("ping", "floor", "verify", "guide-status")
+ENDPOINTS = (
+    "ping",
+    "floor",
+    "floor+redis",
+    "floor+postgres",
+    "floor+both",
+    "verify",
+    "guide-status",
+)
 PATHS = {
     "ping": "/api/v1/progress/ping",
     "floor": "/api/v1/bench/bearer-floor",
+    "floor+redis": "/api/v1/bench/bearer-floor/redis",
+    "floor+postgres": "/api/v1/bench/bearer-floor/postgres",
+    "floor+both": "/api/v1/bench/bearer-floor/both",
     "verify": "/api/v1/registry/verify",
     "guide-status": "/api/v1/registry/guide-status",
 }
@@ -305,7 +320,7 @@ def build_requests(
             requests.append(request_bytes("GET", PATHS["ping"], token, None, port))
             continue
         index = rng.choice(asked)
-        if endpoint in ("verify", "floor"):
+        if endpoint != "guide-status":
             holder = index if rng.random() < 0.8 else rng.choice(asked)
             body = {"certificate_number": number_for(index), "iin": iin_for(holder)}
         else:

@@ -8,14 +8,21 @@ authentication and parsing that CONTRACTS.md prescribes cost on this server:
   schema, behind the same session authentication and CSRF check (django-ninja's
   ``django_auth``: the session read from the cache, the user from the database);
 - ``POST /api/v1/bench/bearer-floor`` — a ``verify`` body parsed by the registry's
-  own parser, behind the same bearer authentication.
+  own parser, behind the same bearer authentication;
+- ``…/bearer-floor/redis``, ``…/bearer-floor/postgres`` and ``…/bearer-floor/both``
+  — the bearer floor plus one round trip to Redis (a rate-limit count, as the
+  registry's own limit makes it), to PostgreSQL (``SELECT 1``), or to each. A
+  registry call that is rate-limited across processes and audited in the database
+  cannot be faster than ``both``.
 """
 
+from django.db import connection
 from django.urls import path
 
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from lms import ratelimit
 from lms.urls import urlpatterns as project_urlpatterns
 from progress.api import HeartbeatIn, HeartbeatOut
 from registry.api import VerifyIn, _parse
@@ -34,17 +41,45 @@ def session_floor(request, payload: HeartbeatIn):
     }
 
 
-@floors.post("/bearer-floor", auth=RegistryBearer())
-def bearer_floor(request):
+NOT_FOUND = {
+    "status": "not_found",
+    "certificate_number": None,
+    "course_kind": None,
+    "issued_at": None,
+}
+
+
+def _bearer_floor(request, redis: bool = False, postgres: bool = False):
+    if redis:
+        ratelimit.hit("bench-floor", request.auth.key)
     body, error = _parse(request, VerifyIn)
     if error:
         return floors.create_response(request, {"detail": error}, status=422)
-    return {
-        "status": "not_found",
-        "certificate_number": None,
-        "course_kind": None,
-        "issued_at": None,
-    }
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    return NOT_FOUND
+
+
+@floors.post("/bearer-floor", auth=RegistryBearer())
+def bearer_floor(request):
+    return _bearer_floor(request)
+
+
+@floors.post("/bearer-floor/redis", auth=RegistryBearer())
+def bearer_floor_redis(request):
+    return _bearer_floor(request, redis=True)
+
+
+@floors.post("/bearer-floor/postgres", auth=RegistryBearer())
+def bearer_floor_postgres(request):
+    return _bearer_floor(request, postgres=True)
+
+
+@floors.post("/bearer-floor/both", auth=RegistryBearer())
+def bearer_floor_both(request):
+    return _bearer_floor(request, redis=True, postgres=True)
 
 
 urlpatterns = [path("api/v1/bench/", floors.urls), *project_urlpatterns]
