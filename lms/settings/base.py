@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "progress",
     "certificates",
     "registry",
+    "reports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,209 @@
+"""The reports in the admin's Reports menu: tables with filters, exported as CSV
+or XLSX by Wagtail's report views."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+import django_filters
+
+from courses.models import CourseKind, CoursePage
+from progress.models import Enrollment
+from registry.models import RegistryCall, RegistryCallKind, RegistryClient
+from reports import queries
+
+DEFAULT_DAYS = 30
+
+
+def _courses(request):
+    return CoursePage.objects.order_by("path")
+
+
+def _ignore(queryset, name, value):
+    """For filters that the report applies itself (the period to each column)."""
+    return queryset
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=_courses)
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=settings.LANGUAGES, empty_label=_("All")
+    )
+    period = django_filters.DateFromToRangeFilter(
+        label=_("Period"), method=_ignore, widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = []
+
+
+class DropOffFilterSet(EnrollmentFilterSet):
+    period = django_filters.DateFromToRangeFilter(
+        label=_("Started in"),
+        field_name="started_at",
+        lookup_expr="date__range",
+        widget=DateRangePickerWidget,
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"), queryset=_courses, method=_ignore
+    )
+
+
+class RegistryCallFilterSet(WagtailFilterSet):
+    client = django_filters.ModelChoiceFilter(
+        label=_("Client"), queryset=RegistryClient.objects.all()
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=RegistryCallKind.choices, empty_label=_("All")
+    )
+    period = django_filters.DateFromToRangeFilter(
+        label=_("Period"), method=_ignore, widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = RegistryCall
+        fields = []
+
+
+def _count(name, label):
+    return Column(name, label=label, classname="u-text-right")
+
+
+class FiguresReport(ReportView):
+    """A report over one model's rows: the admin's filters narrow the rows, then
+    ``figures`` turns them into the table's rows."""
+
+    model = None
+    list_export = []
+    export_headings = {}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.permission_policy = ModelPermissionPolicy(self.model)
+        self.export_headings = {column.name: column.label for column in self.columns}
+        self.list_export = [column.name for column in self.columns]
+
+    permission_required = "view"
+
+    def get_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_filtered_queryset(self):
+        return self.figures(super().get_filtered_queryset())
+
+    def cleaned(self, name):
+        if self.filters is not None and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get(name)
+        return None
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen days, by default the last ``DEFAULT_DAYS`` up to today."""
+        chosen = self.cleaned("period")
+        today = timezone.localdate()
+        end = (chosen.stop.date() if chosen and chosen.stop else None) or today
+        start = (chosen.start.date() if chosen and chosen.start else None) or (
+            end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+        )
+        return start, end
+
+    def get_page_subtitle(self):
+        start, end = self.period()
+        return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
+
+    def get_filename(self):
+        start, end = self.period()
+        return f"{self.filename_stem}-{start}-{end}"
+
+    def figures(self, rows):
+        raise NotImplementedError
+
+
+class LearnersReport(FiguresReport):
+    """How many learners started and completed each course, by day and language."""
+
+    model = Enrollment
+    page_title = _("Learners by day")
+    header_icon = "group"
+    filename_stem = "learners"
+    index_url_name = "reports:learners"
+    index_results_url_name = "reports:learners_results"
+    filterset_class = EnrollmentFilterSet
+    columns = [
+        Column("day", label=_("Day")),
+        Column("course", label=_("Course")),
+        Column("language", label=_("Language")),
+        _count("started", _("Learners who started")),
+        _count("completed", _("Learners who completed")),
+    ]
+
+    def figures(self, rows):
+        return queries.learners_by_day(rows, *self.period())
+
+
+class DropOffReport(FiguresReport):
+    """Of the learners who started a course, how many completed each lesson."""
+
+    model = Enrollment
+    page_title = _("Where learners stop")
+    header_icon = "order"
+    filename_stem = "drop-off"
+    index_url_name = "reports:drop_off"
+    index_results_url_name = "reports:drop_off_results"
+    filterset_class = DropOffFilterSet
+    paginate_by = None
+    columns = [
+        Column("step", label=_("Step")),
+        Column("title", label=_("Lesson")),
+        _count("learners", _("Learners")),
+        _count("share", _("% of those who started")),
+    ]
+
+    def course(self) -> CoursePage | None:
+        return self.cleaned("course") or (
+            CoursePage.objects.filter(kind=CourseKind.GUIDE).order_by("path").first()
+        )
+
+    def get_page_subtitle(self):
+        course = self.course()
+        return course.title if course else ""
+
+    def get_filename(self):
+        course = self.course()
+        return f"drop-off-{course.slug if course else 'none'}"
+
+    def figures(self, rows):
+        course = self.course()
+        return queries.drop_off(course, rows) if course else []
+
+
+class RegistryCallsReport(FiguresReport):
+    """How many checks the marriage registration service made, and their answers."""
+
+    model = RegistryCall
+    page_title = _("Registry checks by day")
+    header_icon = "key"
+    filename_stem = "registry-checks"
+    index_url_name = "reports:registry_calls"
+    index_results_url_name = "reports:registry_calls_results"
+    filterset_class = RegistryCallFilterSet
+    columns = [
+        Column("day", label=_("Day")),
+        Column("client", label=_("Client")),
+        Column("kind", label=_("Kind")),
+        _count("calls", _("Calls")),
+        _count("answered", _("Answered")),
+        _count("valid", _("Answers: valid")),
+        _count("revoked", _("Answers: revoked")),
+        _count("not_found", _("Answers: not found")),
+    ]
+
+    def figures(self, rows):
+        return queries.registry_calls_by_day(rows, *self.period())

@@ -1,0 +1,199 @@
+"""Reports for editors and the ministry: counts by day, course and language,
+where learners stop, and the registry's checks; exported as CSV and XLSX."""
+
+import csv
+import datetime
+import io
+import zoneinfo
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+import openpyxl
+import pytest
+
+from lms.factories import UserFactory
+from progress.models import CourseCompletion, Enrollment, LessonCompletion
+from registry.models import RegistryCall, RegistryCallKind, RegistryClient
+from reports import queries
+from reports.views import LearnersReport
+
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+TODAY = datetime.date(2026, 11, 30)
+
+
+def at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ALMATY)
+
+
+def enrol(course, language, started, completed=None):
+    user = UserFactory()
+    enrollment = Enrollment.objects.create(user=user, course=course, language=language)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        started_at=started, completed_at=completed
+    )
+    if completed:
+        CourseCompletion.objects.create(user=user, course=course, language=language)
+    return user
+
+
+@pytest.fixture
+def activity(guide_course):
+    yesterday = TODAY - datetime.timedelta(days=1)
+    enrol(guide_course, "kk", at(yesterday, 10), at(TODAY, 9))
+    enrol(guide_course, "kk", at(TODAY, 0))  # 19:00 UTC the day before
+    enrol(guide_course, "ru", at(TODAY, 12), at(TODAY, 13))
+    enrol(guide_course, "kk", at(TODAY - datetime.timedelta(days=40), 12))
+    return guide_course
+
+
+@pytest.mark.django_db
+def test_learners_are_counted_per_local_day_course_and_language(activity):
+    rows = queries.learners_by_day(
+        Enrollment.objects.all(), TODAY - datetime.timedelta(days=29), TODAY
+    )
+    figures = [(r["day"], r["language"], r["started"], r["completed"]) for r in rows]
+    assert figures == [
+        (TODAY, "Қазақша", 1, 1),
+        (TODAY, "Русский", 1, 1),
+        (TODAY - datetime.timedelta(days=1), "Қазақша", 1, 0),
+    ]
+    assert {row["course"] for row in rows} == {"Бақытты отбасы"}
+
+
+@pytest.mark.django_db
+def test_drop_off_follows_the_lessons_in_order(guide_course, course_index):
+    lessons = guide_course.lessons()
+    started = [enrol(guide_course, "kk", timezone.now()) for _ in range(3)]
+    for user, reached in zip(started, (3, 2, 1), strict=True):
+        for lesson in lessons[:reached]:
+            LessonCompletion.objects.create(
+                user=user, lesson=lesson, course=guide_course
+            )
+    Enrollment.objects.filter(user=started[0]).update(completed_at=timezone.now())
+    # A learner of another language and one who never enrolled in this course.
+    other = enrol(guide_course, "ru", timezone.now())
+    LessonCompletion.objects.create(user=other, lesson=lessons[0], course=guide_course)
+    LessonCompletion.objects.create(
+        user=UserFactory(), lesson=lessons[0], course=guide_course
+    )
+
+    rows = queries.drop_off(guide_course, Enrollment.objects.filter(language="kk"))
+
+    assert [(r["step"], r["learners"], r["share"]) for r in rows] == [
+        (0, 3, 100.0),
+        (1, 3, 100.0),
+        (2, 2, 66.7),
+        (3, 1, 33.3),
+        (4, 1, 33.3),
+    ]
+    assert [r["title"] for r in rows[1:4]] == ["Сабақ 1", "Сабақ 2", "Сабақ 3"]
+
+
+@pytest.mark.django_db
+def test_registry_checks_are_counted_per_day_client_and_answer(db):
+    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
+    calls = [
+        (client, RegistryCallKind.VERIFY, 200, "valid"),
+        (client, RegistryCallKind.VERIFY, 200, "valid"),
+        (client, RegistryCallKind.VERIFY, 200, "revoked"),
+        (client, RegistryCallKind.VERIFY, 200, "not_found"),
+        (client, RegistryCallKind.VERIFY, 422, "invalid IIN"),
+        (client, RegistryCallKind.GUIDE_STATUS, 200, "1 of 2 completed"),
+        (None, RegistryCallKind.VERIFY, 401, "no valid token"),
+    ]
+    for caller, kind, status, result in calls:
+        RegistryCall.objects.create(
+            client=caller, kind=kind, http_status=status, result=result
+        )
+    RegistryCall.objects.filter(kind=RegistryCallKind.GUIDE_STATUS).update(
+        called_at=at(TODAY, 10)
+    )
+    RegistryCall.objects.exclude(kind=RegistryCallKind.GUIDE_STATUS).update(
+        called_at=at(TODAY, 11)
+    )
+
+    rows = queries.registry_calls_by_day(RegistryCall.objects.all(), TODAY, TODAY)
+
+    assert [
+        (r["client"], r["calls"], r["answered"], r["valid"], r["revoked"])
+        + (r["not_found"],)
+        for r in rows
+    ] == [
+        ("ХАЖ", 1, 1, 0, 0, 0),
+        ("ХАЖ", 5, 4, 2, 1, 1),
+        (str(_("(no valid token)")), 1, 0, 0, 0, 0),
+    ]
+
+
+@pytest.mark.django_db
+def test_staff_filter_the_learners_report_and_export_it(admin_client, activity):
+    url = "/admin/figures/learners/"
+    page = admin_client.get(
+        url, {"period_from": "2026-11-29", "period_to": "2026-11-30"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Бақытты отбасы" in html and "Русский" in html
+    emails = Enrollment.objects.values_list("user__email", flat=True)
+    assert not any(email in html for email in emails)  # counts, never learners
+
+    exported = admin_client.get(
+        url, {"period_from": "2026-11-01", "period_to": "2026-11-30", "export": "csv"}
+    )
+    assert exported.status_code == 200
+    assert "learners-2026-11-01-2026-11-30.csv" in exported["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    with translation.override("kk"):  # the admin's language
+        assert lines[0] == [str(column.label) for column in LearnersReport.columns]
+    assert len(lines) == 1 + 3
+
+    xlsx = admin_client.get(
+        url, {"period_from": "2026-11-01", "period_to": "2026-11-30", "export": "xlsx"}
+    )
+    workbook = io.BytesIO(b"".join(xlsx.streaming_content))
+    sheet = openpyxl.load_workbook(workbook).active
+    assert [cell.value for cell in sheet[1]] == lines[0]
+    assert sheet.max_row == 4
+
+    only_ru = admin_client.get(
+        url,
+        {"period_from": "2026-11-01", "period_to": "2026-11-30", "language": "ru"}
+        | {"export": "csv"},
+    )
+    lines = list(csv.reader(io.StringIO(b"".join(only_ru.streaming_content).decode())))
+    assert [line[2] for line in lines[1:]] == ["Русский"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["learners", "drop-off", "registry-calls"])
+def test_every_report_renders_with_and_without_data(admin_client, guide_course, slug):
+    assert admin_client.get(f"/admin/figures/{slug}/").status_code == 200
+    results = admin_client.get(f"/admin/figures/{slug}/results/")
+    assert results.status_code == 200
+    bad = admin_client.get(f"/admin/figures/{slug}/", {"period_from": "not a date"})
+    assert bad.status_code == 200
+
+
+@pytest.mark.django_db
+def test_reports_are_shown_only_to_staff_allowed_to_see_the_rows(client, guide_course):
+    from django.contrib.auth.models import Group, Permission
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/figures/learners/").status_code in (302, 403)
+    menu = client.get("/admin/").content.decode()
+    assert "Learners by day" not in menu
+
+    analysts = Group.objects.create(name="Analysts")
+    analysts.permissions.add(Permission.objects.get(codename="view_enrollment"))
+    editor.groups.add(analysts)
+    assert client.get("/admin/figures/learners/").status_code == 200
+    assert client.get("/admin/figures/registry-calls/").status_code in (302, 403)
+
+
+def test_report_titles_are_translated():
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            assert str(LearnersReport.page_title) != "Learners by day"
