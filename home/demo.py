@@ -463,6 +463,8 @@ STANDARD_PAGES = [
             "<p>ЖСН сертификатты неке тіркеу қызметімен салыстыру үшін ғана қажет. "
             "Іздеу үшін ол кілтпен хэштеліп сақталады, ал экранда жасырылып "
             "көрсетіледі.</p>"
+            "<p>Өңіріңізді «Менің оқуым» бетінде көрсетуге болады (міндетті емес): "
+            "ол тек өңірлер бойынша жалпы статистика үшін қолданылады.</p>"
             "<p>Неке тіркеу қызметі тек жарамды сертификаттың бар-жоғын біледі; "
             "әрбір сұрау журналға жазылады.</p>",
             "ru": "<p>При регистрации мы просим согласие на обработку персональных "
@@ -470,6 +472,8 @@ STANDARD_PAGES = [
             "<p>ИИН нужен только для того, чтобы служба регистрации брака могла "
             "сверить сертификат. Для поиска он хранится в виде хэша с ключом, а на "
             "экране показывается скрытым.</p>"
+            "<p>Свой регион можно указать на странице «Моё обучение» (по желанию): "
+            "он используется только для обезличенной статистики по регионам.</p>"
             "<p>Служба регистрации брака узнаёт только, есть ли действительный "
             "сертификат; каждый запрос записывается в журнал.</p>",
             "en": "<p>When you sign up we ask for your consent to the processing of "
@@ -477,6 +481,8 @@ STANDARD_PAGES = [
             "<p>Your IIN is needed only so that the marriage registration service can "
             "match your certificate. For look-ups it is kept as a keyed hash, and on "
             "screen it is shown masked.</p>"
+            "<p>You may give your region on the “My learning” page (optional); it is "
+            "used only for anonymous statistics by region.</p>"
             "<p>The marriage registration service learns only whether a valid "
             "certificate exists; every request is logged.</p>",
         },

@@ -27,8 +27,8 @@ IIN_TAKEN = _(
 )
 INVALID_EMAIL = _("Enter a valid e-mail address.")
 CONSENT_LABEL = _(
-    "I agree to the processing of my personal data (IIN, name, e-mail and learning "
-    "progress) to take courses and receive certificates."
+    "I agree to the processing of my personal data (IIN, name, e-mail, region if "
+    "given, and learning progress) to take courses and receive certificates."
 )
 CONSENT_REQUIRED = _("You need to agree to the processing of personal data to sign up.")
 NAME_HELP = _("As in your identity document; it is printed on certificates.")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lms import iin as iin_tools
+from lms.regions import Region
 
 
 class UserManager(BaseUserManager):
@@ -58,6 +59,16 @@ class User(AbstractUser):
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, blank=True
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=32,
+        choices=Region.choices,
+        blank=True,
+        help_text=_(
+            "Optional; the learner gives it on their dashboard. Used only for "
+            "statistics by region."
+        ),
     )
 
     USERNAME_FIELD = "email"

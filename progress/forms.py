@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lms.iin import normalize_iin, validate_iin
+from lms.regions import Region
 
 
 class InvitePartnerForm(forms.Form):
@@ -20,3 +21,14 @@ class InvitePartnerForm(forms.Form):
 
     def clean_iin(self):
         return normalize_iin(self.cleaned_data["iin"])
+
+
+class RegionForm(forms.Form):
+    """Where the learner lives, for statistics by region; may be left unstated."""
+
+    region = forms.ChoiceField(
+        label=_("Region"),
+        help_text=_("Optional. Used only for statistics by region."),
+        choices=[("", _("Not stated")), *Region.choices],
+        required=False,
+    )

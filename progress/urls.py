@@ -6,6 +6,7 @@ app_name = "progress"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/region/", views.region, name="region"),
     path("couple/", views.couple, name="couple"),
     path("couple/invite/", views.invite, name="invite"),
     path("couple/<int:pk>/accept/", views.accept, name="accept"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from progress import services
-from progress.forms import InvitePartnerForm
+from progress.forms import InvitePartnerForm, RegionForm
 
 
 def _couple_context(user) -> dict:
@@ -21,9 +21,26 @@ def _couple_context(user) -> dict:
 @login_required
 def dashboard(request):
     """Each enrolled course with its progress, where to resume, certificates."""
-    context = {"summaries": services.dashboard(request.user)}
+    context = {
+        "summaries": services.dashboard(request.user),
+        "region_form": RegionForm(initial={"region": request.user.region}),
+    }
     context.update(_couple_context(request.user))
     return render(request, "progress/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def region(request):
+    """Save the learner's region (or that it is not stated)."""
+    form = RegionForm(request.POST)
+    if form.is_valid():
+        request.user.region = form.cleaned_data["region"]
+        request.user.save(update_fields=["region"])
+        messages.success(request, _("Your region is saved."))
+    else:
+        messages.error(request, _("Choose a region from the list."))
+    return redirect("progress:dashboard")
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Figures for editors and the ministry (PRODUCT.md, journey 6): counts only,
 never a learner's name, e-mail or IIN.
 
-Each function takes the rows an admin filter left (courses, languages, clients)
+Each function takes the rows an admin filter left (courses, languages, regions,
+clients)
 and a period of local days (``TIME_ZONE``), and returns plain dicts, ready for a
 table or a spreadsheet.
 """
@@ -15,11 +16,13 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from lms.regions import Region
 from progress.models import Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 LANGUAGE_ORDER = {code: number for number, code in enumerate(LANGUAGE_NAMES)}
+REGION_ORDER = {code: number for number, code in enumerate(Region.values)}
 
 
 def _per_day(rows: QuerySet, field: str, start, end, keys: list[str]) -> QuerySet:
@@ -40,32 +43,37 @@ def _course_titles(ids) -> dict[int, str]:
 def learners_by_day(
     enrollments: QuerySet[Enrollment], start: datetime.date, end: datetime.date
 ) -> list[dict]:
-    """Per day, course and language: how many learners started the course and
-    how many completed it. Newest day first."""
-    keys = ["course_id", "language"]
+    """Per day, course, language and region: how many learners started the
+    course and how many completed it. Newest day first."""
+    keys = ["course_id", "language", "user__region"]
     counts = defaultdict(lambda: {"started": 0, "completed": 0})
     for column, field in (("started", "started_at"), ("completed", "completed_at")):
         for row in _per_day(enrollments, field, start, end, keys):
-            counts[(row["day"], row["course_id"], row["language"])][column] = row[
-                "count"
-            ]
-    titles = _course_titles({course for _day, course, _lang in counts})
-    ordered = sorted(
-        counts.items(),
-        key=lambda item: (
-            -item[0][0].toordinal(),
-            titles.get(item[0][1], ""),
-            LANGUAGE_ORDER.get(item[0][2], len(LANGUAGE_ORDER)),
-        ),
-    )
+            key = (row["day"], row["course_id"], row["language"], row["user__region"])
+            counts[key][column] = row["count"]
+    titles = _course_titles({key[1] for key in counts})
+    regions = dict(Region.choices)
+
+    def order(key):
+        day, course, language, region = key
+        return (
+            -day.toordinal(),
+            titles.get(course, ""),
+            LANGUAGE_ORDER.get(language, len(LANGUAGE_ORDER)),
+            REGION_ORDER.get(region, len(REGION_ORDER)),
+        )
+
     return [
         {
             "day": day,
             "course": titles.get(course, ""),
             "language": LANGUAGE_NAMES.get(language, language),
+            "region": regions.get(region) or _("Not stated"),
             **figures,
         }
-        for (day, course, language), figures in ordered
+        for (day, course, language, region), figures in sorted(
+            counts.items(), key=lambda item: order(item[0])
+        )
     ]
 
 

@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 import django_filters
 
 from courses.models import CourseKind, CoursePage
+from lms.regions import Region
 from progress.models import Enrollment
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 from reports import queries
@@ -35,6 +36,12 @@ class EnrollmentFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=_courses)
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=settings.LANGUAGES, empty_label=_("All")
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        field_name="user__region",
+        choices=Region.choices,
+        empty_label=_("All"),
     )
     period = django_filters.DateFromToRangeFilter(
         label=_("Period"), method=_ignore, widget=DateRangePickerWidget
@@ -127,7 +134,8 @@ class FiguresReport(ReportView):
 
 
 class LearnersReport(FiguresReport):
-    """How many learners started and completed each course, by day and language."""
+    """How many learners started and completed each course, by day, language and
+    region."""
 
     model = Enrollment
     page_title = _("Learners by day")
@@ -140,6 +148,7 @@ class LearnersReport(FiguresReport):
         Column("day", label=_("Day")),
         Column("course", label=_("Course")),
         Column("language", label=_("Language")),
+        Column("region", label=_("Region")),
         _count("started", _("Learners who started")),
         _count("completed", _("Learners who completed")),
     ]

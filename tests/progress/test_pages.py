@@ -268,3 +268,41 @@ def test_each_partner_sees_the_others_guide_progress_and_the_inviter_can_unlink(
     for user in (learner, partner):
         page = logged_in(user).get("/en/couple/").content.decode()
         assert "data-couple" not in page and "data-partner-progress" not in page
+
+
+@pytest.mark.django_db
+def test_learner_states_a_region_on_the_dashboard(signed_in, learner):
+    page = signed_in.get("/ru/dashboard/").content.decode()
+    assert 'name="region"' in page and "Не указан" in page
+
+    saved = signed_in.post("/ru/dashboard/region/", {"region": "karaganda"})
+    assert saved.status_code == 302
+    learner.refresh_from_db()
+    assert learner.region == "karaganda"
+    page = signed_in.get(saved["Location"]).content.decode()
+    assert "Ваш регион сохранён." in page
+    assert '<option value="karaganda" selected>' in page
+
+    signed_in.post("/ru/dashboard/region/", {"region": ""})
+    learner.refresh_from_db()
+    assert learner.region == ""
+
+
+@pytest.mark.django_db
+def test_an_unknown_region_changes_nothing(signed_in, learner):
+    signed_in.post("/kk/dashboard/region/", {"region": "astana"})
+    response = signed_in.post("/kk/dashboard/region/", {"region": "atlantis"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.region == "astana"
+    assert (
+        "Тізімнен өңірді таңдаңыз." in signed_in.get("/kk/dashboard/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_region_needs_a_signed_in_post(client, signed_in):
+    assert (
+        Client().post("/kk/dashboard/region/", {"region": "astana"}).status_code == 302
+    )
+    assert signed_in.get("/kk/dashboard/region/").status_code == 405

@@ -26,8 +26,8 @@ def at(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=ALMATY)
 
 
-def enrol(course, language, started, completed=None):
-    user = UserFactory()
+def enrol(course, language, started, completed=None, region=""):
+    user = UserFactory(region=region)
     enrollment = Enrollment.objects.create(user=user, course=course, language=language)
     Enrollment.objects.filter(pk=enrollment.pk).update(
         started_at=started, completed_at=completed
@@ -40,9 +40,10 @@ def enrol(course, language, started, completed=None):
 @pytest.fixture
 def activity(guide_course):
     yesterday = TODAY - datetime.timedelta(days=1)
-    enrol(guide_course, "kk", at(yesterday, 10), at(TODAY, 9))
-    enrol(guide_course, "kk", at(TODAY, 0))  # 19:00 UTC the day before
-    enrol(guide_course, "ru", at(TODAY, 12), at(TODAY, 13))
+    enrol(guide_course, "kk", at(yesterday, 10), at(TODAY, 9), region="astana")
+    enrol(guide_course, "kk", at(TODAY, 0), region="astana")  # 19:00 UTC before
+    enrol(guide_course, "ru", at(TODAY, 12), at(TODAY, 13), region="karaganda")
+    enrol(guide_course, "ru", at(TODAY, 14))
     enrol(guide_course, "kk", at(TODAY - datetime.timedelta(days=40), 12))
     return guide_course
 
@@ -52,11 +53,15 @@ def test_learners_are_counted_per_local_day_course_and_language(activity):
     rows = queries.learners_by_day(
         Enrollment.objects.all(), TODAY - datetime.timedelta(days=29), TODAY
     )
-    figures = [(r["day"], r["language"], r["started"], r["completed"]) for r in rows]
+    figures = [
+        (r["day"], r["language"], str(r["region"]), r["started"], r["completed"])
+        for r in rows
+    ]
     assert figures == [
-        (TODAY, "Қазақша", 1, 1),
-        (TODAY, "Русский", 1, 1),
-        (TODAY - datetime.timedelta(days=1), "Қазақша", 1, 0),
+        (TODAY, "Қазақша", "Астана қаласы", 1, 1),
+        (TODAY, "Русский", "Қарағанды облысы", 1, 1),
+        (TODAY, "Русский", "Көрсетілмеген", 1, 0),
+        (TODAY - datetime.timedelta(days=1), "Қазақша", "Астана қаласы", 1, 0),
     ]
     assert {row["course"] for row in rows} == {"Бақытты отбасы"}
 
@@ -146,7 +151,7 @@ def test_staff_filter_the_learners_report_and_export_it(admin_client, activity):
     lines = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
     with translation.override("kk"):  # the admin's language
         assert lines[0] == [str(column.label) for column in LearnersReport.columns]
-    assert len(lines) == 1 + 3
+    assert len(lines) == 1 + 4
 
     xlsx = admin_client.get(
         url, {"period_from": "2026-11-01", "period_to": "2026-11-30", "export": "xlsx"}
@@ -154,7 +159,7 @@ def test_staff_filter_the_learners_report_and_export_it(admin_client, activity):
     workbook = io.BytesIO(b"".join(xlsx.streaming_content))
     sheet = openpyxl.load_workbook(workbook).active
     assert [cell.value for cell in sheet[1]] == lines[0]
-    assert sheet.max_row == 4
+    assert sheet.max_row == 5
 
     only_ru = admin_client.get(
         url,
@@ -162,7 +167,19 @@ def test_staff_filter_the_learners_report_and_export_it(admin_client, activity):
         | {"export": "csv"},
     )
     lines = list(csv.reader(io.StringIO(b"".join(only_ru.streaming_content).decode())))
-    assert [line[2] for line in lines[1:]] == ["Русский"]
+    assert [line[2] for line in lines[1:]] == ["Русский", "Русский"]
+
+    karaganda = admin_client.get(
+        url,
+        {"period_from": "2026-11-01", "period_to": "2026-11-30"}
+        | {"region": "karaganda", "export": "csv"},
+    )
+    lines = list(
+        csv.reader(io.StringIO(b"".join(karaganda.streaming_content).decode()))
+    )
+    assert [(line[2], line[4], line[5]) for line in lines[1:]] == [
+        ("Русский", "1", "1")
+    ]
 
 
 @pytest.mark.django_db
