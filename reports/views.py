@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -111,6 +112,7 @@ class FiguresReport(ReportView):
             return self.filters.form.cleaned_data.get(name)
         return None
 
+    @cached_property
     def period(self) -> tuple[datetime.date, datetime.date]:
         """The chosen days, by default the last ``DEFAULT_DAYS`` up to today."""
         chosen = self.cleaned("period")
@@ -122,11 +124,11 @@ class FiguresReport(ReportView):
         return start, end
 
     def get_page_subtitle(self):
-        start, end = self.period()
+        start, end = self.period
         return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
     def get_filename(self):
-        start, end = self.period()
+        start, end = self.period
         return f"{self.filename_stem}-{start}-{end}"
 
     def figures(self, rows):
@@ -154,7 +156,7 @@ class LearnersReport(FiguresReport):
     ]
 
     def figures(self, rows):
-        return queries.learners_by_day(rows, *self.period())
+        return queries.learners_by_day(rows, *self.period)
 
 
 class DropOffReport(FiguresReport):
@@ -175,21 +177,22 @@ class DropOffReport(FiguresReport):
         _count("share", _("% of those who started")),
     ]
 
+    @cached_property
     def course(self) -> CoursePage | None:
         return self.cleaned("course") or (
             CoursePage.objects.filter(kind=CourseKind.GUIDE).order_by("path").first()
         )
 
     def get_page_subtitle(self):
-        course = self.course()
+        course = self.course
         return course.title if course else ""
 
     def get_filename(self):
-        course = self.course()
+        course = self.course
         return f"drop-off-{course.slug if course else 'none'}"
 
     def figures(self, rows):
-        course = self.course()
+        course = self.course
         return queries.drop_off(course, rows) if course else []
 
 
@@ -215,4 +218,4 @@ class RegistryCallsReport(FiguresReport):
     ]
 
     def figures(self, rows):
-        return queries.registry_calls_by_day(rows, *self.period())
+        return queries.registry_calls_by_day(rows, *self.period)
