@@ -55,10 +55,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
 
 class DropOffFilterSet(EnrollmentFilterSet):
     period = django_filters.DateFromToRangeFilter(
-        label=_("Started in"),
-        field_name="started_at",
-        lookup_expr="date__range",
-        widget=DateRangePickerWidget,
+        label=_("Started in"), field_name="started_at", widget=DateRangePickerWidget
     )
     course = django_filters.ModelChoiceFilter(
         label=_("Course"), queryset=_courses, method=_ignore

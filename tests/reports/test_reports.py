@@ -96,6 +96,23 @@ def test_drop_off_follows_the_lessons_in_order(guide_course, course_index):
 
 
 @pytest.mark.django_db
+def test_drop_off_of_a_cohort_of_local_days(admin_client, activity):
+    def started(period_from, period_to):
+        response = admin_client.get(
+            "/admin/figures/drop-off/",
+            {"period_from": period_from, "period_to": period_to, "export": "csv"},
+        )
+        lines = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))
+        )
+        return int(lines[1][2])  # the "started the course" row's learners
+
+    assert started("2026-11-30", "2026-11-30") == 3  # one of them at 00:00 local
+    assert started("2026-11-29", "2026-11-30") == 4
+    assert started("2026-01-01", "2026-11-28") == 1
+
+
+@pytest.mark.django_db
 def test_registry_checks_are_counted_per_day_client_and_answer(db):
     client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
     calls = [
