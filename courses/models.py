@@ -24,6 +24,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from courses.blocks import LessonBodyBlock
+from lms import data_saver
 
 
 class CourseKind(models.TextChoices):
@@ -333,6 +334,7 @@ class LessonPage(Page):
                 video.pk: services.player_source(video, user=user, request=request)
                 for video in videos
             },
+            heartbeat_seconds=data_saver.heartbeat_seconds(request),
         )
         return context
 

@@ -198,13 +198,19 @@ def _signing_key() -> bytes:
 
 
 def playback_token(
-    playback_id: str, audience: str = "v", expires_in: int = PLAYBACK_TOKEN_SECONDS
+    playback_id: str,
+    audience: str = "v",
+    expires_in: int = PLAYBACK_TOKEN_SECONDS,
+    claims: dict | None = None,
 ) -> str:
     """A signed playback token (RS256 JWT) for one playback ID.
 
     ``audience`` is Mux's: ``v`` video, ``t`` thumbnail, ``s`` storyboard.
+    ``claims`` adds playback modifiers (``{"max_resolution": "360p"}``), which
+    Mux takes from the token when the playback ID is signed.
     """
     claims = {
+        **(claims or {}),
         "sub": playback_id,
         "aud": audience,
         "exp": int(time.time()) + expires_in,

@@ -2,6 +2,7 @@
 player gets for a video."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from courses import mux
 from courses.models import MuxWebhookEvent, Video, VideoCaption, VideoStatus
+from lms import data_saver
 
 logger = logging.getLogger(__name__)
 
@@ -244,8 +246,12 @@ def player_source(video: Video, user=None, request=None) -> dict:
 
     ``kind`` is ``hls``, ``file``, or ``""`` when nothing can be played (then
     ``reason`` says why: ``sign_in`` or ``not_ready``). Captions are our own
-    WebVTT files, so they work the same for both kinds.
+    WebVTT files, so they work the same for both kinds. With data saver on
+    (``lms.data_saver``) Mux streams no more than ``MAX_RESOLUTION`` and there is
+    no poster to download.
     """
+    saving = data_saver.is_on(request)
+    modifiers = {"max_resolution": data_saver.MAX_RESOLUTION} if saving else {}
     source = {
         "id": video.pk,
         "title": video.title,
@@ -265,23 +271,25 @@ def player_source(video: Video, user=None, request=None) -> dict:
             )
         ],
     }
-    if video.poster_id:
+    if video.poster_id and not saving:
         source["poster"] = video.poster.get_rendition("width-640").url
     signed = video.mux_playback_policy == "signed"
     if video.status == VideoStatus.READY and video.mux_playback_id:
         if not signed:
-            source.update(kind="hls", src=_stream_url(video.mux_playback_id))
-            if not source["poster"]:
+            query = f"?{urlencode(modifiers)}" if modifiers else ""
+            source.update(kind="hls", src=_stream_url(video.mux_playback_id) + query)
+            if not source["poster"] and not saving:
                 source["poster"] = mux.THUMBNAIL_URL.format(
                     playback_id=video.mux_playback_id
                 )
             return source
         if user is not None and mux.signing_is_configured():
-            token = mux.playback_token(video.mux_playback_id, "v")
+            # Mux reads a signed URL's modifiers from the token's claims only.
+            token = mux.playback_token(video.mux_playback_id, "v", claims=modifiers)
             source.update(
                 kind="hls", src=f"{_stream_url(video.mux_playback_id)}?token={token}"
             )
-            if not source["poster"]:
+            if not source["poster"] and not saving:
                 thumb = mux.playback_token(video.mux_playback_id, "t")
                 source["poster"] = (
                     mux.THUMBNAIL_URL.format(playback_id=video.mux_playback_id)

@@ -19,3 +19,17 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
+
+
+class DataSaverMiddleware:
+    """Pages differ with the browser's ``Save-Data`` header (see ``lms.data_saver``),
+    so HTML answers say so to caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ("Save-Data",))
+        return response

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import pytest
+from wagtail_factories import ImageFactory
 
 from courses.factories import (
     CoursePageFactory,
@@ -84,7 +85,8 @@ def test_quiz_form_uses_position_ids_and_hides_correct_answers(client, learner, 
     for question in quiz.questions:
         for choice in question.choices:
             assert f'name="{question.id}" value="{choice.id}"' in html
-    inputs = re.findall(r"<input [^>]*>", html.split("data-quiz-form")[1])
+    quiz_form = html.split("data-quiz-form")[1].split("</form>")[0]
+    inputs = re.findall(r"<input [^>]*>", quiz_form)
     assert inputs and all(
         re.fullmatch(r'<input type="radio" name="\d+" value="\d+" required>', tag)
         for tag in inputs
@@ -166,3 +168,47 @@ def test_a_local_video_is_served_with_byte_ranges(client):
     assert beyond.status_code == 416
     assert beyond["Content-Range"] == "bytes */10240"
     assert client.get("/videos/999999/file").status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_data_saver_a_lesson_loads_no_video_or_poster_before_play(
+    client, learner, guide_course
+):
+    lesson = guide_course.lessons()[0]
+    video = captioned_video(poster=ImageFactory())
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision().publish()
+    client.force_login(learner)
+
+    normal = client.get(lesson.get_url()).content.decode()
+    assert 'preload="metadata"' in normal
+    assert 'poster="/media/images/' in normal
+    assert 'data-heartbeat-seconds="5"' in normal
+    assert 'data-data-saver="false"' in normal
+    assert "data-saver--compact" in normal  # the switch above the videos
+
+    client.cookies["data_saver"] = "on"
+    saving = client.get(lesson.get_url()).content.decode()
+    assert 'preload="none"' in saving
+    assert "poster=" not in saving
+    assert 'data-heartbeat-seconds="10"' in saving
+    assert 'data-data-saver="true"' in saving
+    assert f'src="/videos/{video.pk}/file"' in saving  # still plays
+
+
+@pytest.mark.django_db
+def test_with_data_saver_course_pictures_are_left_out(client, course_index):
+    course = CoursePageFactory(parent=course_index, cover_image=ImageFactory())
+    for url in (course.get_url(), course_index.get_url()):
+        assert "/media/images/" in client.get(url).content.decode()
+        saving = client.get(url, headers={"Save-Data": "on"}).content.decode()
+        assert "/media/images/" not in saving
+        assert course.title in saving
+
+
+@pytest.mark.django_db
+def test_a_lesson_without_videos_has_no_data_saver_line(client, guide_course):
+    lesson = guide_course.lessons()[0]
+    lesson.body_kk = [quiz_block()]
+    lesson.save_revision().publish()
+    assert "data-saver--compact" not in client.get(lesson.get_url()).content.decode()

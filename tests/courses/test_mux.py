@@ -8,6 +8,9 @@ import hmac
 import json
 import time
 
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+
 import jwt
 import pytest
 import responses
@@ -523,3 +526,49 @@ def test_asset_ready_pushes_waiting_captions_to_mux(
     assert tracks.call_count == 2
     sent = sorted(json.loads(c.request.body)["language_code"] for c in tracks.calls)
     assert sent == ["kk", "ru"]
+
+
+# --- Data saver ---
+
+
+def saving_request():
+    request = RequestFactory().get("/", headers={"Save-Data": "on"})
+    request.user = AnonymousUser()
+    return request
+
+
+@pytest.mark.django_db
+def test_data_saver_caps_a_public_stream_and_drops_the_poster():
+    video = VideoFactory(
+        file=None, mux_playback_id="play-p", mux_playback_policy="public"
+    )
+    normal = services.player_source(video, request=RequestFactory().get("/"))
+    saving = services.player_source(video, request=saving_request())
+
+    assert normal["src"] == "https://stream.mux.com/play-p.m3u8"
+    assert normal["poster"].startswith("https://image.mux.com/play-p/")
+    assert saving["src"] == "https://stream.mux.com/play-p.m3u8?max_resolution=360p"
+    assert saving["poster"] == ""
+
+
+@pytest.mark.django_db
+def test_data_saver_caps_a_signed_stream_in_its_token(signing_key, learner):
+    video = VideoFactory(
+        file=None,
+        mux_asset_id="asset-1",
+        mux_playback_id="play-s",
+        mux_playback_policy="signed",
+    )
+    saving = services.player_source(video, user=learner, request=saving_request())
+    normal = services.player_source(video, user=learner)
+
+    def claims(source):
+        token = source["src"].split("?token=")[1]
+        return jwt.decode(token, signing_key, algorithms=["RS256"], audience="v")
+
+    # A signed URL takes no other query parameters: the cap is a claim.
+    assert "max_resolution" not in saving["src"]
+    assert claims(saving)["max_resolution"] == "360p"
+    assert claims(saving)["sub"] == "play-s"
+    assert "max_resolution" not in claims(normal)
+    assert saving["poster"] == "" and "token=" in normal["poster"]

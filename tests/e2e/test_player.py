@@ -15,6 +15,7 @@ import pytest
 from courses import demo
 from courses.models import CoursePage
 from home.factories import HomePageFactory
+from tests.lms.i18n import tr
 
 HEARTBEAT = "/api/v1/progress/heartbeat"
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
@@ -334,3 +335,96 @@ def test_mux_video_plays_over_hls(
         "Array.from(document.querySelector('video').textTracks, t => t.language)"
     )
     assert languages == ["kk", "ru", "en"]
+
+
+def video_requests(page) -> list:
+    seen = []
+    page.on("request", lambda r: seen.append(r.url) if "/videos/" in r.url else None)
+    return seen
+
+
+@pytest.mark.e2e
+def test_with_data_saver_the_video_loads_only_when_played(
+    page, live_server, guide_lesson, learner
+):
+    sign_in(page, live_server, learner)
+    seen = video_requests(page)
+    with translation.override("kk"):
+        url = live_server.url + guide_lesson.get_url()
+    page.goto(url)
+    page.wait_for_function(
+        "document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    assert seen, "without data saver the player fetches the video's metadata"
+
+    switch = page.locator("form.data-saver--compact button")
+    assert switch.inner_text() == tr("Turn data saver on", "kk")
+    with page.expect_navigation():
+        switch.click()
+    seen.clear()
+    page.wait_for_load_state("networkidle")
+    assert page.url == url
+    assert (
+        tr(
+            "Data saver is now on for this device: videos play in lower quality and "
+            "load only when you press play, and pictures are left out.",
+            "kk",
+        )
+        in page.locator(".messages").inner_text()
+    )
+    assert (
+        page.locator("[data-lesson-page]").get_attribute("data-heartbeat-seconds")
+        == "10"
+    )
+    assert page.evaluate("document.querySelector('video').readyState") == 0
+    assert seen == []
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "lesson-data-saver.png"), full_page=True)
+
+    with page.expect_request(
+        lambda r: (
+            r.url.endswith(HEARTBEAT)
+            and json.loads(r.post_data or "{}").get("state") == "playing"
+        ),
+        timeout=10_000,
+    ):
+        page.evaluate(
+            "(() => { const v = document.querySelector('video');"
+            " v.muted = true; return v.play(); })()"
+        )
+    assert seen, "pressing play loads the video"
+    assert page.evaluate("document.querySelector('video').readyState") >= 1
+
+
+@pytest.mark.e2e
+def test_the_browsers_save_data_turns_it_on_until_the_visitor_chooses(
+    browser, live_server, guide_lesson
+):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, extra_http_headers={"Save-Data": "on"}
+    )
+    try:
+        page = context.new_page()
+        seen = video_requests(page)
+        with translation.override("ru"):
+            url = live_server.url + guide_lesson.get_url()
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        footer = page.locator(".footer-data-saver")
+        assert tr("Your browser asked for it.", "ru") in footer.inner_text()
+        assert page.locator("video").first.get_attribute("preload") == "none"
+        assert seen == []
+
+        with page.expect_navigation():
+            footer.get_by_role("button", name=tr("Turn data saver off", "ru")).click()
+        page.wait_for_function(
+            "document.querySelector('video').readyState >= 1", timeout=10_000
+        )
+        assert tr("Data saver is now off for this device.", "ru") in (
+            page.locator(".messages").inner_text()
+        )
+        assert page.locator("video").first.get_attribute("preload") == "metadata"
+        assert tr("Turn data saver on", "ru") in footer.inner_text()
+    finally:
+        context.close()
