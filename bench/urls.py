@@ -14,10 +14,15 @@ authentication and parsing that CONTRACTS.md prescribes cost on this server:
   registry's own limit makes it), to PostgreSQL (``SELECT 1``), or to each. A
   registry call that is rate-limited across processes and audited in the database
   cannot be faster than ``both``.
+
+``/media/`` (captions, images) is served here as the reverse proxy serves it in
+production, for ``bench/page_weight.py``.
 """
 
+from django.conf import settings
 from django.db import connection
-from django.urls import path
+from django.urls import path, re_path
+from django.views.static import serve
 
 from ninja import NinjaAPI
 from ninja.security import django_auth
@@ -82,4 +87,8 @@ def bearer_floor_both(request):
     return _bearer_floor(request, redis=True, postgres=True)
 
 
-urlpatterns = [path("api/v1/bench/", floors.urls), *project_urlpatterns]
+urlpatterns = [
+    path("api/v1/bench/", floors.urls),
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    *project_urlpatterns,
+]

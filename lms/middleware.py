@@ -1,5 +1,6 @@
 """Project middleware."""
 
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -33,3 +34,18 @@ class DataSaverMiddleware:
         if response.get("Content-Type", "").startswith("text/html"):
             patch_vary_headers(response, ("Save-Data",))
         return response
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH mitigation: random padding in every answer)
+    for pages and JSON only. Streamed files are left alone: static files come
+    compressed from WhiteNoise, and a video must keep its byte ranges."""
+
+    compressible = ("text/html", "application/json")
+
+    def process_response(self, request, response):
+        if response.streaming or not response.get("Content-Type", "").startswith(
+            self.compressible
+        ):
+            return response
+        return super().process_response(request, response)
