@@ -23,6 +23,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from courses import captions
 from courses.blocks import LessonBodyBlock
 from lms import data_saver
 
@@ -416,20 +417,28 @@ class VideoStatus(models.TextChoices):
 
 
 def validate_webvtt(file) -> None:
-    """A caption file must be WebVTT: its first line starts with ``WEBVTT``."""
+    """A caption file must be WebVTT (its first line starts with ``WEBVTT``) and
+    hold some caption text."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
-        head = file.read(64)
+        content = file.read()
     finally:
         file.seek(position)
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", errors="replace")
-    if not head.lstrip("\ufeff").startswith("WEBVTT"):
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", errors="replace")
+    if not content.lstrip("\ufeff").startswith("WEBVTT"):
         raise ValidationError(
             _("This is not a WebVTT file: its first line must start with WEBVTT."),
             code="not_webvtt",
         )
+    try:
+        captions.check(content)
+    except captions.CaptionError:
+        raise ValidationError(
+            _("This WebVTT file has no caption text that can be read."),
+            code="no_captions",
+        ) from None
 
 
 class Video(index.Indexed, ClusterableModel):
@@ -538,6 +547,8 @@ class VideoCaption(Orderable):
     mux_track_id = models.CharField(_("Mux track ID"), max_length=255, blank=True)
     # The caption file the Mux track was made from, to notice a replaced file.
     mux_track_source = models.CharField(max_length=255, blank=True, editable=False)
+    # The captions as text to read under the video, kept from the file on save.
+    transcript = models.TextField(_("transcript"), blank=True, editable=False)
 
     panels = [FieldPanel("language"), FieldPanel("file")]
 
@@ -551,6 +562,14 @@ class VideoCaption(Orderable):
 
     def __str__(self):
         return f"{self.video} [{self.language}]"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "file" in update_fields:
+            self.transcript = captions.transcript_of(self.file) if self.file else ""
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "transcript"}
+        super().save(*args, **kwargs)
 
 
 class MuxWebhookEvent(models.Model):

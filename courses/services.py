@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from courses import mux
 from courses.models import MuxWebhookEvent, Video, VideoCaption, VideoStatus
@@ -252,6 +253,11 @@ def player_source(video: Video, user=None, request=None) -> dict:
     """
     saving = data_saver.is_on(request)
     modifiers = {"max_resolution": data_saver.MAX_RESOLUTION} if saving else {}
+    captions = sorted(video.captions.all(), key=lambda c: _language_order(c.language))
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    transcript = next(
+        (c for c in captions if c.language == language and c.transcript), None
+    )
     source = {
         "id": video.pk,
         "title": video.title,
@@ -266,10 +272,14 @@ def player_source(video: Video, user=None, request=None) -> dict:
                 "label": dict(settings.LANGUAGES).get(caption.language, ""),
                 "url": caption.file.url,
             }
-            for caption in sorted(
-                video.captions.all(), key=lambda c: _language_order(c.language)
-            )
+            for caption in captions
         ],
+        # The captions in the page's language as text to read, when there are any.
+        "transcript": (
+            {"language": transcript.language, "text": transcript.transcript}
+            if transcript
+            else None
+        ),
     }
     if video.poster_id and not saving:
         source["poster"] = video.poster.get_rendition("width-640").url

@@ -90,8 +90,11 @@ def test_an_editor_adds_a_video_with_captions(client, editor):
     client.force_login(editor)
     data = video_form([{"language": "kk"}, {"language": "ru"}])
     data["file"] = SimpleUploadedFile("clip.mp4", b"\x00" * 32, "video/mp4")
-    data["captions-0-file"] = SimpleUploadedFile("kk.vtt", b"WEBVTT\n\n")
-    data["captions-1-file"] = SimpleUploadedFile("ru.vtt", b"WEBVTT\n\n")
+    for index, (language, words) in enumerate((("kk", "Сәлем"), ("ru", "Привет"))):
+        data[f"captions-{index}-file"] = SimpleUploadedFile(
+            f"{language}.vtt",
+            f"WEBVTT\n\n00:00.000 --> 00:02.000\n{words}\n".encode(),
+        )
 
     response = client.post(f"{LIST_URL}add/", data)
 
@@ -99,4 +102,23 @@ def test_an_editor_adds_a_video_with_captions(client, editor):
     video = Video.objects.get()
     assert video.title_en == "Video"
     assert video.is_ready  # a local file plays at once
-    assert set(VideoCaption.objects.values_list("language", flat=True)) == {"kk", "ru"}
+    assert dict(VideoCaption.objects.values_list("language", "transcript")) == {
+        "kk": "Сәлем",
+        "ru": "Привет",
+    }
+    kk = VideoCaption.objects.get(language="kk")
+    assert kk.file.read() == "WEBVTT\n\n00:00.000 --> 00:02.000\nСәлем\n".encode()
+
+
+@pytest.mark.django_db
+def test_captions_without_text_are_refused_in_the_admin(client, editor):
+    client.force_login(editor)
+    data = video_form([{"language": "kk"}])
+    data["file"] = SimpleUploadedFile("clip.mp4", b"\x00" * 32, "video/mp4")
+    data["captions-0-file"] = SimpleUploadedFile("kk.vtt", b"WEBVTT\n\n")
+
+    response = client.post(f"{LIST_URL}add/", data)
+
+    assert response.status_code == 200
+    assert "no caption text" in response.content.decode()
+    assert not Video.objects.exists()

@@ -15,6 +15,7 @@ from courses.factories import (
     make_lesson,
     quiz_block,
 )
+from tests.lms.i18n import tr
 
 
 def captioned_video(**kwargs):
@@ -212,3 +213,41 @@ def test_a_lesson_without_videos_has_no_data_saver_line(client, guide_course):
     lesson.body_kk = [quiz_block()]
     lesson.save_revision().publish()
     assert "data-saver--compact" not in client.get(lesson.get_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_transcript_in_the_page_language_is_under_the_video(client, guide_course):
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    lesson = guide_course.lessons()[0]
+    video = VideoFactory()
+    for language, words in (("kk", "Отбасы — қоғамның негізі."), ("ru", "Семья.")):
+        VideoCaptionFactory(
+            video=video,
+            language=language,
+            file=ContentFile(
+                f"WEBVTT\n\n00:00.000 --> 00:02.000\n{words}\n\n"
+                "00:09.000 --> 00:10.000\n&lt;script&gt;alert(1)&lt;/script&gt;\n",
+                name=f"{language}.vtt",
+            ),
+        )
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision().publish()
+
+    kk = client.get(lesson.get_url()).content.decode()
+    assert tr("Read the transcript", "kk") in kk
+    text = '<div class="video-transcript__text" lang="{}"><p>{}</p>'
+    assert text.format("kk", "Отбасы — қоғамның негізі.") in kk
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in kk  # text, never markup
+    assert "Семья." not in kk
+
+    with translation.override("ru"):
+        url = lesson.get_url()
+    ru = client.get(url).content.decode()
+    assert text.format("ru", "Семья.") in ru
+    assert tr("Read the transcript", "ru") in ru
+
+    with translation.override("en"):
+        url = lesson.get_url()
+    assert "video-transcript" not in client.get(url).content.decode()  # no en captions

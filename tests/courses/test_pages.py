@@ -163,7 +163,11 @@ def test_at_most_one_quiz_per_lesson():
 def test_caption_files_must_be_webvtt():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    validate_webvtt(SimpleUploadedFile("ok.vtt", b"\xef\xbb\xbfWEBVTT\n\n"))
+    validate_webvtt(
+        SimpleUploadedFile(
+            "ok.vtt", b"\xef\xbb\xbfWEBVTT\n\n00:00.000 --> 00:01.000\nA\n"
+        )
+    )
     with translation.override("en"), pytest.raises(ValidationError, match="WEBVTT"):
         validate_webvtt(
             SimpleUploadedFile("x.srt", b"1\n00:00:01,000 --> 00:00:02,000\n")
