@@ -135,28 +135,49 @@
     var hls = video.dataset.hls;
     if (!hls) return;
     if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = hls;
+      video.src = hls; // the browser itself honours preload="none"
       return;
+    }
+    if (dataSaver) {
+      // hls.js starts fetching the stream as soon as it is attached, whatever
+      // preload says: with data saver on, neither hls.js nor the stream is fetched
+      // before the learner presses play.
+      video.addEventListener(
+        "play",
+        function () {
+          playWithHlsJs(video, hls, true);
+        },
+        { once: true }
+      );
+      return;
+    }
+    playWithHlsJs(video, hls, false);
+  }
+
+  function playWithHlsJs(video, hls, playWhenReady) {
+    function fallback() {
+      video.src = hls;
+      if (playWhenReady) video.play().catch(function () {});
     }
     loadHlsJs()
       .then(function (Hls) {
-        if (Hls && Hls.isSupported()) {
-          // With data saver on, start from the lowest quality instead of a guess;
-          // the stream itself already stops at low resolution.
-          var player = new Hls(
-            dataSaver
-              ? { capLevelToPlayerSize: true, startLevel: 0 }
-              : { capLevelToPlayerSize: true }
-          );
-          player.loadSource(hls);
-          player.attachMedia(video);
-        } else {
-          video.src = hls;
+        if (!Hls || !Hls.isSupported()) return fallback();
+        // With data saver on, start from the lowest quality instead of a guess;
+        // the stream itself already stops at low resolution.
+        var player = new Hls(
+          dataSaver
+            ? { capLevelToPlayerSize: true, startLevel: 0 }
+            : { capLevelToPlayerSize: true }
+        );
+        if (playWhenReady) {
+          player.on(Hls.Events.MANIFEST_PARSED, function () {
+            video.play().catch(function () {});
+          });
         }
+        player.loadSource(hls);
+        player.attachMedia(video);
       })
-      .catch(function () {
-        video.src = hls;
-      });
+      .catch(fallback);
   }
 
   function showCaptionsInPageLanguage(video) {

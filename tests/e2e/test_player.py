@@ -264,15 +264,10 @@ HTMLMediaElement.prototype.canPlayType = function (type) {
 """
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("native_hls", [True, False], ids=["native-hls", "hls.js"])
-def test_mux_video_plays_over_hls(
-    page, live_server, demo_home, learner, tmp_path, native_hls
-):
-    """Where the browser plays HLS itself the player uses that; elsewhere (as in
-    Firefox, imitated here) it loads hls.js from our static files. Mux's stream
-    server is stood in for by an HLS rendition of a demo clip, served through the
-    browser's request routing."""
+def serve_from_mux(page, lesson, tmp_path) -> list[str]:
+    """Makes the lesson's video a Mux video and stands in for Mux's stream server
+    with an HLS rendition of a demo clip, served through the browser's request
+    routing; returns the list of URLs asked of it, filled as they come."""
     import subprocess
 
     from courses.models import Video, VideoStatus
@@ -283,7 +278,6 @@ def test_mux_video_plays_over_hls(
         + ["-hls_time", "4", "-hls_playlist_type", "vod", str(tmp_path / "s.m3u8")],
         check=True,
     )
-    lesson = guide(demo_home).lessons()[1]
     Video.objects.filter(pk=lesson.video_ids()[0]).update(
         mux_asset_id="asset-e2e",
         mux_playback_id="play-e2e",
@@ -294,8 +288,8 @@ def test_mux_video_plays_over_hls(
     served = []
 
     def stream(route):
+        served.append(route.request.url)
         name = route.request.url.split("?")[0].rsplit("/", 1)[-1]
-        served.append(name)
         if name == "play-e2e.m3u8":
             name = "s.m3u8"
         path = tmp_path / name
@@ -310,10 +304,22 @@ def test_mux_video_plays_over_hls(
             headers={"Content-Type": kind, "Access-Control-Allow-Origin": "*"},
         )
 
-    if not native_hls:
-        page.add_init_script(NO_NATIVE_HLS)
     page.route("https://stream.mux.com/**", stream)
     page.route("https://image.mux.com/**", lambda route: route.fulfill(status=404))
+    return served
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("native_hls", [True, False], ids=["native-hls", "hls.js"])
+def test_mux_video_plays_over_hls(
+    page, live_server, demo_home, learner, tmp_path, native_hls
+):
+    """Where the browser plays HLS itself the player uses that; elsewhere (as in
+    Firefox, imitated here) it loads hls.js from our static files."""
+    lesson = guide(demo_home).lessons()[1]
+    served = serve_from_mux(page, lesson, tmp_path)
+    if not native_hls:
+        page.add_init_script(NO_NATIVE_HLS)
     sign_in(page, live_server, learner)
     with translation.override("kk"):
         page.goto(live_server.url + lesson.get_url())
@@ -329,7 +335,8 @@ def test_mux_video_plays_over_hls(
     page.wait_for_timeout(1_500)
 
     assert page.evaluate("document.querySelector('video').currentTime") > 0.5
-    assert "play-e2e.m3u8" in served and any(n.endswith(".ts") for n in served)
+    assert any("/play-e2e.m3u8" in url for url in served)
+    assert any(url.endswith(".ts") for url in served)
     assert page.evaluate("window.Hls !== undefined") is not native_hls
     languages = page.evaluate(
         "Array.from(document.querySelector('video').textTracks, t => t.language)"
@@ -431,3 +438,39 @@ def test_the_browsers_save_data_turns_it_on_until_the_visitor_chooses(
         assert tr("Turn data saver on", "ru") in footer.inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("native_hls", [True, False], ids=["native-hls", "hls.js"])
+def test_with_data_saver_a_mux_stream_starts_only_on_play_and_at_low_resolution(
+    page, live_server, demo_home, learner, tmp_path, native_hls
+):
+    lesson = guide(demo_home).lessons()[1]
+    served = serve_from_mux(page, lesson, tmp_path)
+    if not native_hls:
+        page.add_init_script(NO_NATIVE_HLS)
+    sign_in(page, live_server, learner)
+    page.context.add_cookies(
+        [{"name": "data_saver", "value": "on", "url": live_server.url}]
+    )
+    with translation.override("kk"):
+        page.goto(live_server.url + lesson.get_url())
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1_000)
+
+    assert served == []
+    assert page.evaluate("window.Hls === undefined")  # not even hls.js yet
+
+    with page.expect_request(lambda r: r.url.endswith(HEARTBEAT), timeout=15_000):
+        page.evaluate(
+            "(() => { const v = document.querySelector('video');"
+            " v.muted = true; v.play().catch(() => {}); })()"
+        )
+    page.wait_for_function(
+        "document.querySelector('video').currentTime > 0.5", timeout=15_000
+    )
+    manifests = [url for url in served if "/play-e2e.m3u8" in url]
+    assert manifests
+    assert all(url.endswith("?max_resolution=360p") for url in manifests)
+    assert any(url.endswith(".ts") for url in served)
+    assert page.evaluate("window.Hls !== undefined") is not native_hls
