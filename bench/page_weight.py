@@ -54,7 +54,7 @@ SLOW_MOBILE = {
 }
 
 
-def prepare(media_root: Path) -> tuple[dict, str]:
+def prepare() -> tuple[dict, str]:
     """The database with the demo content, the static files, and a signed-in
     learner; returns the pages to open and the learner's session key."""
     from django.core.management import call_command
@@ -164,7 +164,7 @@ def main() -> None:
     import django
 
     django.setup()
-    pages, session = prepare(media_root)
+    pages, session = prepare()
 
     from playwright.sync_api import sync_playwright
 

@@ -15,15 +15,15 @@ class CaptionError(ValueError):
     """The file is not WebVTT or holds no caption text."""
 
 
-def _read(content: bytes | str) -> list:
+def _read(content: bytes | str) -> list[tuple]:
+    """The cues that hold words, each with its words."""
     if isinstance(content, bytes):
-        content = content.decode("utf-8-sig", errors="replace")
-    content = content.lstrip("\ufeff")
+        content = content.decode("utf-8", errors="replace")
     try:
-        cues = list(webvtt.from_string(content))
+        cues = webvtt.from_string(content.lstrip("\ufeff"))
     except MalformedFileError as error:
         raise CaptionError(str(error)) from error
-    return [cue for cue in cues if _text(cue)]
+    return [(cue, text) for cue in cues if (text := _text(cue))]
 
 
 def _text(cue) -> str:
@@ -43,8 +43,7 @@ def transcript(content: bytes | str) -> str:
     long."""
     paragraphs: list[list[str]] = []
     length, previous_end = 0, None
-    for cue in _read(content):
-        text = _text(cue)
+    for cue, text in _read(content):
         pause = previous_end is not None and (
             cue.start_time.in_milliseconds() - previous_end >= PARAGRAPH_PAUSE_MS
         )
