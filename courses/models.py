@@ -23,7 +23,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from courses import captions
+from courses import captions, texts
 from courses.blocks import LessonBodyBlock
 from lms import data_saver
 
@@ -118,6 +118,7 @@ class CoursePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["script_text"] = texts.course_script_text()
         return context
 
 
@@ -336,6 +337,7 @@ class LessonPage(Page):
                 for video in videos
             },
             heartbeat_seconds=data_saver.heartbeat_seconds(request),
+            script_text=texts.player_script_text(),
         )
         return context
 

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.CompressPagesMiddleware",  # outside all that write the body
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +162,27 @@ else:
     RQ_QUEUES = {}
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Content-Security-Policy of every page outside the admin
+# (lms.middleware.ContentSecurityPolicyMiddleware), in the shape of Django 6's
+# SECURE_CSP. No script or style is written into a page; the player streams from
+# Mux (hls.js fetches playlists and segments from *.mux.com and plays them from
+# blob: URLs in a blob: worker) and shows posters from image.mux.com. form-action is
+# left open: signing in with eGov ID posts here and is redirected to the provider.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https://image.mux.com"],
+    "media-src": ["'self'", "blob:", "https://*.mux.com"],
+    "connect-src": ["'self'", "https://*.mux.com"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# The Wagtail and Django admins write scripts into their pages.
+SECURE_CSP_EXCLUDE = ("/admin/", "/django-admin/")
+
 # Sessions are kept in the database and read through the cache: a signed-in
 # request costs one cache lookup instead of a query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -210,6 +232,28 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# Wagtail's rich text features without "embed": videos come from Mux, and a page
+# frames no other site (SECURE_CSP).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {
+            "features": [
+                "h2",
+                "h3",
+                "h4",
+                "bold",
+                "italic",
+                "ol",
+                "ul",
+                "hr",
+                "link",
+                "document-link",
+                "image",
+            ]
+        },
+    }
+}
 
 # Accounts (django-allauth, CONTRACTS.md §4)
 LOGIN_URL = "account_login"

@@ -2,11 +2,12 @@
    GET /api/v1/progress/courses/<id>. Quietly does nothing when that is missing. */
 (function () {
   "use strict";
+
   var root = document.querySelector("[data-course-page]");
   if (!root || root.dataset.authenticated !== "true" || typeof window.fetch !== "function") {
     return;
   }
-  var text = window.courseText || {};
+  var text = window.pageText("course-text");
   window
     .fetch("/api/v1/progress/courses/" + root.dataset.courseId, {
       credentials: "same-origin",

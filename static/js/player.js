@@ -13,7 +13,7 @@
   // The server says how often to report: every 5 s, every 10 s with data saver on.
   var HEARTBEAT_MS = (parseInt(root.dataset.heartbeatSeconds, 10) || 5) * 1000;
   var dataSaver = root.dataset.dataSaver === "true";
-  var text = window.playerText || {};
+  var text = window.pageText("player-text");
   var lessonId = parseInt(root.dataset.lessonId, 10) || null;
   var courseId = parseInt(root.dataset.courseId, 10) || null;
   var signedIn = root.dataset.authenticated === "true" && lessonId !== null;

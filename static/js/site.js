@@ -1,8 +1,20 @@
-/* Quick exit (button, or Esc twice) and remembering the chosen language.
+/* Quick exit (button, or Esc twice), remembering the chosen language, and the
+   pages' words for the other scripts.
    Everything here is an enhancement: without JavaScript the quick exit is a plain
    link and the language switcher plain links. */
 (function () {
   "use strict";
+
+  /* A page's words for its scripts, from the JSON data block with that id
+     (json_script): the Content-Security-Policy runs no script written into a page. */
+  window.pageText = function (id) {
+    var source = document.getElementById(id);
+    try {
+      return source ? JSON.parse(source.textContent) : {};
+    } catch (e) {
+      return {};
+    }
+  };
 
   function leave(url) {
     // replace() keeps this site out of the tab's Back history.

@@ -3,7 +3,12 @@
 import os
 import shutil
 
+from wagtail.models import Locale, Page, Site
+
 import pytest
+
+from courses import demo
+from home.factories import HomePageFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # fixtures and assertions there are still synchronous.
@@ -50,7 +55,41 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A phone-sized page. Whatever the test does with it, Chromium must report no
+    breach of the site's Content-Security-Policy (``SECURE_CSP``)."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], "Content-Security-Policy violations"
+
+
+@pytest.fixture
+def demo_home(transactional_db, page):
+    """The demo courses under a home page. Transactional tests before this one may
+    have flushed what Wagtail's migrations created (the default locale, the root
+    page), so those are made again when missing."""
+    Locale.objects.get_or_create(language_code="kk")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
+    home = HomePageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    demo.load(home, None)
+    yield home
+    # Leave the lesson before the database is flushed: a player still playing
+    # reports its last stretch on pagehide, and that must not race the flush.
+    page.goto("about:blank")
+    page.wait_for_timeout(500)

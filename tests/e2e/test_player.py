@@ -8,13 +8,10 @@ from pathlib import Path
 from django.test import Client
 from django.utils import translation
 
-from wagtail.models import Locale, Page, Site
-
 import pytest
 
 from courses import demo
 from courses.models import CoursePage
-from home.factories import HomePageFactory
 from tests.lms.i18n import tr
 
 HEARTBEAT = "/api/v1/progress/heartbeat"
@@ -33,28 +30,6 @@ def sign_in(page, live_server, user):
             }
         ]
     )
-
-
-@pytest.fixture
-def demo_home(transactional_db, page):
-    """The demo courses under a home page. Transactional tests before this one may
-    have flushed what Wagtail's migrations created (the default locale, the root
-    page), so those are made again when missing."""
-    Locale.objects.get_or_create(language_code="kk")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root")
-    )
-    home = HomePageFactory(parent=root)
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home},
-    )
-    demo.load(home, None)
-    yield home
-    # Leave the lesson before the database is flushed: a player still playing
-    # reports its last stretch on pagehide, and that must not race the flush.
-    page.goto("about:blank")
-    page.wait_for_timeout(500)
 
 
 def guide(home):
@@ -94,7 +69,7 @@ def test_guide_lesson_plays_with_captions_and_sends_heartbeats(
     video = page.locator("video").first
     video.wait_for()
     page.wait_for_function(
-        "document.querySelector('video').readyState >= 1", timeout=10_000
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
     )
     languages = page.evaluate(
         "Array.from(document.querySelector('video').textTracks, t => t.language)"
@@ -151,14 +126,14 @@ def test_another_device_resumes_where_the_learner_stopped(
         url = live_server.url + guide_lesson.get_url()
     page.goto(url)
     page.wait_for_function(
-        "document.querySelector('video').readyState >= 1", timeout=10_000
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
     )
     page.evaluate(
         "(() => { const v = document.querySelector('video');"
         " v.muted = true; return v.play(); })()"
     )
     page.wait_for_function(
-        "document.querySelector('video').currentTime > 4", timeout=15_000
+        "() => document.querySelector('video').currentTime > 4", timeout=15_000
     )
     with page.expect_response(lambda r: r.url.endswith(HEARTBEAT)):
         page.evaluate("document.querySelector('video').pause()")
@@ -172,7 +147,7 @@ def test_another_device_resumes_where_the_learner_stopped(
         sign_in(other, live_server, learner)  # a session of its own
         other.goto(url)
         other.wait_for_function(
-            "document.querySelector('video').currentTime > 0", timeout=10_000
+            "() => document.querySelector('video').currentTime > 0", timeout=10_000
         )
         resumed = other.evaluate("document.querySelector('video').currentTime")
         assert resumed == pytest.approx(stopped, abs=0.5)
@@ -195,7 +170,7 @@ def test_player_degrades_quietly_when_the_progress_api_fails(
     with translation.override("ru"):
         page.goto(live_server.url + guide_lesson.get_url())
     page.wait_for_function(
-        "document.querySelector('video').readyState >= 1", timeout=10_000
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
     )
     page.evaluate(
         "(() => { const v = document.querySelector('video');"
@@ -325,7 +300,7 @@ def test_mux_video_plays_over_hls(
         page.goto(live_server.url + lesson.get_url())
 
     page.wait_for_function(
-        "document.querySelector('video').readyState >= 1", timeout=15_000
+        "() => document.querySelector('video').readyState >= 1", timeout=15_000
     )
     with page.expect_request(lambda r: r.url.endswith(HEARTBEAT), timeout=10_000):
         page.evaluate(
@@ -360,7 +335,7 @@ def test_with_data_saver_the_video_loads_only_when_played(
         url = live_server.url + guide_lesson.get_url()
     page.goto(url)
     page.wait_for_function(
-        "document.querySelector('video').readyState >= 1", timeout=10_000
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
     )
     assert seen, "without data saver the player fetches the video's metadata"
 
@@ -429,7 +404,7 @@ def test_the_browsers_save_data_turns_it_on_until_the_visitor_chooses(
         with page.expect_navigation():
             footer.get_by_role("button", name=tr("Turn data saver off", "ru")).click()
         page.wait_for_function(
-            "document.querySelector('video').readyState >= 1", timeout=10_000
+            "() => document.querySelector('video').readyState >= 1", timeout=10_000
         )
         assert tr("Data saver is now off for this device.", "ru") in (
             page.locator(".messages").inner_text()
@@ -467,7 +442,7 @@ def test_with_data_saver_a_mux_stream_starts_only_on_play_and_at_low_resolution(
             " v.muted = true; v.play().catch(() => {}); })()"
         )
     page.wait_for_function(
-        "document.querySelector('video').currentTime > 0.5", timeout=15_000
+        "() => document.querySelector('video').currentTime > 0.5", timeout=15_000
     )
     manifests = [url for url in served if "/play-e2e.m3u8" in url]
     assert manifests

@@ -61,7 +61,7 @@ def test_dashboard_shows_progress_and_where_to_resume(
     assert response.status_code == 200
     html = response.content.decode()
     assert guide_course.title in html
-    assert 'aria-valuenow="33"' in html
+    assert '<progress class="course-card__progress" max="100" value="33"' in html
     # The lesson page's player resumes at the position the server stored.
     assert f'href="{second.url}"' in html
     assert "0:04" in html
@@ -75,7 +75,7 @@ def test_dashboard_shows_completion_and_certificate_links(
     completion = complete_guide(learner, guide_course)
     html = signed_in.get("/kk/dashboard/").content.decode()
     assert "data-completed" in html
-    assert 'aria-valuenow="100"' in html
+    assert '<progress class="course-card__progress" max="100" value="100"' in html
     assert "data-certificate=" not in html  # being prepared
 
     services.request_certificate(completion.pk)
@@ -252,7 +252,7 @@ def test_each_partner_sees_the_others_guide_progress_and_the_inviter_can_unlink(
     def partner_progress(client):
         page = client.get("/en/couple/").content.decode()
         (block,) = re.findall(r"<dd data-partner-progress>(.*?)</dd>", page, re.S)
-        (value,) = re.findall(r'aria-valuenow="(\d+)"', block)
+        (value,) = re.findall(r'<progress max="100" value="(\d+)"', block)
         return int(value), " ".join(block.split())
 
     value, text = partner_progress(logged_in(partner))

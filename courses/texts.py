@@ -1,0 +1,34 @@
+"""The words the course and lesson scripts show, in the page's language.
+
+Pages hand them to the scripts as JSON data (``json_script``), never as inline
+script: the site's Content-Security-Policy runs no script written into a page.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def course_script_text() -> dict[str, str]:
+    return {
+        "progress": _("Lessons completed: {done} of {total}"),
+        "completed": _("You have completed this course."),
+    }
+
+
+def player_script_text() -> dict[str, str]:
+    return {
+        "watched": _("Watched"),
+        "videoDone": _("Video watched"),
+        "resume": _("Continuing from {time}"),
+        "lessonProgress": _("Done"),
+        "lessonDone": _("Lesson completed"),
+        "courseProgress": _("Lessons completed: {done} of {total}"),
+        "courseDone": _("You have completed this course."),
+        "quizScore": _("Your score"),
+        "quizPassed": _("Passed."),
+        "quizFailed": _("Not passed yet. Review the lesson and try again."),
+        "quizUnanswered": _("Please answer every question."),
+        "quizError": _(
+            "Your answers could not be checked right now. Please try again later."
+        ),
+        "quizAlreadyPassed": _("You have already passed this quiz."),
+    }

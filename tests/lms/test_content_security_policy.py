@@ -1,0 +1,72 @@
+"""Every page outside the admin carries the site's Content-Security-Policy, and no
+page writes a script or a style attribute into its HTML that the policy would
+refuse. (The browser tests fail on any violation Chromium reports.)"""
+
+import json
+import re
+
+import pytest
+
+POLICY = "Content-Security-Policy"
+
+
+def directives(response) -> dict[str, list[str]]:
+    return {
+        name: sources
+        for name, *sources in (part.split() for part in response[POLICY].split(";"))
+    }
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_policy_that_allows_only_own_scripts_and_styles(
+    client, guide_course
+):
+    lesson = guide_course.lessons()[0]
+    for url in ("/kk/", guide_course.url, lesson.url, "/accounts/login/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = directives(response)
+        assert policy["script-src"] == ["'self'"], url
+        assert policy["style-src"] == ["'self'"], url
+        assert policy["object-src"] == ["'none'"], url
+        assert "https://*.mux.com" in policy["media-src"]
+        assert "blob:" in policy["worker-src"]
+
+
+@pytest.mark.django_db
+def test_no_page_writes_an_inline_script_or_style(client, guide_course, learner):
+    client.force_login(learner)
+    lesson = guide_course.lessons()[0]
+    for url in (guide_course.url, lesson.url, "/kk/dashboard/", "/kk/couple/"):
+        html = client.get(url).content.decode()
+        scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        # Only data blocks (json_script), which the browser never runs.
+        assert all('type="application/json"' in attrs for attrs in scripts), url
+        assert " style=" not in html, url
+        assert "<style" not in html, url
+
+
+@pytest.mark.django_db
+def test_the_scripts_get_their_words_as_json_in_the_pages_language(
+    client, guide_course, learner
+):
+    client.force_login(learner)
+    lesson = guide_course.lessons()[0]
+    html = client.get(lesson.url.replace("/kk/", "/ru/", 1)).content.decode()
+    (data,) = re.findall(
+        r'<script id="player-text" type="application/json">(.*?)</script>', html
+    )
+    words = json.loads(data)
+    assert words["lessonDone"] == "Урок завершён"
+    assert words["courseProgress"] == "Пройдено уроков: {done} из {total}"
+
+
+@pytest.mark.django_db
+def test_admin_and_json_answers_carry_no_page_policy(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(
+        email="editor@example.kz", password="pass-word-123"
+    )
+    client.force_login(admin)
+    assert POLICY not in client.get("/admin/")
+    assert POLICY not in client.get("/django-admin/")
+    assert POLICY not in client.get("/api/v1/progress/ping")
