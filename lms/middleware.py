@@ -54,12 +54,12 @@ class CompressPagesMiddleware(GZipMiddleware):
 
 class ContentSecurityPolicyMiddleware:
     """Sends ``settings.SECURE_CSP`` as the Content-Security-Policy of every page
-    (HTML answer) whose path does not start with one of ``SECURE_CSP_EXCLUDE``.
+    (HTML answer) whose path does not start with one of ``SECURE_CSP_EXCLUDE``,
+    and ``settings.SECURE_PERMISSIONS_POLICY`` as the Permissions-Policy of every
+    page.
 
-    The setting has the shape of Django 6's, whose own middleware takes over from
-    this one there."""
-
-    header = "Content-Security-Policy"
+    ``SECURE_CSP`` has the shape of Django 6's setting, whose own middleware takes
+    over that header there."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,14 +68,17 @@ class ContentSecurityPolicyMiddleware:
             for directive, sources in settings.SECURE_CSP.items()
         )
         self.exclude = tuple(settings.SECURE_CSP_EXCLUDE)
+        self.permissions = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.SECURE_PERMISSIONS_POLICY.items()
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            self.policy
-            and self.header not in response
-            and response.get("Content-Type", "").startswith("text/html")
-            and not request.path_info.startswith(self.exclude)
-        ):
-            response[self.header] = self.policy
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        if self.policy and not request.path_info.startswith(self.exclude):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

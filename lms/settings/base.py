@@ -182,6 +182,21 @@ SECURE_CSP = {
 }
 # The Wagtail and Django admins write scripts into their pages.
 SECURE_CSP_EXCLUDE = ("/admin/", "/django-admin/")
+# Browser features no page of the site uses, refused to the pages and anything
+# they might embed.
+SECURE_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # Sessions are kept in the database and read through the cache: a signed-in
 # request costs one cache lookup instead of a query.

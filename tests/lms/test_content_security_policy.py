@@ -31,6 +31,7 @@ def test_pages_carry_a_policy_that_allows_only_own_scripts_and_styles(
         assert policy["object-src"] == ["'none'"], url
         assert "https://*.mux.com" in policy["media-src"]
         assert "blob:" in policy["worker-src"]
+        assert "camera=(), geolocation=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.django_db
