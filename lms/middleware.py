@@ -79,6 +79,13 @@ class ContentSecurityPolicyMiddleware:
             return response
         if self.permissions:
             response.headers.setdefault("Permissions-Policy", self.permissions)
-        if self.policy and not request.path_info.startswith(self.exclude):
+        # Django's debug pages for 404 and 500 (DEBUG only) carry inline styles
+        # and scripts.
+        debug_page = settings.DEBUG and response.status_code in (404, 500)
+        if (
+            self.policy
+            and not debug_page
+            and not request.path_info.startswith(self.exclude)
+        ):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

@@ -71,3 +71,12 @@ def test_admin_and_json_answers_carry_no_page_policy(client, django_user_model):
     assert POLICY not in client.get("/admin/")
     assert POLICY not in client.get("/django-admin/")
     assert POLICY not in client.get("/api/v1/progress/ping")
+
+
+@pytest.mark.django_db
+def test_a_missing_page_carries_the_policy_except_djangos_debug_page(
+    client, home_page, settings
+):
+    assert POLICY in client.get("/kk/no-such-page/")
+    settings.DEBUG = True
+    assert POLICY not in client.get("/kk/no-such-page/")
