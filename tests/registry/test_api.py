@@ -13,6 +13,7 @@ from lms.factories import VALID_IINS, UserFactory
 from lms.iin import iin_hash
 from registry.models import RegistryCall, RegistryClient
 from registry.services import create_client, deactivate_client
+from tests.lms.i18n import tr
 
 # Valid checksums, not used by any fixture user.
 OTHER_IIN = "850412300026"
@@ -171,6 +172,21 @@ def test_missing_or_wrong_token_is_401(client, db, headers):
     assert response.json()["detail"]
     call = RegistryCall.objects.get()
     assert call.client is None and call.http_status == 401
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_401_detail_is_in_the_callers_language(client, db, language):
+    for path in ("/api/v1/registry/guide-status", "/api/v1/progress/heartbeat"):
+        response = client.post(
+            path,
+            "{}",
+            content_type="application/json",
+            headers={"Accept-Language": language},
+        )
+        assert response.status_code == 401
+        assert response.json()["detail"] == tr(
+            "Authentication credentials are missing or wrong.", language
+        )
 
 
 def test_calls_without_a_valid_token_are_audited_up_to_a_limit_per_address(
