@@ -335,7 +335,14 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "lms.views.PersonalDataReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_iins": {"()": "lms.log_filters.MaskIINs"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_iins"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's own records through the same masked handler, not its defaults.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -1,0 +1,70 @@
+"""An IIN that slips into a log record is masked by the handlers in LOGGING."""
+
+import logging
+
+from django.test import Client
+
+import pytest
+
+from lms.factories import VALID_IINS
+from lms.log_filters import MaskIINs
+
+IIN = VALID_IINS[0]
+MASKED = IIN[:2] + "*" * 8 + IIN[-2:]
+
+
+def console_output(logger: logging.Logger, emit) -> str:
+    """What the console handler of ``logger`` writes for the records ``emit`` makes."""
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, MaskIINs) for f in handler.filters)
+    ]
+    assert handlers, "LOGGING's console handler has no MaskIINs filter"
+    records = []
+    capture = logging.Handler()
+    capture.emit = records.append
+    logger.addHandler(capture)
+    try:
+        emit()
+    finally:
+        logger.removeHandler(capture)
+    lines = []
+    for record in records:
+        if handlers[0].filter(record):
+            lines.append(handlers[0].format(record))
+    return "\n".join(lines)
+
+
+def test_a_message_argument_and_a_traceback_are_masked():
+    logger = logging.getLogger("lms.tests")
+
+    def emit():
+        logger.warning("Looked up %s for user %d", IIN, 7)
+        try:
+            raise ValueError(f"bad value {IIN}")
+        except ValueError:
+            logger.exception("failed")
+
+    output = console_output(logger, emit)
+    assert IIN not in output
+    assert f"Looked up {MASKED} for user 7" in output
+    assert f"ValueError: bad value {MASKED}" in output
+
+
+def test_longer_numbers_and_other_text_are_left_alone():
+    logger = logging.getLogger("lms.tests")
+    output = console_output(
+        logger, lambda: logger.info("order 1234567890123 at 12:30, id 42")
+    )
+    assert "order 1234567890123 at 12:30, id 42" in output
+
+
+@pytest.mark.django_db
+def test_djangos_not_found_warning_masks_an_iin_in_the_path():
+    logger = logging.getLogger("django.request")
+    output = console_output(
+        logger, lambda: Client().get(f"/api/v1/no-such-thing/{IIN}")
+    )
+    assert "Not Found" in output
+    assert MASKED in output and IIN not in output
