@@ -8,11 +8,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
-from lms.views import data_saver, healthz
+from lms.views import csp_report, data_saver, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("data-saver/", data_saver, name="data-saver"),
+    path("csp-report/", csp_report, name="csp-report"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,14 @@
-"""Project-level views: the health check, the data saver switch; what error
-reports may show."""
+"""Project-level views: the health check, the data saver switch, reports of
+Content-Security-Policy violations; what error reports may show."""
 
+import json
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,7 +18,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from lms import data_saver as saver
+from lms import ratelimit
 from lms.queue import queue_status
+
+logger = logging.getLogger(__name__)
+CSP_REPORT_MAX_BYTES = 16 * 1024
 
 
 @never_cache
@@ -70,6 +79,49 @@ def data_saver(request):
     else:
         messages.success(request, _("Data saver is now off for this device."))
     return response
+
+
+def _without_query(url: object) -> str:
+    """A reported URL without its query and fragment (they may carry personal
+    data), cut to a sensible length."""
+    parts = urlsplit(str(url or ""))
+    if parts.scheme in ("http", "https"):
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"[:300]
+    return (parts.scheme or str(url or ""))[:40]  # "inline", "eval", "data", "blob"
+
+
+# Browsers post these without cookies or a CSRF token (report-uri in SECURE_CSP).
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Logs a browser's report of a Content-Security-Policy violation, so that a
+    page the policy breaks is noticed. 204; 400 for a body that is not a report,
+    413 for one too large, 429 beyond ``CSP_REPORTS_PER_MINUTE`` per address."""
+    hit = ratelimit.hit("csp-report", ratelimit.client_address(request))
+    if hit.over(settings.CSP_REPORTS_PER_MINUTE):
+        return HttpResponse(status=429, headers={"Retry-After": str(hit.retry_after)})
+    try:
+        size = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        size = 0
+    if size > CSP_REPORT_MAX_BYTES:
+        return JsonResponse({"detail": "The report is too large."}, status=413)
+    try:
+        report = json.loads(request.body)["csp-report"]
+        if not isinstance(report, dict):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"detail": 'Expected a JSON object with a "csp-report" object.'},
+            status=400,
+        )
+    logger.warning(
+        "Content-Security-Policy: %s refused %s on %s",
+        str(report.get("effective-directive") or report.get("violated-directive"))[:60],
+        _without_query(report.get("blocked-uri")),
+        _without_query(report.get("document-uri")),
+    )
+    return HttpResponse(status=204)
 
 
 class PersonalDataReporterFilter(SafeExceptionReporterFilter):

@@ -179,7 +179,9 @@ SECURE_CSP = {
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'self'"],
+    "report-uri": ["/csp-report/"],  # lms.views.csp_report logs what is refused
 }
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=20)
 # The Wagtail and Django admins write scripts into their pages.
 SECURE_CSP_EXCLUDE = ("/admin/", "/django-admin/")
 # Browser features no page of the site uses, refused to the pages and anything

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from freezegun import freeze_time
 
 POLICY = "Content-Security-Policy"
 
@@ -80,3 +81,65 @@ def test_a_missing_page_carries_the_policy_except_djangos_debug_page(
     assert POLICY in client.get("/kk/no-such-page/")
     settings.DEBUG = True
     assert POLICY not in client.get("/kk/no-such-page/")
+
+
+REPORT = {
+    "csp-report": {
+        "document-uri": "https://otbasy.example.kz/kk/dashboard/?next=/secret",
+        "referrer": "",
+        "violated-directive": "script-src-elem",
+        "effective-directive": "script-src-elem",
+        "original-policy": "default-src 'self'",
+        "blocked-uri": "https://evil.example.com/x.js?token=abc",
+        "status-code": 200,
+    }
+}
+
+
+def post_report(client, body, **extra):
+    return client.post(
+        "/csp-report/",
+        body if isinstance(body, str) else json.dumps(body),
+        content_type="application/csp-report",
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_a_violation_report_is_logged_without_query_strings(client, caplog):
+    response = post_report(client, REPORT)
+
+    assert response.status_code == 204
+    (record,) = [r for r in caplog.records if r.name == "lms.views"]
+    message = record.getMessage()
+    assert record.levelname == "WARNING"
+    assert "script-src-elem refused https://evil.example.com/x.js" in message
+    assert "on https://otbasy.example.kz/kk/dashboard/" in message
+    assert "token" not in message and "secret" not in message
+    assert directives(client.get("/kk/"))["report-uri"] == ["/csp-report/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body", ["not json", "[]", {"csp-report": "x"}, {"other": {}}], ids=str
+)
+def test_what_is_not_a_report_gets_400(client, body):
+    response = post_report(client, body)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_reports_are_limited_in_size_and_number(client, settings):
+    huge = {"csp-report": {"blocked-uri": "x" * 20_000}}
+    assert post_report(client, huge).status_code == 413
+    assert client.get("/csp-report/").status_code == 405
+
+    settings.CSP_REPORTS_PER_MINUTE = 3
+    address = {"REMOTE_ADDR": "10.20.30.40"}  # a client of its own
+    with freeze_time("2026-11-30 12:00:10"):  # all in one minute's window
+        answers = [post_report(client, REPORT, **address).status_code for _ in "123"]
+        over = post_report(client, REPORT, **address)
+    assert answers == [204, 204, 204]
+    assert over.status_code == 429
+    assert int(over["Retry-After"]) >= 1
