@@ -84,10 +84,11 @@ def data_saver(request):
 def _without_query(url: object) -> str:
     """A reported URL without its query and fragment (they may carry personal
     data), cut to a sensible length."""
-    parts = urlsplit(str(url or ""))
+    text = str(url or "")
+    parts = urlsplit(text)
     if parts.scheme in ("http", "https"):
         return f"{parts.scheme}://{parts.netloc}{parts.path}"[:300]
-    return (parts.scheme or str(url or ""))[:40]  # "inline", "eval", "data", "blob"
+    return (parts.scheme or text)[:40]  # "inline", "eval", "data", "blob"
 
 
 # Browsers post these without cookies or a CSRF token (report-uri in SECURE_CSP).

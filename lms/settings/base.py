@@ -181,9 +181,10 @@ SECURE_CSP = {
     "frame-ancestors": ["'self'"],
     "report-uri": ["/csp-report/"],  # lms.views.csp_report logs what is refused
 }
-CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=20)
 # The Wagtail and Django admins write scripts into their pages.
 SECURE_CSP_EXCLUDE = ("/admin/", "/django-admin/")
+# Violation reports logged per client address and minute (lms.views.csp_report).
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=20)
 # Browser features no page of the site uses, refused to the pages and anything
 # they might embed.
 SECURE_PERMISSIONS_POLICY = {
