@@ -5,6 +5,8 @@ import shutil
 import subprocess
 from datetime import date
 
+from django.utils import timezone
+
 import pytest
 from pypdf import PdfReader
 
@@ -53,7 +55,7 @@ def test_issued_pdf_opens_has_one_a4_page_the_number_and_three_languages(certifi
     assert "Дата выдачи" in text
     assert "Date of issue" in text
     assert "Берілген күні" in text
-    assert certificate.issued_at.astimezone().strftime("%Y") in text
+    assert f"{timezone.localdate(certificate.issued_at):%d.%m.%Y}" in text
 
 
 def test_qr_code_opens_the_verification_page(certificate, tmp_path):

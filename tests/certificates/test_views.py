@@ -1,8 +1,11 @@
 """Public verification, owner downloads and their 404s."""
 
+from datetime import UTC, datetime
+
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 from pypdf import PdfReader
@@ -36,8 +39,18 @@ def test_valid_certificate_page_shows_status_course_date_and_masked_name(
     assert "А*** Б***" in page
     assert "Айгерім" not in page and "Бекова" not in page
     assert "Счастливая казахстанская семья" in page
-    assert certificate.issued_at.strftime("%Y-%m-%d") in page
+    assert f'datetime="{timezone.localdate(certificate.issued_at):%Y-%m-%d}"' in page
     assert response["Content-Language"] == "ru"
+
+
+def test_date_of_issue_is_the_day_in_kazakhstan(client, certificate):
+    # 19:05 UTC on 30 November is already 1 December in Almaty.
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=datetime(2026, 11, 30, 19, 5, tzinfo=UTC)
+    )
+    page = client.get(verify_url(certificate.number)).content.decode()
+    assert 'datetime="2026-12-01"' in page
+    assert "2026-11-30" not in page
 
 
 def test_language_can_be_chosen_with_a_parameter(client, certificate):
