@@ -9,6 +9,7 @@ to survive printing in grey.
 
 import functools
 import io
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -125,9 +126,20 @@ def _rule(canvas: Canvas, y: float, half_width: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+# reportlab keeps each embedded font's subset on the shared TTFont object while a
+# document is written, so two pages drawn at once by threads of one process mix up
+# each other's glyph tables. Rendering is CPU-bound under the GIL anyway.
+_render_lock = threading.Lock()
+
+
 def render_pdf(content: CertificateContent) -> bytes:
-    """The certificate page as PDF bytes."""
-    register_fonts()
+    """The certificate page as PDF bytes; safe to call from several threads."""
+    with _render_lock:
+        register_fonts()
+        return _render(content)
+
+
+def _render(content: CertificateContent) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(
         buffer,

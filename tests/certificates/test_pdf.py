@@ -3,6 +3,8 @@
 import io
 import shutil
 import subprocess
+import sys
+import threading
 from datetime import date
 
 from django.utils import timezone
@@ -105,3 +107,44 @@ def test_a_long_course_title_stays_on_one_page():
     reader, text = _text(pdf.render_pdf(content))
     assert len(reader.pages) == 1
     assert "BKO-0000-0000-001Y" in text
+
+
+def test_pages_drawn_at_once_by_several_threads_come_out_whole():
+    """reportlab's shared fonts hold per-document subsets; without the render lock
+    threads switching often corrupt each other's glyph tables (KeyError)."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    pages, errors = {}, []
+
+    def draw(worker: int) -> None:
+        try:
+            for index in range(16):
+                number = f"BKO-0000-{worker:04d}-{index:03d}"
+                pages[number] = pdf.render_pdf(
+                    pdf.CertificateContent(
+                        number=number,
+                        holder_name=f"Әсем Қоңырбаева {KAZAKH_LETTERS[index:]}",
+                        course_titles={
+                            "kk": "Бақытты отбасы",
+                            "ru": "Курс",
+                            "en": "Course",
+                        },
+                        issued_on=date(2026, 7, 1),
+                        verify_url=f"https://example.kz/certificates/verify/{number}/",
+                    )
+                )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=draw, args=(worker,)) for worker in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        sys.setswitchinterval(previous)
+    assert errors == []
+    assert len(pages) == 96
+    for number in ("BKO-0000-0000-000", "BKO-0000-0005-015"):
+        assert number in _text(pages[number])[1]
