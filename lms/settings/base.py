@@ -250,6 +250,10 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# The admin asks no outside service: no Gravatar (it would receive a hash of every
+# editor's e-mail address) and no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Wagtail's rich text features without "embed": videos come from Mux, and a page
 # frames no other site (SECURE_CSP).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

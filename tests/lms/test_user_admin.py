@@ -89,3 +89,14 @@ def test_staff_can_add_a_user(staff_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.filter(email="editor@example.kz", iin_hash=None).exists()
+
+
+def test_admin_pages_ask_no_outside_service(staff_client, learner_with_iin):
+    edit_url = f"/admin/users/edit/{learner_with_iin.pk}/"
+    for url in ("/admin/", "/admin/users/", edit_url):
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "gravatar.com" not in html, url
+        assert "releases.wagtail.org" not in html, url
+        assert "data-w-upgrade" not in html, url
