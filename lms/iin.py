@@ -69,7 +69,10 @@ def validate_iin(value: str) -> None:
 def iin_hash(iin: str) -> str:
     """Keyed hash of an IIN, the only form in which IINs are looked up."""
     key = settings.IIN_HASH_KEY.encode()
-    return hmac.new(key, normalize_iin(iin).encode(), hashlib.sha256).hexdigest()
+    # "surrogatepass": whatever a client sends, even a lone surrogate that is no
+    # IIN, hashes without an error, so that it can be audited and refused.
+    value = normalize_iin(iin).encode(errors="surrogatepass")
+    return hmac.new(key, value, hashlib.sha256).hexdigest()
 
 
 def mask_iin(iin: str) -> str:

@@ -30,15 +30,14 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import JSONField, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -283,9 +282,11 @@ def covered_seconds(intervals: list[list[float]]) -> float:
 
 
 def _coverage(watched: float, duration: float | None) -> float:
+    """Share of the video watched, rounded down to 4 places: a video that shows
+    0.95 is complete (rounding half up showed 94.996 s of 100 s as 0.95)."""
     if not duration:
         return 0.0
-    return round(min(1.0, watched / duration), 4)
+    return math.floor(min(1.0, watched / duration) * 10_000 + 1e-9) / 10_000
 
 
 # ---------------------------------------------------------------------------
@@ -300,31 +301,12 @@ class HeartbeatResult:
     resume_at: float
 
 
-def _locked_progress(user, video_id: int, session: uuid.UUID):
-    """The learner's VideoProgress row for the video, locked FOR UPDATE, with the
-    playback session's previous heartbeat (``playback``: a dict, or None) read in
-    the same round trip. On PostgreSQL the same query also lets this transaction
-    commit without waiting for the disk (see ``_commit_durably``)."""
-    playback = PlaybackSession.objects.filter(
-        user_id=OuterRef("user_id"), uuid=session
-    ).values(
-        state=JSONObject(
-            id="id",
-            video_id="video_id",
-            lesson_id="lesson_id",
-            last_position="last_position",
-            last_rate="last_rate",
-            last_state="last_state",
-            last_server_time="last_server_time",
-            heartbeats="heartbeats",
-            credited_seconds="credited_seconds",
-            slack="slack",
-        )
-    )[:1]
-    rows = (
-        VideoProgress.objects.select_for_update()
-        .filter(user=user, video_id=video_id)
-        .annotate(playback=Subquery(playback, output_field=JSONField()))
+def _locked_progress(user, video_id: int):
+    """The learner's VideoProgress row for the video, locked FOR UPDATE. On
+    PostgreSQL the same query also lets this transaction commit without waiting
+    for the disk (see ``_commit_durably``)."""
+    rows = VideoProgress.objects.select_for_update().filter(
+        user=user, video_id=video_id
     )
     if connection.vendor == "postgresql":
         # A heartbeat is worth seconds of credit and the next one follows within
@@ -336,18 +318,35 @@ def _locked_progress(user, video_id: int, session: uuid.UUID):
     return rows.first()
 
 
-def _previous_heartbeat(data) -> SimpleNamespace | None:
-    if not data:
-        return None
-    if isinstance(data, str):
-        data = json.loads(data)
-    at = datetime.fromisoformat(data["last_server_time"])
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return SimpleNamespace(**{**data, "last_server_time": at})
+_PLAYBACK_FIELDS = (
+    "id",
+    "video_id",
+    "lesson_id",
+    "last_position",
+    "last_rate",
+    "last_state",
+    "last_server_time",
+    "heartbeats",
+    "credited_seconds",
+    "slack",
+)
 
 
-def _create_video_progress(user, video_id, course_id, language, session, at):
+def _playback(user, session: uuid.UUID) -> SimpleNamespace | None:
+    """The playback session's previous heartbeat, or None for a new session.
+
+    Read under the lock on the learner's row for the video and in a statement of
+    its own, so it sees what a heartbeat that held the lock before has written.
+    """
+    data = (
+        PlaybackSession.objects.filter(user=user, uuid=session)
+        .values(*_PLAYBACK_FIELDS)
+        .first()
+    )
+    return SimpleNamespace(**data) if data else None
+
+
+def _create_video_progress(user, video_id, course_id, language, at):
     VideoProgress.objects.bulk_create(
         [VideoProgress(user=user, video_id=video_id, credit_clock=at)],
         ignore_conflicts=True,
@@ -356,7 +355,7 @@ def _create_video_progress(user, video_id, course_id, language, session, at):
         [Enrollment(user=user, course_id=course_id, language=language)],
         ignore_conflicts=True,
     )
-    return _locked_progress(user, video_id, session)
+    return _locked_progress(user, video_id)
 
 
 def record_heartbeat(
@@ -435,26 +434,14 @@ def _heartbeat_locked(
     at = now()
     completed_now = False
     with transaction.atomic():
-        progress = _locked_progress(user, step.video_id, step.session)
+        progress = _locked_progress(user, step.video_id)
         if progress is None:
             progress = _create_video_progress(
-                user, step.video_id, structure.course_id, language, step.session, at
+                user, step.video_id, structure.course_id, language, at
             )
-        playback = _previous_heartbeat(progress.playback)
+        playback = _playback(user, step.session)
         if playback is None:
-            PlaybackSession.objects.create(
-                user=user,
-                uuid=step.session,
-                video_id=step.video_id,
-                lesson_id=step.lesson_id,
-                last_position=step.position,
-                last_rate=step.rate,
-                last_state=step.state,
-                last_server_time=at,
-                # The first heartbeat may have been the slow one (a new
-                # connection): the next step may look early by as much.
-                slack=FIRST_STEP_CARRY,
-            )
+            _start_playback(user, step, at)
             credited = 0.0
         else:
             _check_session(playback, step)
@@ -484,6 +471,29 @@ def _heartbeat_locked(
             _commit_durably()
             _after_video_completed(user, structure, step.video_id, language)
     return _result(progress, duration)
+
+
+def _start_playback(user, step: _Step, at: datetime) -> None:
+    """Record the first heartbeat of a playback session."""
+    try:
+        with transaction.atomic():
+            PlaybackSession.objects.create(
+                user=user,
+                uuid=step.session,
+                video_id=step.video_id,
+                lesson_id=step.lesson_id,
+                last_position=step.position,
+                last_rate=step.rate,
+                last_state=step.state,
+                last_server_time=at,
+                # The first heartbeat may have been the slow one (a new
+                # connection): the next step may look early by as much.
+                slack=FIRST_STEP_CARRY,
+            )
+    except IntegrityError:
+        # The same session was started at the same moment for another video
+        # (under another lock); a session plays one video.
+        raise Invalid(_("This session belongs to another video.")) from None
 
 
 def _check_session(playback: SimpleNamespace, step: _Step) -> None:

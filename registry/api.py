@@ -8,6 +8,7 @@ import datetime
 import json
 from typing import Literal
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -119,7 +120,9 @@ def _parse(request: HttpRequest, model: type[BaseModel]):
     """The body as ``model``, or an error message."""
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except RequestDataTooBig:
+        return None, _("The body is too large.")
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return None, _("The body must be JSON.")
     try:
         return model.model_validate(data), None

@@ -10,8 +10,15 @@ from django.db import connection, connections
 import pytest
 
 from certificates.models import Certificate
+from courses.factories import CoursePageFactory, VideoFactory, make_lesson
 from progress import services
-from progress.models import CourseCompletion, LessonCompletion, VideoProgress
+from progress.models import (
+    CourseCompletion,
+    LessonCompletion,
+    PlaybackSession,
+    VideoProgress,
+)
+from tests.lms.i18n import tr
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
@@ -188,3 +195,73 @@ def test_a_heartbeat_waits_for_the_one_being_applied(
     row = VideoProgress.objects.get(user=learner, video=long_video)
     assert row.intervals == [[0.0, 5.0], [50.0, 55.0]]
     assert row.watched_seconds == 10.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_heartbeat_sent_several_times_at_once_starts_one_session(
+    wagtail_root, video_lesson, long_video, learner, monkeypatch
+):
+    """A retried first heartbeat of a new session, for a video the learner has
+    already watched some of: the copies wait for each other's lock, and each sees
+    the session the one before it started."""
+    services.record_heartbeat(
+        learner,
+        lesson_id=video_lesson.pk,
+        video_id=long_video.pk,
+        session=uuid.uuid4(),
+        position=0.0,
+        rate=1.0,
+        state="playing",
+    )
+    session = uuid.uuid4()
+    results = []
+    run_at_once(
+        6,
+        lambda i: results.append(
+            services.record_heartbeat(
+                learner,
+                lesson_id=video_lesson.pk,
+                video_id=long_video.pk,
+                session=session,
+                position=30.0,
+                rate=1.0,
+                state="playing",
+            )
+        ),
+    )
+    assert len(results) == 6
+    playback = PlaybackSession.objects.get(user=learner, uuid=session)
+    assert playback.heartbeats == 6  # each copy counted once
+    row = VideoProgress.objects.get(user=learner, video=long_video)
+    assert row.watched_seconds == 0.0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_session_for_two_videos_at_once_is_refused_for_one(
+    wagtail_root, course_index, learner
+):
+    first, second = VideoFactory(duration=60.0), VideoFactory(duration=60.0)
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    lesson = make_lesson(course, videos=[first, second])
+    session = uuid.uuid4()
+    outcomes = []
+
+    def beat(index):
+        try:
+            services.record_heartbeat(
+                learner,
+                lesson_id=lesson.pk,
+                video_id=(first, second)[index].pk,
+                session=session,
+                position=0.0,
+                rate=1.0,
+                state="playing",
+            )
+            outcomes.append("ok")
+        except services.Invalid as error:
+            outcomes.append(str(error.detail))
+
+    run_at_once(2, beat)
+    refused = tr("This session belongs to another video.", "kk")
+    assert sorted(outcomes) == sorted(["ok", refused])
+    assert PlaybackSession.objects.filter(user=learner, uuid=session).count() == 1

@@ -42,6 +42,26 @@ def test_honest_viewing_completes(player, clock, rate, interval):
 
 
 @pytest.mark.django_db
+def test_coverage_shown_as_095_means_complete(player, clock):
+    player.beat(0.0)
+    clock.tick(10)
+    player.beat(10.0)
+    position = 10.0
+    while position < 94.0:
+        clock.tick(7)
+        position += 7.0
+        player.beat(position)
+    clock.tick(0.996)
+    answer = player.beat(94.996)
+
+    assert answer["watched_seconds"] == 94.996
+    assert (answer["coverage"], answer["completed"]) == (0.9499, False)
+    clock.tick(0.004)
+    answer = player.beat(95.0)
+    assert (answer["coverage"], answer["completed"]) == (0.95, True)
+
+
+@pytest.mark.django_db
 def test_honest_two_times_with_network_jitter_completes(player, clock):
     rng = random.Random(7)
     position = 0.0

@@ -365,6 +365,36 @@ def test_guide_status_wrong_shape_is_422(api):
     assert api("guide-status", {"iins": [791028302728]}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("verify", "[" * 100_000),  # nested deeper than any JSON parser recurses
+        ("guide-status", '{"iins": [' * 50_000),
+        ("guide-status", '{"iins": ["\\ud800"]}'),  # a lone surrogate
+        ("verify", '{"certificate_number": "BKO-7K2M-9QXD-4HT8", "iin": "\\udfff"}'),
+        ("guide-status", b'{"iins": ["\xff\xfe"]}'),
+    ],
+)
+def test_hostile_bodies_are_audited_422s(api, path, raw):
+    response = api(path, raw)
+
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+    call = RegistryCall.objects.get()
+    assert (call.kind, call.http_status) == (path, 422)
+
+
+def test_a_body_over_the_upload_limit_is_an_audited_422(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = api("guide-status", {"iins": ["1" * 2000]})
+
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail == tr("The body is too large.", "kk")
+    call = RegistryCall.objects.get()
+    assert (call.kind, call.http_status, call.result) == ("guide-status", 422, detail)
+
+
 # audit ---------------------------------------------------------------------------
 
 
