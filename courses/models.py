@@ -322,6 +322,13 @@ class LessonPage(Page):
             Video.objects.filter(pk__in=self.video_ids()).prefetch_related("captions")
         )
         user = request.user if request.user.is_authenticated else None
+        if user is not None and not getattr(request, "is_preview", False):
+            from progress import services as progress
+
+            try:
+                progress.open_lesson(user, self.pk, get_language())
+            except progress.ProgressError:
+                pass  # a lesson of an unpublished course counts for nothing
         context.update(
             course=course,
             lessons=lessons,

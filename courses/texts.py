@@ -11,6 +11,8 @@ def course_script_text() -> dict[str, str]:
     return {
         "progress": _("Lessons completed: {done} of {total}"),
         "completed": _("You have completed this course."),
+        "resume": _("Continue the course"),
+        "review": _("Go through the course again"),
     }
 
 

@@ -174,6 +174,21 @@ def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
 
 
 @router.post(
+    "/lessons/{lesson_id}/open",
+    response={200: LessonProgressOut, 404: Detail, 422: Detail},
+)
+def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
+    """The learner opened the lesson: a lesson with only text to read is then
+    complete. Answers the lesson's progress, as ``GET /lessons/<id>`` does."""
+    language = _language(request, lang)
+    try:
+        services.open_lesson(request.user, lesson_id, language)
+        return services.lesson_progress(request.user, lesson_id, language)
+    except services.ProgressError as error:
+        return _error(error)
+
+
+@router.post(
     "/lessons/{lesson_id}/quiz",
     response={200: QuizOut, 400: Detail, 404: Detail, 422: Detail, 429: Detail},
 )

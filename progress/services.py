@@ -747,6 +747,24 @@ def complete_lesson_if_done(user, structure: LessonStructure, language: str) -> 
     return True
 
 
+def open_lesson(user, lesson_id: int, language: str) -> bool:
+    """The learner opened the lesson (its page, or the player's ``open`` call).
+
+    A lesson with nothing to watch and no quiz — text to read — is complete once
+    opened. Any other lesson whose rules are met by now is recorded complete too:
+    its videos may have been watched in another course, or an editor may have
+    taken out the one video still missing. Returns whether the lesson is complete.
+    """
+    structure = live_lesson_structure(lesson_id)
+    if LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists():
+        return True
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=user, course_id=structure.course_id, language=language)],
+        ignore_conflicts=True,
+    )
+    return complete_lesson_if_done(user, structure, language)
+
+
 def check_course_completion(
     user, course: CoursePage, language: str
 ) -> CourseCompletion | None:

@@ -33,6 +33,19 @@
           : String(text.progress || "").replace("{done}", done).replace("{total}", total);
         container.hidden = false;
       }
+      var next = root.querySelector("[data-course-next]");
+      var pending = (state.lessons || []).filter(function (entry) {
+        return !entry.completed;
+      })[0];
+      if (next && done && pending) {
+        var link = root.querySelector('[data-lesson-id="' + pending.id + '"] a');
+        if (link) {
+          next.href = link.href;
+          next.textContent = text.resume;
+        }
+      } else if (next && state.completed) {
+        next.textContent = text.review;
+      }
       var certificate = state.certificate;
       var holder = root.querySelector("[data-certificate]");
       if (certificate && certificate.pdf_url && holder) {

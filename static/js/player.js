@@ -309,7 +309,7 @@
     var container = root.querySelector("[data-lesson-progress]");
     if (!container || !lessonState) return;
     var parts = players.length + (lessonState.quiz ? 1 : 0);
-    if (!parts) return;
+    if (!parts && !lessonState.completed) return;
     var done = 0;
     players.forEach(function (player) {
       done += Math.min(1, (player.coverage || 0) / 0.95);

@@ -84,3 +84,25 @@ def test_demo_pages_are_served_in_each_language(client, home_page):
         response = client.get(url)
         assert response.status_code == 200
         assert caption in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["couples", "parents"])
+def test_a_learner_completes_each_demo_academy_by_reading_its_lessons(
+    client, home_page, learner, kind, run_tasks, django_capture_on_commit_callbacks
+):
+    from certificates.models import Certificate
+
+    demo.load(home_page, None)
+    client.force_login(learner)
+    course = CoursePage.objects.get(kind=kind)
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in course.lessons():
+            assert client.get(lesson.url).status_code == 200
+    run_tasks()
+
+    progress = client.get(f"/api/v1/progress/courses/{course.pk}").json()
+    assert progress["completed"] is True
+    assert progress["lessons_completed"] == progress["lessons_total"] >= 2
+    certificate = Certificate.objects.get(user=learner, course=course)
+    assert progress["certificate"]["number"] == certificate.number

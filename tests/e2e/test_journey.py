@@ -10,6 +10,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 import pytest
+from playwright.sync_api import expect
 
 from certificates.models import Certificate
 from courses import demo
@@ -18,6 +19,7 @@ from home.factories import HomePageFactory
 from lms.factories import VALID_IINS
 from lms.models import User
 from progress.models import CourseCompletion, LessonCompletion, VideoProgress
+from tests.lms.i18n import tr
 
 PASSWORD = "Ainalayin-2026!"
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
@@ -108,6 +110,14 @@ def test_new_learner_completes_the_guide_in_kazakh(
         quiz = lesson.quiz("kk")
         if quiz is None:
             assert completed.exists()
+            if lesson == lessons[0]:
+                # The course page now leads on to the next lesson.
+                with translation.override("kk"):
+                    page.goto(live_server.url + demo_guide.get_url())
+                    next_url = lessons[1].get_url()
+                button = page.locator("[data-course-next]")
+                expect(button).to_have_text(tr("Continue the course", "kk"))
+                assert button.get_attribute("href").endswith(next_url)
             continue
         assert not completed.exists()  # the quiz is still to pass
         form = page.locator("[data-quiz-form]")
@@ -132,6 +142,9 @@ def test_new_learner_completes_the_guide_in_kazakh(
     for lesson in lessons:
         mark = page.locator(f"[data-lesson-id='{lesson.pk}'] [data-done]")
         mark.wait_for(state="visible")
+    expect(page.locator("[data-course-next]")).to_have_text(
+        tr("Go through the course again", "kk")
+    )
 
     page.goto(f"{live_server.url}/kk/dashboard/")
     card = page.locator(f"[data-course-id='{demo_guide.pk}']")

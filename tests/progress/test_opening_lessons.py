@@ -1,0 +1,123 @@
+"""Opening a lesson: a lesson with only text to read is complete once the learner
+opens it, and a lesson whose videos were watched elsewhere is recorded complete."""
+
+import pytest
+
+from certificates.models import Certificate
+from courses.factories import CoursePageFactory, VideoFactory, make_lesson, quiz_block
+from progress.models import CourseCompletion, Enrollment, LessonCompletion
+from tests.progress.test_completion import course_api, pass_quiz, watch
+
+
+@pytest.fixture
+def reading_course(course_index):
+    """A parents' academy course of two lessons with only text in them."""
+    course = CoursePageFactory(parent=course_index, kind="parents", title="Оқу")
+    first = make_lesson(course, title="Бірінші")
+    second = make_lesson(course, title="Екінші")
+    return course, first, second
+
+
+def open_api(client, lesson):
+    return client.post(f"/api/v1/progress/lessons/{lesson.pk}/open")
+
+
+@pytest.mark.django_db
+def test_a_course_of_text_lessons_completes_when_each_is_opened(
+    signed_in, learner, reading_course, run_tasks, django_capture_on_commit_callbacks
+):
+    course, first, second = reading_course
+    assert course_api(signed_in, course)["lessons_completed"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.get(first.url)
+        assert response.status_code == 200
+        assert Enrollment.objects.filter(user=learner, course=course).exists()
+        assert course_api(signed_in, course)["completed"] is False
+        assert signed_in.get(second.url).status_code == 200
+    run_tasks()
+
+    state = course_api(signed_in, course)
+    assert (state["lessons_completed"], state["completed"]) == (2, True)
+    assert state["certificate"]["number"]
+    assert Certificate.objects.filter(user=learner, course=course).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_open_call_completes_a_text_lesson_for_other_clients(
+    signed_in, reading_course
+):
+    _course, first, _second = reading_course
+
+    response = open_api(signed_in, first)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "lesson": first.pk,
+        "completed": True,
+        "videos": [],
+        "quiz": None,
+    }
+    assert open_api(signed_in, first).json()["completed"] is True  # idempotent
+
+
+@pytest.mark.django_db
+def test_opening_a_lesson_with_a_video_or_a_quiz_completes_nothing(
+    signed_in, learner, course_index, clock
+):
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    with_video = make_lesson(course, videos=[VideoFactory()])
+
+    with_quiz = make_lesson(course, quiz=quiz_block(questions=3, pass_mark=70))
+
+    assert signed_in.get(with_video.url).status_code == 200
+    assert signed_in.get(with_quiz.url).status_code == 200
+    assert open_api(signed_in, with_video).json()["completed"] is False
+    assert open_api(signed_in, with_quiz).json()["completed"] is False
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+
+    assert pass_quiz(signed_in, with_quiz).json()["passed"] is True
+    assert open_api(signed_in, with_quiz).json()["completed"] is True
+
+
+@pytest.mark.django_db
+def test_a_video_watched_in_another_course_completes_the_lesson_once_opened(
+    signed_in, learner, course_index, clock
+):
+    video = VideoFactory(duration=20.0)
+    first = make_lesson(CoursePageFactory(parent=course_index), videos=[video])
+    other_course = CoursePageFactory(parent=course_index, kind="couples")
+    other = make_lesson(other_course, videos=[video])
+    watch(signed_in, first, video, clock)
+    assert LessonCompletion.objects.filter(user=learner, lesson=first).exists()
+    assert not LessonCompletion.objects.filter(user=learner, lesson=other).exists()
+
+    assert signed_in.get(other.url).status_code == 200
+
+    assert LessonCompletion.objects.filter(user=learner, lesson=other).exists()
+    assert CourseCompletion.objects.filter(user=learner, course=other_course).exists()
+
+
+@pytest.mark.django_db
+def test_visitors_and_previews_complete_nothing(
+    client, admin_client, learner, reading_course
+):
+    _course, first, _second = reading_course
+
+    assert client.get(first.url).status_code == 200
+    assert client.post(f"/api/v1/progress/lessons/{first.pk}/open").status_code == 401
+    preview = admin_client.get(f"/admin/pages/{first.pk}/edit/preview/")
+    assert preview.status_code == 200
+    assert not LessonCompletion.objects.exists()
+    assert not Enrollment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_lesson_of_an_unpublished_course_counts_for_nothing(
+    signed_in, reading_course
+):
+    course, first, _second = reading_course
+    course.unpublish()
+
+    assert open_api(signed_in, first).status_code == 404
+    assert not LessonCompletion.objects.exists()
