@@ -1,10 +1,13 @@
 """Project middleware."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -21,6 +24,50 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
+
+
+class JsonApiErrorsMiddleware:
+    """Every answer under ``/api/`` is JSON, errors included, with a ``detail``
+    (CONTRACTS.md §5, §6): Django's own error pages for an unknown path, a wrong
+    method, a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or a crash become
+    ``{"detail": …}`` with the same status. With ``DEBUG`` on, a crash keeps
+    Django's technical page."""
+
+    details = {
+        400: _("Bad request."),
+        403: _("Forbidden."),
+        404: _("Not found."),
+        405: _("Method not allowed."),
+        413: _("The request body is too large."),
+        500: _("Server error. Please try again later."),
+    }
+    kept_headers = ("Allow", "Retry-After")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+            or (settings.DEBUG and response.status_code >= 500)
+        ):
+            return response
+        detail = self.details.get(response.status_code, response.reason_phrase)
+        answer = JsonResponse({"detail": str(detail)}, status=response.status_code)
+        for header in self.kept_headers:
+            if header in response:
+                answer[header] = response[header]
+        return answer
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RequestDataTooBig) and request.path_info.startswith(
+            "/api/"
+        ):
+            return JsonResponse({"detail": str(self.details[413])}, status=413)
+        return None
 
 
 class DataSaverMiddleware:

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.CompressPagesMiddleware",  # outside all that write the body
+    "lms.middleware.JsonApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LocaleMiddleware",  # leaves /api/ 404s as JSON
     "django.middleware.common.CommonMiddleware",
