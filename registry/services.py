@@ -78,13 +78,26 @@ def create_client(
         token_prefix=token[:TOKEN_PREFIX_LENGTH],
         token_hash=hash_token(token),
         webhook_url=webhook_url,
-        webhook_secret="whsec_" + secrets.token_urlsafe(32),
+        webhook_secret=new_webhook_secret(),
     )
     if rate_limit is not None:
         client.rate_limit = rate_limit
     client.full_clean()
     client.save()
     return client, token
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def rotate_webhook_secret(client_id: int) -> RegistryClient:
+    """Give the client a new webhook secret. Events still waiting in the outbox
+    are signed with it when they are next sent."""
+    client = RegistryClient.objects.get(pk=client_id)
+    client.webhook_secret = new_webhook_secret()
+    client.save(update_fields=["webhook_secret"])
+    return client
 
 
 @dataclass(frozen=True)

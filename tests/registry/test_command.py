@@ -56,3 +56,30 @@ def test_bad_webhook_url_is_refused(db):
     with pytest.raises(CommandError):
         _run("Broken", "--webhook-url", "not a url")
     assert not RegistryClient.objects.exists()
+
+
+def test_webhook_secret_is_printed_also_without_a_webhook_url(db):
+    lines = _run("ЗАГС Шымкент")
+
+    registry_client = RegistryClient.objects.get()
+    assert registry_client.webhook_url == ""
+    assert f"Webhook secret: {registry_client.webhook_secret}" in lines[:-1]
+
+
+def test_rotating_the_webhook_secret_prints_the_new_one(db):
+    _run("ЗАГС Қарағанды")
+    registry_client = RegistryClient.objects.get()
+    old_secret = registry_client.webhook_secret
+    out = io.StringIO()
+
+    call_command("rotate_registry_webhook_secret", str(registry_client.pk), stdout=out)
+
+    registry_client.refresh_from_db()
+    new_secret = out.getvalue().strip().splitlines()[-1]
+    assert new_secret == registry_client.webhook_secret != old_secret
+    assert new_secret.startswith("whsec_")
+
+
+def test_rotating_the_secret_of_an_unknown_client_fails(db):
+    with pytest.raises(CommandError, match="No registry client with id 999"):
+        call_command("rotate_registry_webhook_secret", "999", stdout=io.StringIO())

@@ -334,3 +334,25 @@ def test_send_due_webhooks_command(hooked_client, certificate):
     assert out.getvalue().strip() == "1 delivered"
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_retry_after_the_secret_was_rotated_is_signed_with_the_new_one(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    responses.post(WEBHOOK_URL, status=503)
+    responses.post(WEBHOOK_URL, status=200)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    run_tasks()
+    old_secret = hooked_client.webhook_secret
+
+    new_secret = services.rotate_webhook_secret(hooked_client.pk).webhook_secret
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_deliveries(WebhookDelivery.objects.all())
+    run_tasks()
+
+    request = responses.calls[1].request
+    signature = request.headers["X-Signature"]
+    assert _verify_signature(new_secret, signature, request.body)
+    assert not _verify_signature(old_secret, signature, request.body)
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED

@@ -9,8 +9,9 @@ from registry.services import create_client
 class Command(BaseCommand):
     """Create an API client for the marriage registration service.
 
-    Prints the webhook secret (when a webhook URL is given) and then, as the last
-    line, the bearer token. Only a hash of the token is stored: it is shown once.
+    Prints the webhook secret (events are signed with it once a webhook URL is
+    set, here or later in the admin) and then, as the last line, the bearer token.
+    Only a hash of the token is stored: it is shown once.
     """
 
     help = "Create a registry API client and print its bearer token (last line)."
@@ -37,6 +38,5 @@ class Command(BaseCommand):
             f"Created registry client {client.name!r} (id {client.pk}, "
             f"token prefix {client.token_prefix}). The token is shown only once."
         )
-        if client.webhook_url:
-            self.stdout.write(f"Webhook secret: {client.webhook_secret}")
+        self.stdout.write(f"Webhook secret: {client.webhook_secret}")
         self.stdout.write(token)
