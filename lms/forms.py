@@ -296,8 +296,23 @@ class ChangePasswordForm(PasswordPairMixin, allauth_forms.ChangePasswordForm):
         "password2": _("New password (again)"),
     }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth's "Forgot your password?" help; the page has its own link.
+        self.fields["oldpassword"].help_text = ""
+
 
 class SetPasswordForm(PasswordPairMixin, allauth_forms.SetPasswordForm):
     """A first password for an account made through the identity provider."""
 
     labels = {"password1": _("Password"), "password2": _("Password (again)")}
+
+
+class AddEmailForm(AccountFormMixin, allauth_forms.AddEmailForm):
+    """Another e-mail address for the account (the e-mail addresses page)."""
+
+    labels = {"email": _("E-mail")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.pop("placeholder", None)

@@ -304,6 +304,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "lms.forms.ResetPasswordKeyForm",
     "change_password": "lms.forms.ChangePasswordForm",
     "set_password": "lms.forms.SetPasswordForm",
+    "add_email": "lms.forms.AddEmailForm",
 }
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

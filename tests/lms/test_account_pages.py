@@ -112,3 +112,72 @@ def test_change_password_in_the_users_language(client, account):
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.check_password(NEW_PASSWORD)
+
+
+def test_email_page_in_kazakh_adds_and_removes_an_address(client, account):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(
+        user=account, email=account.email, primary=True, verified=True
+    )
+    client.force_login(account)
+
+    page = unescape(
+        client.get("/accounts/email/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    )
+    assert tr("E-mail addresses", "kk") in page
+    assert tr("Make primary", "kk") in page
+    assert "Email Addresses" not in page and "Make Primary" not in page
+
+    response = client.post(
+        "/accounts/email/",
+        {"action_add": "", "email": "aigerim.new@example.kz"},
+        HTTP_ACCEPT_LANGUAGE="kk",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert EmailAddress.objects.filter(
+        user=account, email="aigerim.new@example.kz"
+    ).exists()
+
+    response = client.post(
+        "/accounts/email/",
+        {"action_remove": "", "email": account.email},
+        HTTP_ACCEPT_LANGUAGE="kk",
+        follow=True,
+    )
+    html = unescape(response.content.decode())
+    assert (
+        tr(
+            "The primary address %(email)s cannot be removed. Make another address "
+            "primary first.",
+            "kk",
+        )
+        % {"email": account.email}
+        in html
+    )
+    assert EmailAddress.objects.filter(user=account, email=account.email).exists()
+
+    response = client.post(
+        "/accounts/email/",
+        {"action_remove": "", "email": "aigerim.new@example.kz"},
+        HTTP_ACCEPT_LANGUAGE="kk",
+        follow=True,
+    )
+    assert tr("The address %(email)s has been removed.", "kk") % {
+        "email": "aigerim.new@example.kz"
+    } in unescape(response.content.decode())
+    assert not EmailAddress.objects.filter(email="aigerim.new@example.kz").exists()
+
+
+def test_password_change_page_offers_the_reset_link_once(client, account):
+    client.force_login(account)
+    html = client.get("/accounts/password/change/").content.decode()
+    assert html.count('href="/accounts/password/reset/"') == 1
+
+
+def test_the_dashboard_links_to_the_account_pages(client, account):
+    client.force_login(account)
+    html = client.get("/kk/dashboard/").content.decode()
+    assert 'href="/accounts/email/"' in html
+    assert 'href="/accounts/password/change/"' in html
