@@ -117,3 +117,19 @@ def test_skip_link_is_the_first_stop_for_the_keyboard(live_server, site, page):
     focused = page.evaluate("document.activeElement.className")
     assert focused == "skip-link"
     assert page.locator(".skip-link").is_visible()
+
+
+def test_what_is_scrolled_to_on_a_phone_stays_clear_of_the_helpline_bar(
+    live_server, site, browser
+):
+    context = browser.new_context(viewport={"width": 390, "height": 500})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/kk/#footer-help-heading")
+    page.evaluate(
+        "() => document.getElementById('footer-help-heading').scrollIntoView()"
+    )
+    bar = page.locator(".safety-bar").bounding_box()
+    heading = page.locator("#footer-help-heading").bounding_box()
+    assert bar["y"] == 0
+    assert heading["y"] >= bar["y"] + bar["height"]
+    context.close()
