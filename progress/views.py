@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,7 +47,12 @@ def region(request):
 @login_required
 def couple(request, form=None):
     """Link with a partner and follow each other's progress on the guide."""
-    context = {"form": form or InvitePartnerForm(), "guide": services.guide_course()}
+    context = {
+        "form": form or InvitePartnerForm(),
+        "guide": services.guide_course(),
+        # Shown after a refused invitation, at the invitation's POST-only address.
+        "language_switch_path": reverse("progress:couple"),
+    }
     context.update(_couple_context(request.user))
     return render(request, "progress/couple.html", context, status=400 if form else 200)
 

@@ -20,7 +20,7 @@ class LanguageLink:
     current: bool
 
 
-def _url_in_language(request, page, code: str, current: str) -> str | None:
+def _url_in_language(request, page, code: str, current: str, path: str) -> str | None:
     query = request.META.get("QUERY_STRING", "")
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name == "wagtail_serve":
@@ -32,24 +32,30 @@ def _url_in_language(request, page, code: str, current: str) -> str | None:
             url = page.get_url(request=request)
         if url:
             return f"{url}?{query}" if query else url
-    path = request.get_full_path()
     translated = translate_url(path, code)
     if translated != path or code == current:
         return translated
-    if request.path.startswith(f"/{current}/"):
+    if path.startswith(f"/{current}/"):
         return f"/{code}/"
     return None
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
-    """Links to the current page in each language (kk, ru, en)."""
+    """Links to the current page in each language (kk, ru, en).
+
+    A page shown in answer to a form (a POST) names the page to switch from in
+    ``language_switch_path``: the form's own address answers only POST.
+    """
     request = context.get("request")
     current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     page = context.get("page")
+    path = context.get("language_switch_path") or (
+        request.get_full_path() if request else ""
+    )
     links = []
     for code, name in settings.LANGUAGES:
-        url = _url_in_language(request, page, code, current) if request else None
+        url = _url_in_language(request, page, code, current, path) if request else None
         links.append(LanguageLink(code, name, url, code == current))
     return links
 

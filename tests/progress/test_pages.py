@@ -182,6 +182,10 @@ def test_invalid_iin_is_a_form_error(learner, iin):
     assert response.status_code == 400
     assert response.context["form"].errors["iin"]
     assert not Partnership.objects.exists()
+    # The language switcher leads to the couple page, not to the POST-only form.
+    html = response.content.decode()
+    assert 'href="/ru/couple/"' in html and 'href="/kk/couple/"' in html
+    assert "/ru/couple/invite/" not in html
 
 
 @pytest.mark.django_db
@@ -263,6 +267,10 @@ def test_each_partner_sees_the_others_guide_progress_and_the_inviter_can_unlink(
     assert "Lessons completed: 0 of 3" in text
 
     me = logged_in(learner)
+    page = me.get("/en/couple/").content.decode()
+    # Unlinking takes a second, explicit step.
+    (confirm,) = re.findall(r'<details class="confirm">(.*?)</details>', page, re.S)
+    assert 'action="/en/couple/unlink/"' in confirm and "Yes, unlink" in confirm
     assert me.post("/en/couple/unlink/").status_code == 302
     assert Partnership.objects.get().status == PartnershipStatus.ENDED
     for user in (learner, partner):
