@@ -146,9 +146,14 @@ class QuizBlock(blocks.StructBlock):
         description = _("Check questions; a lesson may have at most one quiz.")
 
     def get_context(self, value, parent_context=None):
+        from courses.models import questions_needed
+
         context = super().get_context(value, parent_context=parent_context)
         context["page"] = (parent_context or {}).get("page")
         context["pass_mark_percent"] = value.get("pass_mark")
+        total = len(value.get("questions") or [])
+        context["questions_total"] = total
+        context["questions_needed"] = questions_needed(total, value.get("pass_mark"))
         return context
 
 

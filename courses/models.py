@@ -145,6 +145,25 @@ class Quiz:
     pass_mark: float  # 0..1
     questions: list[QuizQuestion]
 
+    def score(self, correct: int) -> float:
+        """The share of questions answered correctly, as answers report it."""
+        return quiz_score(correct, len(self.questions))
+
+    def passes(self, score: float) -> bool:
+        return score + 1e-9 >= self.pass_mark
+
+
+def quiz_score(correct: int, total: int) -> float:
+    return round(correct / total, 4) if total else 0.0
+
+
+def questions_needed(total: int, pass_mark_percent: int) -> int:
+    """The fewest correct answers out of ``total`` that pass (``Quiz.passes``)."""
+    quiz = Quiz(heading="", pass_mark=pass_mark_percent / 100, questions=[])
+    return next(
+        (k for k in range(total + 1) if quiz.passes(quiz_score(k, total))), total
+    )
+
 
 PUBLISHING_ACTIONS = (
     "action-publish",

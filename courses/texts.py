@@ -33,4 +33,5 @@ def player_script_text() -> dict[str, str]:
             "Your answers could not be checked right now. Please try again later."
         ),
         "quizAlreadyPassed": _("You have already passed this quiz."),
+        "quizAgain": _("Answer again"),
     }

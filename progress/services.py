@@ -897,8 +897,8 @@ def submit_quiz(user, lesson_id: int, answers: dict, language: str) -> QuizResul
             )
     answers = {str(q): str(c) for q, c in answers.items()}
     correct = sum(1 for q in quiz.questions if answers.get(q.id) == q.correct)
-    score = round(correct / len(quiz.questions), 4) if quiz.questions else 0.0
-    passed = score + 1e-9 >= quiz.pass_mark
+    score = quiz.score(correct)
+    passed = quiz.passes(score)
     with transaction.atomic():
         Enrollment.objects.bulk_create(
             [Enrollment(user=user, course_id=structure.course_id, language=language)],

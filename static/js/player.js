@@ -384,9 +384,34 @@
 
   /* --- Quiz ------------------------------------------------------------- */
 
+  /* A quiz passed before: its questions fold away behind "Answer again". */
   function markQuizPassed() {
     var result = root.querySelector("[data-quiz-result]");
-    if (result && !result.textContent) result.textContent = text.quizAlreadyPassed;
+    if (!result || result.textContent) return;
+    result.textContent = text.quizAlreadyPassed;
+    var form = root.querySelector("[data-quiz-form]");
+    if (!form || form.querySelector("[data-quiz-again]")) return;
+    var parts = Array.prototype.slice.call(
+      form.querySelectorAll(".quiz__question, button[type=submit]")
+    );
+    if (!parts.length) return;
+    parts.forEach(function (part) {
+      part.hidden = true;
+    });
+    var again = document.createElement("button");
+    again.type = "button";
+    again.className = "button";
+    again.setAttribute("data-quiz-again", "");
+    again.textContent = text.quizAgain;
+    again.addEventListener("click", function () {
+      parts.forEach(function (part) {
+        part.hidden = false;
+      });
+      again.parentNode.removeChild(again);
+      result.textContent = "";
+      parts[0].querySelector("input") && parts[0].querySelector("input").focus();
+    });
+    form.appendChild(again);
   }
 
   function setUpQuiz() {

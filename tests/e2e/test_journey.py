@@ -146,6 +146,19 @@ def test_new_learner_completes_the_guide_in_kazakh(
         tr("Go through the course again", "kk")
     )
 
+    # The passed quiz folds its questions away until asked for again.
+    with translation.override("kk"):
+        page.goto(live_server.url + lessons[-1].get_url())
+    again = page.locator("[data-quiz-again]")
+    expect(again).to_have_text(tr("Answer again", "kk"))
+    expect(page.locator("[data-quiz-result]")).to_have_text(
+        tr("You have already passed this quiz.", "kk")
+    )
+    assert not page.locator(".quiz__question").first.is_visible()
+    again.click()
+    expect(page.locator(".quiz__question").first).to_be_visible()
+    expect(page.locator("[data-quiz-form] button[type=submit]")).to_be_visible()
+
     page.goto(f"{live_server.url}/kk/dashboard/")
     card = page.locator(f"[data-course-id='{demo_guide.pk}']")
     assert card.locator("[data-completed]").is_visible()

@@ -126,3 +126,15 @@ def test_server_error_page_keeps_helplines_and_quick_exit():
     assert 'href="tel:150"' in html and 'href="tel:111"' in html
     assert 'id="quick-exit"' in html
     assert '<html lang="ru">' in html
+
+
+def test_the_home_page_title_names_the_site_once(client, home_page, standard_page):
+    import re
+
+    home = client.get("/kk/").content.decode()
+    (title,) = re.findall(r"<title>(.*?)</title>", home, re.S)
+    assert title.strip() == home_page.title
+    (title,) = re.findall(
+        r"<title>(.*?)</title>", client.get("/ru/o-programme/").content.decode(), re.S
+    )
+    assert title.startswith("О программе — ")

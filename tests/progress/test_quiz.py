@@ -140,3 +140,45 @@ def test_quiz_attempts_are_throttled(signed_in, quiz_lesson, settings):
     ]
     assert statuses == [200, 200, 200, 429, 429]
     assert QuizAttempt.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("total", "pass_mark", "needed"),
+    [
+        (3, 66, 2),
+        (3, 67, 3),
+        (3, 70, 3),
+        (3, 34, 2),
+        (3, 33, 1),
+        (4, 75, 3),
+        (10, 70, 7),
+    ],
+)
+def test_the_questions_needed_to_pass_as_the_scoring_counts(total, pass_mark, needed):
+    from courses.models import Quiz, questions_needed, quiz_score
+
+    quiz = Quiz(heading="", pass_mark=pass_mark / 100, questions=[])
+    assert questions_needed(total, pass_mark) == needed
+    assert quiz.passes(quiz_score(needed, total))
+    assert not quiz.passes(quiz_score(needed - 1, total))
+
+
+@pytest.mark.django_db
+def test_the_lesson_page_says_how_many_answers_pass(signed_in, quiz_lesson):
+    from html import unescape
+
+    from django.utils import translation
+
+    from tests.lms.i18n import tr
+
+    html = unescape(signed_in.get(quiz_lesson.url).content.decode())  # 3 at 70 %
+    with translation.override("kk"):
+        rule = translation.ngettext(
+            "To pass, answer %(needed)s of %(total)s question correctly. "
+            "You can try again.",
+            "To pass, answer at least %(needed)s of %(total)s questions correctly. "
+            "You can try again.",
+            3,
+        ) % {"needed": 3, "total": 3}
+    assert rule in html
+    assert tr("Check my answers", "kk") in html
