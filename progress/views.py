@@ -22,8 +22,10 @@ def _couple_context(user) -> dict:
 @login_required
 def dashboard(request):
     """Each enrolled course with its progress, where to resume, certificates."""
+    summaries = services.dashboard(request.user)
     context = {
-        "summaries": services.dashboard(request.user),
+        "summaries": summaries,
+        "guide": None if summaries else services.guide_course(),
         "region_form": RegionForm(initial={"region": request.user.region}),
     }
     context.update(_couple_context(request.user))

@@ -94,6 +94,11 @@ def test_dashboard_with_no_courses_invites_to_start(signed_in):
     assert "You have not started a course yet." in response.content.decode()
 
 
+def test_a_new_learners_dashboard_leads_to_the_guide(signed_in, guide_course):
+    html = signed_in.get("/kk/dashboard/").content.decode()
+    assert f'href="{guide_course.url}" data-start-guide' in html
+
+
 # -- couples ----------------------------------------------------------------------
 
 
