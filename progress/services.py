@@ -37,7 +37,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -756,13 +756,21 @@ def open_lesson(user, lesson_id: int, language: str) -> bool:
     taken out the one video still missing. Returns whether the lesson is complete.
     """
     structure = live_lesson_structure(lesson_id)
-    if LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists():
-        return True
-    Enrollment.objects.bulk_create(
-        [Enrollment(user=user, course_id=structure.course_id, language=language)],
-        ignore_conflicts=True,
-    )
-    return complete_lesson_if_done(user, structure, language)
+    if not LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists():
+        Enrollment.objects.bulk_create(
+            [Enrollment(user=user, course_id=structure.course_id, language=language)],
+            ignore_conflicts=True,
+        )
+        return complete_lesson_if_done(user, structure, language)
+    # Done before; the course may be complete by now without it having been
+    # recorded (an editor took out the lesson the learner had left).
+    completed = CourseCompletion.objects.filter(
+        user=user, course_id=structure.course_id
+    ).exists()
+    course = CoursePage.objects.filter(pk=structure.course_id).first()
+    if not completed and course is not None:
+        check_course_completion(user, course, language)
+    return True
 
 
 def check_course_completion(
@@ -809,6 +817,85 @@ def check_course_completion(
             completion_id = completion.pk
             transaction.on_commit(lambda: request_certificate(completion_id))
     return completion
+
+
+def recheck_course_completions(course_id: int) -> int:
+    """Record what learners have earned by now after an editor changed the course:
+    a lesson unpublished or deleted (the learner may have done all the others), or
+    a lesson published again without a video the learner had not watched.
+
+    Lessons with only text still need opening. Returns how many learners' course
+    completions were recorded.
+    """
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    lessons = course.lessons() if course is not None else []
+    if not lessons:
+        return 0
+    lesson_ids = [lesson.pk for lesson in lessons]
+    forget_lesson_structures(lesson_ids)
+    learners = Enrollment.objects.filter(course=course, completed_at__isnull=True)
+    for lesson_id in lesson_ids:
+        structure = lesson_structure(lesson_id)
+        if structure is None or not (structure.video_ids or structure.has_quiz):
+            continue
+        earned = learners.exclude(
+            user_id__in=LessonCompletion.objects.filter(lesson_id=lesson_id).values(
+                "user_id"
+            )
+        )
+        for video_id in structure.video_ids:
+            earned = earned.filter(
+                user_id__in=VideoProgress.objects.filter(
+                    video_id=video_id, completed_at__isnull=False
+                ).values("user_id")
+            )
+        if structure.has_quiz:
+            earned = earned.filter(
+                user_id__in=QuizAttempt.objects.filter(
+                    lesson_id=lesson_id, passed=True
+                ).values("user_id")
+            )
+        LessonCompletion.objects.bulk_create(
+            [
+                LessonCompletion(user_id=user_id, lesson_id=lesson_id, course=course)
+                for user_id in earned.values_list("user_id", flat=True).iterator()
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+    finished = (
+        LessonCompletion.objects.filter(
+            lesson_id__in=lesson_ids, user_id__in=learners.values("user_id")
+        )
+        .values("user_id")
+        .annotate(lessons=Count("lesson_id", distinct=True))
+        .filter(lessons=len(lesson_ids))
+        .values("user_id")
+    )
+    User = get_user_model()
+    recorded = 0
+    for user_id, language in learners.filter(user_id__in=finished).values_list(
+        "user_id", "language"
+    ):
+        if check_course_completion(User(pk=user_id), course, language) is not None:
+            recorded += 1
+    return recorded
+
+
+def _enqueue_recheck(course_id: int) -> None:
+    from progress.tasks import recheck_course
+
+    try:
+        recheck_course.enqueue(course_id)
+    except Exception:
+        # Nothing is lost: the completions are recorded when each learner next
+        # opens a lesson of the course.
+        logger.exception("Could not queue the completion check of course %s", course_id)
+
+
+def recheck_course_on_commit(course_id: int) -> None:
+    """Queue ``recheck_course_completions`` once the editor's change is committed."""
+    transaction.on_commit(lambda: _enqueue_recheck(course_id))
 
 
 def _enqueue_issue_certificate(completion_id: int) -> None:

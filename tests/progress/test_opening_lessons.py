@@ -1,6 +1,8 @@
 """Opening a lesson: a lesson with only text to read is complete once the learner
 opens it, and a lesson whose videos were watched elsewhere is recorded complete."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from certificates.models import Certificate
@@ -121,3 +123,108 @@ def test_a_lesson_of_an_unpublished_course_counts_for_nothing(
 
     assert open_api(signed_in, first).status_code == 404
     assert not LessonCompletion.objects.exists()
+
+
+# -- an editor's change to a course ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_unpublishing_the_lesson_a_learner_left_completes_the_course(
+    signed_in,
+    learner,
+    course_index,
+    clock,
+    run_tasks,
+    django_capture_on_commit_callbacks,
+):
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    first = make_lesson(course, videos=[VideoFactory(duration=20.0)])
+    left = make_lesson(course, videos=[VideoFactory(duration=20.0)])
+    watch(signed_in, first, first.videos()[0], clock)
+    assert course_api(signed_in, course)["completed"] is False
+
+    with django_capture_on_commit_callbacks(execute=True):
+        left.unpublish()  # queues the check on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        run_tasks()  # the check, which requests the certificate on commit
+    run_tasks()  # issuing
+
+    state = course_api(signed_in, course)
+    assert (state["lessons_total"], state["completed"]) == (1, True)
+    assert Certificate.objects.filter(user=learner, course=course).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_lesson_published_again_without_the_unwatched_video_completes(
+    signed_in,
+    learner,
+    course_index,
+    clock,
+    run_tasks,
+    django_capture_on_commit_callbacks,
+):
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    watched, unwatched = VideoFactory(duration=20.0), VideoFactory(duration=20.0)
+    lesson = make_lesson(course, videos=[watched, unwatched])
+    reading = make_lesson(course, title="Оқу")
+    watch(signed_in, lesson, watched, clock)
+    assert not LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
+
+    lesson.body_kk = [{"type": "video", "value": {"video": watched.pk}}]
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.save_revision().publish()
+    run_tasks()
+
+    assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
+    # The text lesson still waits to be opened.
+    assert not LessonCompletion.objects.filter(user=learner, lesson=reading).exists()
+    assert not CourseCompletion.objects.filter(user=learner).exists()
+
+
+@pytest.mark.django_db
+def test_with_the_queue_down_opening_a_lesson_catches_up(
+    signed_in,
+    learner,
+    course_index,
+    clock,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from progress import tasks
+
+    def queue_down(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    monkeypatch.setattr(tasks, "recheck_course", SimpleNamespace(enqueue=queue_down))
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    first = make_lesson(course, videos=[VideoFactory(duration=20.0)])
+    left = make_lesson(course, videos=[VideoFactory(duration=20.0)])
+    watch(signed_in, first, first.videos()[0], clock)
+    with django_capture_on_commit_callbacks(execute=True):
+        left.unpublish()  # the check cannot be queued; the editor's change stands
+    assert not left.live
+    assert not CourseCompletion.objects.filter(user=learner).exists()
+
+    assert signed_in.get(first.url).status_code == 200
+
+    assert CourseCompletion.objects.filter(user=learner, course=course).exists()
+
+
+@pytest.mark.django_db
+def test_a_lesson_moved_to_another_course_counts_there_at_once(
+    signed_in, learner, course_index, clock
+):
+    from progress import services
+
+    first = CoursePageFactory(parent=course_index, kind="parents")
+    second = CoursePageFactory(parent=course_index, kind="couples")
+    video = VideoFactory(duration=20.0)
+    lesson = make_lesson(first, videos=[video])
+    assert services.lesson_structure(lesson.pk).course_id == first.pk
+
+    lesson.move(second, pos="last-child")
+
+    assert services.lesson_structure(lesson.pk).course_id == second.pk
+    watch(signed_in, lesson, video, clock)
+    assert CourseCompletion.objects.filter(user=learner, course=second).exists()
+    assert not CourseCompletion.objects.filter(user=learner, course=first).exists()
