@@ -1,8 +1,11 @@
 """Certificate pages: verification by number, the owner's downloads, the JWKS."""
 
+import re
+
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_GET
 from certificates import services, signing
 from certificates.numbers import normalize_number
 from lms import ratelimit
+from lms.iin import normalize_iin
 
 THROTTLE_WINDOW = 60
 
@@ -46,11 +50,20 @@ def _throttled(request) -> int | None:
     return hit.retry_after if hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT) else None
 
 
+def _typed(request, typed: str) -> dict:
+    """What the number form shows back: never an IIN someone typed by mistake,
+    not even in the page's links to itself in other languages."""
+    if re.fullmatch(r"\d{12}", normalize_iin(typed)):
+        path = reverse("certificates:verify_form")
+        return {"typed": "", "iin_typed": True, "return_path": path}
+    return {"typed": typed}
+
+
 def _not_found(request, typed: str = ""):
     response = render(
         request,
         "certificates/not_found.html",
-        {"typed": typed},
+        _typed(request, typed),
         status=404,
     )
     # LocaleMiddleware turns a 404 on an unprefixed path into a redirect to the
@@ -75,7 +88,9 @@ def verify_form(request):
             return redirect("certificates:verify", canonical)
         error = True
     return render(
-        request, "certificates/verify_form.html", {"typed": typed, "error": error}
+        request,
+        "certificates/verify_form.html",
+        {**_typed(request, typed), "error": error},
     )
 
 

@@ -1,5 +1,7 @@
 """No IIN reaches a log: any run of exactly twelve digits in a log message or its
-traceback is masked as pages show IINs (``79********28``).
+traceback, also with the spaces or dashes people type between groups (``900101
+300811``, in a URL ``900101%20300811``), is masked as pages show IINs
+(``79********28``).
 
 Code never logs an IIN on purpose (it logs keyed hashes and masked forms); this
 filter, on the handlers in ``LOGGING``, also catches one that slips in through a
@@ -10,11 +12,13 @@ import re
 
 from lms.iin import mask_iin
 
-TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
+TWELVE_DIGITS = re.compile(r"(?<!\d)(?:\d(?:[ \-\u00a0]|%20)?){11}\d(?!\d)")
 
 
 def mask(text: str) -> str:
-    return TWELVE_DIGITS.sub(lambda match: mask_iin(match.group()), text)
+    return TWELVE_DIGITS.sub(
+        lambda match: mask_iin(match.group().replace("%20", "")), text
+    )
 
 
 class MaskIINs(logging.Filter):

@@ -53,7 +53,7 @@ def couple(request, form=None):
         "form": form or InvitePartnerForm(),
         "guide": services.guide_course(),
         # Shown after a refused invitation, at the invitation's POST-only address.
-        "language_switch_path": reverse("progress:couple"),
+        "return_path": reverse("progress:couple"),
     }
     context.update(_couple_context(request.user))
     return render(request, "progress/couple.html", context, status=400 if form else 200)

@@ -18,6 +18,7 @@ class LanguageLink:
     name: str
     url: str | None  # None: switch through set_language (page has no prefix)
     current: bool
+    next: str = ""  # where set_language returns to
 
 
 def _url_in_language(request, page, code: str, current: str, path: str) -> str | None:
@@ -44,19 +45,17 @@ def _url_in_language(request, page, code: str, current: str, path: str) -> str |
 def language_links(context) -> list[LanguageLink]:
     """Links to the current page in each language (kk, ru, en).
 
-    A page shown in answer to a form (a POST) names the page to switch from in
-    ``language_switch_path``: the form's own address answers only POST.
+    They lead from ``return_path`` (``lms.context_processors``), which a view may
+    set to another address than its own.
     """
     request = context.get("request")
     current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     page = context.get("page")
-    path = context.get("language_switch_path") or (
-        request.get_full_path() if request else ""
-    )
+    path = context.get("return_path") or (request.get_full_path() if request else "")
     links = []
     for code, name in settings.LANGUAGES:
         url = _url_in_language(request, page, code, current, path) if request else None
-        links.append(LanguageLink(code, name, url, code == current))
+        links.append(LanguageLink(code, name, url, code == current, path))
     return links
 
 

@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "lms.data_saver.context",
+                "lms.context_processors.return_path",
             ],
         },
     },

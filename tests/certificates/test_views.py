@@ -209,3 +209,17 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(
     # Other visitors behind the same proxy still get their answers.
     response = client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["791028302728", "791028 302728", "7910-2830-2728"])
+def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed):
+    for response in (
+        client.get(
+            "/certificates/verify/", {"number": typed}, HTTP_ACCEPT_LANGUAGE="en"
+        ),
+        client.get(f"/certificates/verify/{typed}/", HTTP_ACCEPT_LANGUAGE="en"),
+    ):
+        html = response.content.decode()
+        assert response.status_code in (200, 404)
+        assert "That looks like an IIN" in html
+        assert "302728" not in html and "791028" not in html

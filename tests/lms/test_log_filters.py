@@ -68,3 +68,24 @@ def test_djangos_not_found_warning_masks_an_iin_in_the_path():
     )
     assert "Not Found" in output
     assert MASKED in output and IIN not in output
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        f"{IIN[:6]} {IIN[6:]}",
+        f"{IIN[:6]}-{IIN[6:]}",
+        f"{IIN[:6]}%20{IIN[6:]}",
+        " ".join([IIN[:3], IIN[3:6], IIN[6:9], IIN[9:]]),
+    ],
+)
+def test_an_iin_typed_in_groups_is_masked(typed):
+    logger = logging.getLogger("lms.tests")
+    output = console_output(logger, lambda: logger.warning("Not Found: /x/%s", typed))
+    assert output.endswith(f"/x/{MASKED}")
+
+
+def test_dates_times_and_phone_numbers_are_left_alone():
+    logger = logging.getLogger("lms.tests")
+    text = "at 2026-11-30 21:39:09,123 call +7 701 234 56 78"
+    assert text in console_output(logger, lambda: logger.info(text))
