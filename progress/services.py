@@ -64,9 +64,10 @@ STEP_TOLERANCE = 1.0  # seconds of video a step may be ahead of MAX_RATE × time
 # Arrival times jitter: a heartbeat that came late makes the next step look short
 # by as much. What a playback's steps left unused of the server time between its
 # heartbeats (at MAX_RATE) is carried to its next step, up to this many seconds,
-# so delays varying by up to STEP_CARRY + STEP_TOLERANCE / MAX_RATE seconds cost
-# an honest 2× viewer nothing, while a faster claimed rate never builds any up.
-STEP_CARRY = 1.5
+# so delays varying by up to STEP_CARRY + STEP_TOLERANCE / MAX_RATE seconds (a
+# mobile connection stalling for 3.5 s) cost an honest 2× viewer nothing, while a
+# faster claimed rate never builds any up. Rule 3 bounds the credit whatever this is.
+STEP_CARRY = 3.0
 # A new playback starts with this much carried: its first heartbeat may have been
 # the slow one (a new connection). Kept small, so that a jump to the end of a
 # short clip right after the first heartbeat still credits nothing.

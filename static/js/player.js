@@ -246,7 +246,14 @@
     var self = this;
     this.stopTimer();
     this.timer = window.setInterval(function () {
-      if (!self.video.paused && !self.video.seeking) self.beat("playing");
+      if (self.video.paused || self.video.seeking) return;
+      // One heartbeat on its way at a time: on a stalled connection the next
+      // tick is skipped, and the heartbeat after it covers both stretches (sent
+      // at once, they would reach the server together, and the later one would
+      // look like a jump). A request that never answers stops holding it up
+      // after three ticks.
+      if (self.sentAt && Date.now() - self.sentAt < 3 * HEARTBEAT_MS) return;
+      self.beat("playing");
     }, HEARTBEAT_MS);
   };
 
@@ -259,6 +266,8 @@
     var self = this;
     var video = this.video;
     var position = state === "ended" && isFinite(video.duration) ? video.duration : video.currentTime;
+    var sentAt = Date.now();
+    this.sentAt = sentAt;
     return api(
       "POST",
       "/heartbeat",
@@ -272,6 +281,7 @@
       },
       { keepalive: keepalive }
     ).then(function (answer) {
+      if (self.sentAt === sentAt) self.sentAt = 0;
       if (answer) self.showProgress(answer);
       return answer;
     });
