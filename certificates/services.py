@@ -132,7 +132,7 @@ def create_certificate(completion) -> tuple[Certificate, bool]:
             with transaction.atomic():
                 certificate.save(force_insert=True)
         except IntegrityError:
-            # Another worker issued it first, or (once in 2**60) the number is
+            # Another worker issued it first, or (rarely: 55 random bits) the number is
             # taken: find the winner, else draw a new number.
             existing = _existing(completion)
             if existing is not None:
