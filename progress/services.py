@@ -41,6 +41,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.models import Page
+
 from courses.models import CourseKind, CoursePage, LessonPage, Video
 from lms import iin as iin_tools
 from lms import ratelimit
@@ -155,6 +157,7 @@ class LessonStructure:
     video_ids: tuple[int, ...] = ()
     durations: dict[int, float | None] = field(default_factory=dict)
     has_quiz: bool = False
+    restricted: bool = False  # private: a view restriction on it or its course
 
 
 def _structure_key(lesson_id: int) -> str:
@@ -179,6 +182,7 @@ def build_lesson_structure(lesson_id: int) -> LessonStructure | None:
         video_ids=tuple(pk for pk in video_ids if pk in durations),
         durations=durations,
         has_quiz=lesson.quiz(settings.MODELTRANSLATION_DEFAULT_LANGUAGE) is not None,
+        restricted=bool(lesson.get_view_restrictions()),
     )
 
 
@@ -224,6 +228,22 @@ def live_lesson_structure(lesson_id: int) -> LessonStructure:
     if structure is None or not structure.live:
         raise NotFound(_("No such lesson."))
     return structure
+
+
+def check_page_access(request, page_id: int, missing=None) -> None:
+    """NotFound unless the request may view the page, as its page would decide: a
+    private course (password, groups or sign-in, set in the admin) keeps its
+    lessons, quizzes and progress to those who may open it."""
+    structure = lesson_structure(page_id)
+    if structure is not None and not structure.restricted:
+        return
+    missing = missing or _("No such lesson.")
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:
+        raise NotFound(missing)
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise NotFound(missing)
 
 
 # ---------------------------------------------------------------------------
@@ -1009,10 +1029,13 @@ def submit_quiz(user, lesson_id: int, answers: dict, language: str) -> QuizResul
 # Reading progress
 
 
+NO_SUCH_COURSE = _("No such course.")
+
+
 def live_course(course_id: int) -> CoursePage:
     course = CoursePage.objects.live().filter(pk=course_id).first()
     if course is None:
-        raise NotFound(_("No such course."))
+        raise NotFound(NO_SUCH_COURSE)
     return course
 
 

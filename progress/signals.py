@@ -4,6 +4,7 @@ the completions an editor's change to a course lets learners have."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.models import CoursePage, LessonPage, Video
@@ -59,3 +60,14 @@ def page_moved(sender, instance, parent_page_before, parent_page_after, **kwargs
         forget_lesson_structures([instance.pk])
         if parent_page_before.pk != parent_page_after.pk:
             recheck_course_on_commit(parent_page_before.pk)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs):
+    # Whether a lesson is private is part of its cached structure.
+    forget_lesson_structures(
+        LessonPage.objects.descendant_of(instance.page, inclusive=True).values_list(
+            "pk", flat=True
+        )
+    )
