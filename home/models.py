@@ -71,7 +71,26 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["featured_courses"] = self.featured_courses()
         context["help_page"] = self.help_page()
+        context["guide_state"] = self.guide_state(request.user)
         return context
+
+    @staticmethod
+    def guide_state(user) -> str:
+        """Where a signed-in learner stands with the mandatory guide: ``"new"``,
+        ``"started"`` or ``"completed"`` (visitors: ``"new"``)."""
+        if not user.is_authenticated:
+            return "new"
+        from progress.models import Enrollment
+        from progress.services import guide_course, has_completed_guide
+
+        if has_completed_guide(user):
+            return "completed"
+        guide = guide_course()
+        started = (
+            guide is not None
+            and Enrollment.objects.filter(user=user, course=guide).exists()
+        )
+        return "started" if started else "new"
 
 
 class StandardPage(Page):

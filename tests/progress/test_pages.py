@@ -1,5 +1,7 @@
 """The learner's dashboard and the couple's page."""
 
+import re
+
 from django.test import Client
 
 import pytest
@@ -319,3 +321,25 @@ def test_region_needs_a_signed_in_post(client, signed_in):
         Client().post("/kk/dashboard/region/", {"region": "astana"}).status_code == 302
     )
     assert signed_in.get("/kk/dashboard/region/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_home_page_leads_each_learner_on_with_the_guide(
+    client, home_page, guide_course, learner
+):
+    def hero():
+        html = client.get("/kk/").content.decode()
+        (state,) = re.findall(r'data-guide-state="(\w+)"', html)
+        return state
+
+    assert hero() == "new"
+    client.force_login(learner)
+    assert hero() == "new"
+    Enrollment.objects.create(user=learner, course=guide_course, language="kk")
+    assert hero() == "started"
+    CourseCompletion.objects.create(user=learner, course=guide_course, language="kk")
+    assert hero() == "completed"
+    assert (
+        'href="/kk/dashboard/" data-guide-state="completed"'
+        in client.get("/kk/").content.decode()
+    )
