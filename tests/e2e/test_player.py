@@ -449,3 +449,39 @@ def test_with_data_saver_a_mux_stream_starts_only_on_play_and_at_low_resolution(
     assert all(url.endswith("?max_resolution=360p") for url in manifests)
     assert any(url.endswith(".ts") for url in served)
     assert page.evaluate("window.Hls !== undefined") is not native_hls
+
+
+@pytest.mark.e2e
+def test_on_a_stalled_connection_one_heartbeat_is_on_its_way_at_a_time(
+    page, live_server, guide_lesson, learner
+):
+    """Sent together, two heartbeats would reach the server together and the later
+    one would look like a jump; the player skips its timer's ticks while one is
+    unanswered, and sends again once it is answered."""
+    sign_in(page, live_server, learner)
+    held = []
+
+    def hold(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(f"**{HEARTBEAT}", hold)
+    with translation.override("kk"):
+        page.goto(live_server.url + guide_lesson.get_url())
+    page.wait_for_function(
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    page.evaluate(
+        "(() => { const v = document.querySelector('video');"
+        " v.muted = true; v.playbackRate = 0.5; return v.play(); })()"
+    )
+    page.wait_for_timeout(11_500)  # two ticks of the 5 s heartbeat timer
+    assert [json.loads(r.request.post_data)["state"] for r in held] == ["playing"]
+
+    held[0].continue_()
+    page.wait_for_timeout(6_000)
+    assert len(held) >= 2
+    for route in held[1:]:
+        route.continue_()
