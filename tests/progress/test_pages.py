@@ -87,6 +87,7 @@ def test_dashboard_shows_completion_and_certificate_links(
     assert f'data-certificate="{number}"' in html
     assert f"/certificates/{number}/pdf" in html
     assert f"/certificates/verify/{number}/" in html
+    assert "checks this certificate by your IIN: there is nothing to print" in html
 
 
 @pytest.mark.django_db
