@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
-from lms.views import csp_report, data_saver, healthz
+from lms.views import csp_report, data_saver, healthz, sign_in_here
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sign-in form for everyone, rate-limited (lms.views.sign_in_here).
+    path("admin/login/", sign_in_here),
+    path("django-admin/login/", sign_in_here),
     path("django-admin/", admin.site.urls),
     path("django-rq/", include("django_rq.urls")),
     path("admin/", include(wagtailadmin_urls)),
@@ -31,6 +34,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    path("_util/login/", sign_in_here),  # Wagtail's sign-in for private pages
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

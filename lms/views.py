@@ -3,12 +3,13 @@ Content-Security-Policy violations; what error reports may show."""
 
 import json
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -140,3 +141,17 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             if name in parameters:
                 parameters[name] = self.cleansed_substitute
         return parameters
+
+
+def sign_in_here(request):
+    """The Wagtail admin's, the Django admin's and private pages' own sign-in forms
+    lead to the site's one sign-in page (``/accounts/login/``), whose attempts
+    allauth limits per address and per account (``ACCOUNT_RATE_LIMITS``); each of
+    theirs would take any number of guesses."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(target)

@@ -289,6 +289,9 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 
 # Accounts (django-allauth, CONTRACTS.md §4)
 LOGIN_URL = "account_login"
+# The admin and private pages send to the same, rate-limited sign-in page.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -339,6 +342,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 # How many reverse proxies in front append to X-Forwarded-For (0: the client is
 # REMOTE_ADDR); per-address limits count the address the outermost proxy saw.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# allauth's sign-in and sign-up limits count the same address.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 # Public certificate verification pages: lookups per client address per minute.
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
 # Registry API calls with a missing or wrong token audited per client address per

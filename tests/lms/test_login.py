@@ -199,3 +199,49 @@ def test_too_many_logins_from_one_address_get_a_translated_429_page(
     assert tr("Too many requests", language) in html
     assert "150" in html and "111" in html  # the site shell, helplines included
     assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "next_url"),
+    [
+        ("/admin/login/", "/admin/pages/"),
+        ("/django-admin/login/", "/django-admin/"),
+        ("/kk/_util/login/", "/kk/courses/"),
+    ],
+)
+def test_other_sign_in_forms_lead_to_the_limited_one(client, db, path, next_url):
+    for response in (
+        client.get(path, {"next": next_url}),
+        client.post(f"{path}?next={next_url}", {"username": "x", "password": "y"}),
+    ):
+        assert response.status_code == 302
+        assert (
+            response["Location"] == f"{LOGIN_URL}?next={next_url.replace('/', '%2F')}"
+        )
+    response = client.get(path, {"next": "https://evil.example/"})
+    assert response["Location"] == LOGIN_URL
+
+
+def test_the_admin_and_private_pages_ask_to_sign_in_on_the_limited_form(client, db):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{LOGIN_URL}?next=")
+
+
+def test_an_editor_guessing_through_the_admin_is_locked_out_too(
+    client, db, login_limits
+):
+    editor = UserFactory(
+        email=fresh_email("editor"), is_staff=True, is_superuser=True, iin=None
+    )
+    ip = fresh_ip()
+    for attempt in range(3):
+        login(client, editor.email, password=f"guess-{attempt}", ip=ip)
+    response = login(client, editor.email, ip=fresh_ip())
+    assert page_errors(response) == [tr(TOO_MANY, "kk")]
+    assert client.get("/admin/").status_code == 302
+
+
+def test_sign_in_limits_count_the_address_the_proxies_saw(settings):
+    # allauth's own limits and the project's (lms.ratelimit) count one address.
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXIES
