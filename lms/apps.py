@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from lms import signals  # noqa: F401 - connects the receivers

@@ -219,3 +219,35 @@ def test_a_returning_provider_user_gets_the_iin_it_lacked(egov):
         get_adapter().pre_social_login(request, sociallogin)
     user.refresh_from_db()
     assert user.iin == VALID_IINS[1]
+
+
+@pytest.mark.django_db
+def test_the_iin_claim_is_not_stored_with_the_providers_data(client, egov):
+    import json
+
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
+    session = client.session
+    session["socialaccount_sociallogin"] = sociallogin.serialize()
+    session.save()
+    client.post(
+        "/accounts/3rdparty/signup/", {"email": "dana@example.kz", "consent": "on"}
+    )
+    user = User.objects.get()
+    assert user.iin == VALID_IINS[1]
+
+    # And again at a returning sign-in, which rewrites the provider's data.
+    request = make_request()
+    with context.request_context(request):
+        returning = sociallogin_from_claims(request, iin=VALID_IINS[1])
+        returning.lookup()
+        assert returning.is_existing
+        get_adapter().pre_social_login(request, returning)
+    stored = SocialAccount.objects.filter(user=user).values_list(
+        "extra_data", flat=True
+    )
+    (extra_data,) = stored
+    assert extra_data["userinfo"]["given_name"] == "Дана"
+    assert "iin" not in extra_data["userinfo"]
+    assert VALID_IINS[1] not in json.dumps(extra_data)
