@@ -1,6 +1,7 @@
 """Certificates of completion: number, signed credential, PDF, revocation."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
+
+
+def private_storage():
+    """Where certificate PDFs are kept: not served by the web server; only their
+    owner downloads one, through ``certificates.views.download_pdf``."""
+    return storages["private"]
 
 
 class Certificate(models.Model):
@@ -35,7 +42,9 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(_("issued at"))
     kid = models.CharField(_("key ID"), max_length=64, blank=True)
     credential = models.TextField(_("signed credential (JWS)"), blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to="certificates/", storage=private_storage, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -186,14 +186,21 @@ def pdf_content(certificate: Certificate) -> pdf.CertificateContent:
     )
 
 
+def _pdf_stored(certificate: Certificate) -> bool:
+    return bool(certificate.pdf) and certificate.pdf.storage.exists(
+        certificate.pdf.name
+    )
+
+
 def ensure_pdf(certificate: Certificate) -> Certificate:
-    """Render and store the PDF unless it is there already."""
-    if certificate.pdf:
+    """Render and store the PDF unless it is there already (also when its file
+    went missing, as after a move of the private files)."""
+    if _pdf_stored(certificate):
         return certificate
     data = pdf.render_pdf(pdf_content(certificate))
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if not locked.pdf:
+        if not _pdf_stored(locked):
             filename = f"{locked.number}.pdf"
             name = locked.pdf.field.generate_filename(locked, filename)
             storage = locked.pdf.storage

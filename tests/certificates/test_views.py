@@ -176,6 +176,24 @@ def test_pdf_is_rendered_on_download_when_not_there_yet(client, completion, lear
     assert Certificate.objects.get(pk=certificate.pk).pdf
 
 
+def test_pdfs_are_kept_where_the_web_server_does_not_serve_them(
+    client, completion, learner, settings
+):
+    from pathlib import Path
+
+    certificate = services.ensure_pdf(services.create_certificate(completion)[0])
+    path = Path(certificate.pdf.path).resolve()
+    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+    assert not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+
+    # A file gone missing (private files moved, say) is drawn again on download.
+    path.unlink()
+    client.force_login(learner)
+    response = client.get(f"/certificates/{certificate.number}/pdf")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
 @pytest.mark.parametrize("suffix", ["pdf", "credential.jwt"])
 def test_downloads_are_404_for_anyone_but_the_owner(client, certificate, suffix):
     url = f"/certificates/{certificate.number}/{suffix}"
