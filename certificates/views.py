@@ -36,6 +36,7 @@ def _language_from_query(request):
             language,
             max_age=365 * 24 * 60 * 60,
             path=settings.LANGUAGE_COOKIE_PATH,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
             samesite="Lax",
         )
     return response

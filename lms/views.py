@@ -82,14 +82,20 @@ def data_saver(request):
     return response
 
 
+def _printable(text: str) -> str:
+    """Reported text as one log line: control characters (a line break would
+    start a forged log line) shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _without_query(url: object) -> str:
     """A reported URL without its query and fragment (they may carry personal
     data), cut to a sensible length."""
     text = str(url or "")
     parts = urlsplit(text)
     if parts.scheme in ("http", "https"):
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"[:300]
-    return (parts.scheme or text)[:40]  # "inline", "eval", "data", "blob"
+        return _printable(f"{parts.scheme}://{parts.netloc}{parts.path}"[:300])
+    return _printable((parts.scheme or text)[:40])  # "inline", "eval", "data"
 
 
 # Browsers post these without cookies or a CSRF token (report-uri in SECURE_CSP).
@@ -119,7 +125,9 @@ def csp_report(request):
         )
     logger.warning(
         "Content-Security-Policy: %s refused %s on %s",
-        str(report.get("effective-directive") or report.get("violated-directive"))[:60],
+        _printable(
+            str(report.get("effective-directive") or report.get("violated-directive"))
+        )[:60],
         _without_query(report.get("blocked-uri")),
         _without_query(report.get("document-uri")),
     )

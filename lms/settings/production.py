@@ -29,6 +29,13 @@ DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 IIN_HASH_KEY = env.str("IIN_HASH_KEY")
+if len(IIN_HASH_KEY) < 32:
+    # IINs are few (a birth date and a serial number): the key is what keeps their
+    # keyed hashes from being computed for every IIN.
+    raise ImproperlyConfigured(
+        "IIN_HASH_KEY must be a random string of at least 32 characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
 CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -38,6 +45,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 STORAGES = {

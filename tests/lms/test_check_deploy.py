@@ -74,3 +74,22 @@ def test_production_names_only_what_is_missing(tmp_path):
     assert "ImproperlyConfigured" in result.stderr
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.endswith("IIN_HASH_KEY")
+
+
+def test_production_refuses_a_short_iin_hash_key(tmp_path):
+    values = {**required_values(), "IIN_HASH_KEY": "x"}
+    result = manage(production_environment(tmp_path, **values), "check", "--deploy")
+    assert result.returncode != 0
+    assert "IIN_HASH_KEY must be a random string of at least 32" in result.stderr
+
+
+def test_production_cookies_are_sent_over_https_only(tmp_path):
+    result = manage(
+        production_environment(tmp_path, **required_values()),
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True True"

@@ -120,6 +120,23 @@ def test_a_violation_report_is_logged_without_query_strings(client, caplog):
 
 
 @pytest.mark.django_db
+def test_a_report_cannot_write_a_line_of_its_own_into_the_log(client, caplog):
+    forged = "x\nCRITICAL django: admin signed in"
+    report = {
+        "csp-report": {
+            **REPORT["csp-report"],
+            "effective-directive": forged,
+            "blocked-uri": "https://evil.example/\r\nCRITICAL x",
+        }
+    }
+    assert post_report(client, report).status_code == 204
+    (record,) = [r for r in caplog.records if r.name == "lms.views"]
+    message = record.getMessage()
+    assert "\n" not in message and "\r" not in message
+    assert "x\\nCRITICAL" in message
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "body", ["not json", "[]", {"csp-report": "x"}, {"other": {}}], ids=str
 )
