@@ -778,10 +778,18 @@ def open_lesson(user, lesson_id: int, language: str) -> bool:
     """
     structure = live_lesson_structure(lesson_id)
     if not LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).exists():
-        Enrollment.objects.bulk_create(
-            [Enrollment(user=user, course_id=structure.course_id, language=language)],
-            ignore_conflicts=True,
-        )
+        if not (structure.video_ids or structure.has_quiz):
+            # Reading it is doing it: the learner has started the course. (Opening
+            # a lesson with a video or quiz starts nothing: someone only looking,
+            # an editor say, is not counted as a learner.)
+            Enrollment.objects.bulk_create(
+                [
+                    Enrollment(
+                        user=user, course_id=structure.course_id, language=language
+                    )
+                ],
+                ignore_conflicts=True,
+            )
         return complete_lesson_if_done(user, structure, language)
     # Done before; the course may be complete by now without it having been
     # recorded (an editor took out the lesson the learner had left).

@@ -77,6 +77,8 @@ def test_opening_a_lesson_with_a_video_or_a_quiz_completes_nothing(
     assert open_api(signed_in, with_video).json()["completed"] is False
     assert open_api(signed_in, with_quiz).json()["completed"] is False
     assert not LessonCompletion.objects.filter(user=learner).exists()
+    # Only looking starts nothing: the reports do not count the visitor.
+    assert not Enrollment.objects.filter(user=learner).exists()
 
     assert pass_quiz(signed_in, with_quiz).json()["passed"] is True
     assert open_api(signed_in, with_quiz).json()["completed"] is True
