@@ -109,3 +109,10 @@ def test_admin_password_from_the_environment(capsys, monkeypatch):
     out = load(capsys)
     assert "password: demo-pass-2026" in out
     assert User.objects.get(email="admin@example.kz").check_password("demo-pass-2026")
+
+
+def test_the_admin_account_is_complete_enough_to_edit(capsys):
+    load(capsys)
+    admin = User.objects.get(email="admin@example.kz")
+    admin.full_clean()  # the admin's account settings form saves it as it is
+    assert admin.is_superuser and admin.first_name

@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     email=ADMIN_EMAIL,
                     password=password,
                     first_name="admin",
-                    last_name="",
+                    last_name="admin",  # the admin's account form requires both
                 )
                 if not from_env:
                     self._keep(kept, password)
