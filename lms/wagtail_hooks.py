@@ -6,9 +6,13 @@ the search box (matched through the keyed hash).
 """
 
 from django import forms
+from django.db import models
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.users.forms import UserEditForm
 from wagtail.users.views import users as wagtail_users
@@ -59,3 +63,22 @@ class UserViewSet(wagtail_users.UserViewSet):
         if for_update:
             return LearnerEditForm
         return super().get_form_class(for_update)
+
+
+class LocalTimeDisplay(BaseFieldDisplay):
+    """A time on an inspect page in the site's time zone (Asia/Almaty), as the
+    listings show it; Wagtail's own inspect template would print it in UTC, a
+    different day in the evening."""
+
+    def render_html(self, parent_context=None):
+        if self.value is None:
+            return "—"
+        local = (
+            timezone.localtime(self.value)
+            if timezone.is_aware(self.value)
+            else self.value
+        )
+        return conditional_escape(formats.date_format(local, "DATETIME_FORMAT"))
+
+
+register_display_class(models.DateTimeField, display_class=LocalTimeDisplay)

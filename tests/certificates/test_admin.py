@@ -103,3 +103,18 @@ def test_only_staff_with_the_revoke_permission_may_revoke(client, certificate):
     response = client.post(url, {"reason": "Fraud confirmed by the registry"})
     assert response.status_code == 302
     assert Certificate.objects.get(pk=certificate.pk).status == "revoked"
+
+
+def test_inspect_shows_times_in_kazakhstan_as_the_list_does(client, staff, certificate):
+    import datetime
+
+    from django.utils import formats
+
+    certificate.issued_at = datetime.datetime(2026, 11, 30, 19, 5, tzinfo=datetime.UTC)
+    certificate.save(update_fields=["issued_at"])
+    client.force_login(staff)
+    page = client.get(f"/admin/certificates/inspect/{certificate.pk}/").content.decode()
+    local = certificate.issued_at.astimezone(
+        datetime.timezone(datetime.timedelta(hours=5))
+    )
+    assert formats.date_format(local, "DATETIME_FORMAT") in page
