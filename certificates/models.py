@@ -5,6 +5,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import CourseKind
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
@@ -25,7 +27,10 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
     )
     course = models.ForeignKey(
-        "courses.CoursePage", on_delete=models.PROTECT, related_name="certificates"
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     completion = models.OneToOneField(
         "progress.CourseCompletion",
@@ -34,11 +39,13 @@ class Certificate(models.Model):
         null=True,
         blank=True,
     )
-    course_kind = models.CharField(_("course kind"), max_length=16)
+    course_kind = models.CharField(
+        _("course kind"), max_length=16, choices=CourseKind.choices
+    )
     holder_name = models.CharField(_("holder's name"), max_length=300)
     holder_iin_hash = models.CharField(max_length=64, blank=True, db_index=True)
     identity_salt = models.CharField(max_length=64)
-    language = models.CharField(_("language"), max_length=8)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     issued_at = models.DateTimeField(_("issued at"))
     kid = models.CharField(_("key ID"), max_length=64, blank=True)
     credential = models.TextField(_("signed credential (JWS)"), blank=True)
@@ -94,10 +101,12 @@ class Certificate(models.Model):
     def is_revoked(self) -> bool:
         return self.status == CertificateStatus.REVOKED
 
-    @property
-    def holder_name_masked(self) -> str:
+    def _holder_name_masked(self) -> str:
         """The holder's name as public pages show it: «А*** Б***»."""
         return mask_name(self.holder_name)
+
+    _holder_name_masked.short_description = _("holder")
+    holder_name_masked = property(_holder_name_masked)
 
 
 def mask_name(name: str) -> str:

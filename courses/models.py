@@ -509,7 +509,7 @@ class Video(index.Indexed, ClusterableModel):
     )
     error_message = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     panels = [
         FieldPanel("title"),

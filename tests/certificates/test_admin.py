@@ -118,3 +118,30 @@ def test_inspect_shows_times_in_kazakhstan_as_the_list_does(client, staff, certi
         datetime.timezone(datetime.timedelta(hours=5))
     )
     assert formats.date_format(local, "DATETIME_FORMAT") in page
+
+
+def test_inspect_labels_and_values_are_in_the_admins_language(
+    client, staff, certificate
+):
+    from html import unescape
+
+    from wagtail.users.models import UserProfile
+
+    from courses.models import CourseKind
+    from tests.lms.i18n import tr
+
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "kk"
+    profile.save()
+    client.force_login(staff)
+    page = unescape(
+        client.get(f"/admin/certificates/inspect/{certificate.pk}/").content.decode()
+    )
+    import re
+
+    labels = {label.strip().lower() for label in re.findall(r"<dt>(.*?)</dt>", page)}
+    for text in ("course", "holder", "course kind", "language"):
+        assert tr(text, "kk").lower() in labels, (text, labels)
+    assert tr(CourseKind.GUIDE.label, "kk") in page
+    assert "Қазақша" in page
+    assert "Holder name masked" not in page
