@@ -128,6 +128,17 @@ class FiguresReport(ReportView):
         start, end = self.period
         return f"{self.filename_stem}-{start}-{end}"
 
+    def stream_csv(self, queryset):
+        # UTF-8 with a byte order mark: Excel, which most offices open CSV files
+        # with, otherwise reads Kazakh and Russian text as another code page.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
     def figures(self, rows):
         raise NotImplementedError
 

@@ -165,7 +165,10 @@ def test_staff_filter_the_learners_report_and_export_it(admin_client, activity):
     )
     assert exported.status_code == 200
     assert "learners-2026-11-01-2026-11-30.csv" in exported["Content-Disposition"]
-    lines = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    body = b"".join(exported.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 marked, for Excel
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     with translation.override("kk"):  # the admin's language
         assert lines[0] == [str(column.label) for column in LearnersReport.columns]
     assert len(lines) == 1 + 4
