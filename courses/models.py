@@ -26,6 +26,7 @@ from modelcluster.models import ClusterableModel
 from courses import captions, texts
 from courses.blocks import LessonBodyBlock
 from lms import data_saver
+from lms.pages import TranslatedPage
 
 
 class CourseKind(models.TextChoices):
@@ -34,7 +35,7 @@ class CourseKind(models.TextChoices):
     PARENTS = "parents", _("Parents' academy")
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(TranslatedPage):
     """Lists the courses."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -58,7 +59,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(TranslatedPage):
     """A course: the mandatory guide or an academy course, with lessons as children."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=CourseKind.choices)
@@ -290,7 +291,7 @@ class LessonPageForm(WagtailAdminPageForm):
         )
 
 
-class LessonPage(Page):
+class LessonPage(TranslatedPage):
     """A lesson: videos, text and at most one quiz. The Kazakh body decides which
     videos and quiz count; the Russian and English bodies must agree with it."""
 

@@ -10,10 +10,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from lms.pages import TranslatedPage
 from lms.regions import Region
 
 
-class HomePage(Page):
+class HomePage(TranslatedPage):
     """The site's root page: presents the mandatory guide and the two academies."""
 
     hero_heading = models.CharField(_("hero heading"), max_length=255, blank=True)
@@ -93,7 +94,7 @@ class HomePage(Page):
         return "started" if started else "new"
 
 
-class StandardPage(Page):
+class StandardPage(TranslatedPage):
     """A page of text: about the programme, privacy, how certificates are checked."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -164,7 +165,7 @@ class FamilySupportCentre(index.Indexed, models.Model):
         return digits
 
 
-class HelpPage(Page):
+class HelpPage(TranslatedPage):
     """Where to get help: helplines and family support centres, searchable by region."""
 
     intro = RichTextField(_("introduction"), blank=True)

@@ -205,3 +205,32 @@ def test_demo_workflow_reviews_course_pages(home_page):
     task = workflow.tasks.get().specific
     assert isinstance(task, CourseReviewTask)
     assert task.groups.filter(name=demo.MODERATORS).exists()
+
+
+@pytest.mark.django_db
+def test_an_editor_with_the_admin_in_english_creates_a_kazakh_page(
+    client, editor, guide
+):
+    """Wagtail fills in the slug from the title and cleans the title through the
+    columns of the active language; they must be the Kazakh ones, whatever the
+    admin's language."""
+    client.force_login(editor)  # the admin in English
+    data = nested_form_data(
+        {
+            "title_kk": "Жаңа сабақ",
+            "slug_kk": "",
+            "summary_kk": "",
+            "body_kk": streamfield([]),
+            "body_ru": streamfield([]),
+            "body_en": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
+
+    response = client.post(f"/admin/pages/add/courses/lessonpage/{guide.pk}/", data)
+
+    assert response.status_code == 302
+    page = LessonPage.objects.get(title_kk="Жаңа сабақ")
+    assert (page.slug_kk, page.title_en, page.slug_en) == ("жаңа-сабақ", None, None)
+    with translation.override("en"):  # an English reader gets the Kazakh fallback
+        assert page.title == "Жаңа сабақ"

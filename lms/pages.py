@@ -1,0 +1,30 @@
+"""What every page type of the site shares."""
+
+from django.conf import settings
+from django.utils import translation
+
+from wagtail.models import Page
+
+
+class TranslatedPage(Page):
+    """A Wagtail page whose title and slug have a column per language.
+
+    Wagtail fills in a new page's slug and draft title from its title, and cleans
+    the title, through the plain ``title`` and ``slug`` attributes, which
+    modeltranslation points at the columns of the active language. With the admin
+    in English, a page given only its Kazakh title got that title copied into
+    ``title_en`` and its slug into ``slug_en``, and could not be published for
+    want of ``slug_kk``. Those steps run in the default language (Kazakh), whose
+    columns every page must have.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _set_core_field_defaults(self):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super()._set_core_field_defaults()
+
+    def minimal_clean(self):
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            super().minimal_clean()
