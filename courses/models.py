@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
@@ -470,6 +470,50 @@ def validate_webvtt(file) -> None:
         ) from None
 
 
+class VideoForm(WagtailAdminModelForm):
+    """Keeps every language's captions on a video that a live lesson of the
+    mandatory guide shows: they were checked when the lesson was published
+    (``LessonPageForm``), and its viewers rely on them."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        formset = getattr(self, "formsets", {}).get("captions")
+        if not self.instance.pk or formset is None or not formset.is_valid():
+            return cleaned_data
+        lessons = live_guide_lessons_showing(self.instance.pk)
+        if not lessons:
+            return cleaned_data
+        kept = {
+            form.cleaned_data.get("language")
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+        missing = [code for code, _name in settings.LANGUAGES if code not in kept]
+        if missing:
+            raise ValidationError(
+                _(
+                    "Live lessons of the mandatory guide show this video "
+                    "(%(lessons)s), so it keeps its captions in every language; "
+                    "missing: %(languages)s."
+                )
+                % {
+                    "lessons": ", ".join(lesson.title for lesson in lessons),
+                    "languages": ", ".join(missing),
+                }
+            )
+        return cleaned_data
+
+
+def live_guide_lessons_showing(video_id: int) -> list["LessonPage"]:
+    """The live lessons of the mandatory guide that show this video."""
+    return [
+        lesson
+        for course in CoursePage.objects.live().filter(kind=CourseKind.GUIDE)
+        for lesson in course.lessons()
+        if video_id in lesson.video_ids()
+    ]
+
+
 class Video(index.Indexed, ClusterableModel):
     """A video in the library: on Mux (asset and playback IDs) or a local file.
 
@@ -540,6 +584,7 @@ class Video(index.Indexed, ClusterableModel):
         ),
     ]
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    base_form_class = VideoForm
 
     class Meta:
         verbose_name = _("video")

@@ -122,3 +122,48 @@ def test_captions_without_text_are_refused_in_the_admin(client, editor):
     assert response.status_code == 200
     assert "no caption text" in response.content.decode()
     assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_live_guide_lessons_video_keeps_captions_in_every_language(
+    client, editor, course_index
+):
+    from courses.factories import CoursePageFactory, make_lesson
+
+    video = VideoFactory(title="Бейне", title_ru="Видео", title_en="Video")
+    captions = [
+        VideoCaptionFactory(video=video, language=code) for code in ("kk", "ru", "en")
+    ]
+    guide = CoursePageFactory(parent=course_index, kind="guide")
+    make_lesson(guide, videos=[video], title="Сабақ")
+    client.force_login(editor)
+
+    def edit(delete_en):
+        rows = [
+            {
+                "id": caption.pk,
+                "language": caption.language,
+                "DELETE": delete_en and caption.language == "en",
+            }
+            for caption in captions
+        ]
+        data = video_form(rows)
+        data["title_kk"], data["title_ru"], data["title_en"] = "Бейне", "Видео", "Video"
+        data["captions-INITIAL_FORMS"] = str(len(rows))
+        for index, row in enumerate(rows):
+            if not row["DELETE"]:
+                data.pop(f"captions-{index}-DELETE", None)
+        return client.post(f"{LIST_URL}edit/{video.pk}/", data)
+
+    response = edit(delete_en=True)
+    assert response.status_code == 200
+    assert "so it keeps its captions in every language; missing: en" in (
+        response.content.decode()
+    )
+    assert VideoCaption.objects.filter(video=video, language="en").exists()
+
+    # The same edit is fine once no live guide lesson shows the video.
+    for lesson in guide.lessons():
+        lesson.unpublish()
+    assert edit(delete_en=True).status_code == 302
+    assert not VideoCaption.objects.filter(video=video, language="en").exists()
