@@ -131,7 +131,7 @@ def heartbeat(request, payload: HeartbeatIn):
     """Report where the player is; answers what the server has credited."""
     try:
         services.throttle(request.user.pk, "heartbeat", services.heartbeat_limit())
-        services.check_page_access(request, payload.lesson)
+        services.check_lesson_access(request, payload.lesson)
         result = services.record_heartbeat(
             request.user,
             lesson_id=payload.lesson,
@@ -155,7 +155,7 @@ def course_progress(request, course_id: int = PATH_ID):
     """The learner's progress in a course, and the certificate once issued."""
     try:
         course = services.live_course(course_id)
-        services.check_page_access(request, course.pk, services.NO_SUCH_COURSE)
+        services.check_page_access(request, course, services.NO_SUCH_COURSE)
     except services.ProgressError as error:
         return _error(error)
     return services.course_progress(request.user, course)
@@ -168,7 +168,7 @@ def course_progress(request, course_id: int = PATH_ID):
 def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner's progress in a lesson and its quiz (without the answers)."""
     try:
-        services.check_page_access(request, lesson_id)
+        services.check_lesson_access(request, lesson_id)
         return services.lesson_progress(
             request.user, lesson_id, _language(request, lang)
         )
@@ -185,7 +185,7 @@ def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
     complete. Answers the lesson's progress, as ``GET /lessons/<id>`` does."""
     language = _language(request, lang)
     try:
-        services.check_page_access(request, lesson_id)
+        services.check_lesson_access(request, lesson_id)
         services.open_lesson(request.user, lesson_id, language)
         return services.lesson_progress(request.user, lesson_id, language)
     except services.ProgressError as error:
@@ -200,7 +200,7 @@ def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
     """Score the answers on the server; never says which were wrong."""
     try:
         services.throttle(request.user.pk, "quiz", services.quiz_limit())
-        services.check_page_access(request, lesson_id)
+        services.check_lesson_access(request, lesson_id)
         result = services.submit_quiz(
             request.user, lesson_id, payload.answers, _language(request)
         )

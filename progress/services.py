@@ -230,20 +230,23 @@ def live_lesson_structure(lesson_id: int) -> LessonStructure:
     return structure
 
 
-def check_page_access(request, page_id: int, missing=None) -> None:
-    """NotFound unless the request may view the page, as its page would decide: a
-    private course (password, groups or sign-in, set in the admin) keeps its
-    lessons, quizzes and progress to those who may open it."""
-    structure = lesson_structure(page_id)
-    if structure is not None and not structure.restricted:
-        return
-    missing = missing or _("No such lesson.")
-    page = Page.objects.filter(pk=page_id).first()
-    if page is None:
-        raise NotFound(missing)
+def check_page_access(request, page: Page, missing) -> None:
+    """NotFound (``missing``) unless the request may view the page, as the page
+    itself would decide: a private course (password, groups or sign-in, set in the
+    admin) keeps its lessons, quizzes and progress to those who may open it."""
     for restriction in page.get_view_restrictions():
         if not restriction.accept_request(request):
             raise NotFound(missing)
+
+
+def check_lesson_access(request, lesson_id: int) -> None:
+    """``check_page_access`` for a lesson, free for the many that are public."""
+    structure = lesson_structure(lesson_id)
+    if structure is None:
+        raise NotFound(_("No such lesson."))
+    if structure.restricted:
+        lesson = LessonPage.objects.get(pk=lesson_id)
+        check_page_access(request, lesson, _("No such lesson."))
 
 
 # ---------------------------------------------------------------------------

@@ -79,6 +79,16 @@ def sociallogin_from_claims(request, **claims):
     )
 
 
+def start_provider_sign_up(client, **claims):
+    """The provider has answered; the sign-up form waits for consent."""
+    request = make_request()
+    with context.request_context(request):
+        sociallogin = sociallogin_from_claims(request, **claims)
+    session = client.session
+    session["socialaccount_sociallogin"] = sociallogin.serialize()
+    session.save()
+
+
 @pytest.mark.django_db
 def test_provider_appears_on_the_login_page_when_configured(client, egov):
     assert egov.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["name"] == (
@@ -141,12 +151,7 @@ def test_an_invalid_iin_claim_is_not_stored(egov, caplog):
 
 @pytest.mark.django_db
 def test_sign_up_through_the_provider_asks_consent_and_keeps_the_iin(client, egov):
-    request = make_request()
-    with context.request_context(request):
-        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
-    session = client.session
-    session["socialaccount_sociallogin"] = sociallogin.serialize()
-    session.save()
+    start_provider_sign_up(client, iin=VALID_IINS[1])
 
     page = client.get("/accounts/3rdparty/signup/", HTTP_ACCEPT_LANGUAGE="ru")
     assert page.status_code == 200
@@ -188,12 +193,7 @@ def test_an_iin_that_has_a_local_account_is_not_signed_up_twice(egov):
 
 @pytest.mark.django_db
 def test_provider_sign_up_refuses_an_iin_taken_meanwhile(client, egov):
-    request = make_request()
-    with context.request_context(request):
-        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
-    session = client.session
-    session["socialaccount_sociallogin"] = sociallogin.serialize()
-    session.save()
+    start_provider_sign_up(client, iin=VALID_IINS[1])
     UserFactory(iin=VALID_IINS[1], email="first@example.kz")
 
     response = client.post(
@@ -225,12 +225,7 @@ def test_a_returning_provider_user_gets_the_iin_it_lacked(egov):
 def test_the_iin_claim_is_not_stored_with_the_providers_data(client, egov):
     import json
 
-    request = make_request()
-    with context.request_context(request):
-        sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
-    session = client.session
-    session["socialaccount_sociallogin"] = sociallogin.serialize()
-    session.save()
+    start_provider_sign_up(client, iin=VALID_IINS[1])
     client.post(
         "/accounts/3rdparty/signup/", {"email": "dana@example.kz", "consent": "on"}
     )
