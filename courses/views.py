@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from courses import mux, services
+from courses import access, mux, services
 from courses.models import Video
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,15 @@ _BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def video_file(request, pk: int):
     """A video's local file, with byte ranges (RFC 9110 §14): a browser can seek
     in it, and so resume a learner where they stopped, only when the file is
-    served with ``Accept-Ranges``. Django's media serving has no ranges."""
+    served with ``Accept-Ranges``. Django's media serving has no ranges.
+
+    Only to those who may open a lesson showing the video (``courses.access``);
+    anyone else gets the same 404 as for no video at all."""
     video = Video.objects.filter(pk=pk).first()
     if video is None or not video.file:
+        return _file_not_found(request)
+    audience = access.video_file_access(request, video.pk)
+    if audience is None:
         return _file_not_found(request)
     try:
         handle = video.file.open("rb")
@@ -113,7 +119,8 @@ def video_file(request, pk: int):
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "public, max-age=3600"
+    # A private course's file must not be kept by a shared cache for others.
+    response["Cache-Control"] = f"{audience}, max-age=3600"
     return response
 
 

@@ -136,15 +136,14 @@ def test_lesson_page_queries_do_not_grow_with_the_number_of_lessons(
 
 
 @pytest.mark.django_db
-def test_a_local_video_is_served_with_byte_ranges(client):
+def test_a_local_video_is_served_with_byte_ranges(client, guide_course):
     """Browsers seek (and resume a learner) only in a file served with ranges."""
     from django.core.files.base import ContentFile
-
-    from courses.factories import VideoFactory
 
     data = bytes(range(256)) * 40  # 10,240 bytes
     video = VideoFactory()
     video.file.save("clip.mp4", ContentFile(data))
+    make_lesson(guide_course, videos=[video])
     url = f"/videos/{video.pk}/file"
 
     whole = client.get(url)
