@@ -16,6 +16,9 @@ class TranslatedPage(Page):
     ``title_en`` and its slug into ``slug_en``, and could not be published for
     want of ``slug_kk``. Those steps run in the default language (Kazakh), whose
     columns every page must have.
+
+    Each language is a preview mode, so an editor checks a translation in the
+    admin's preview whatever language the admin itself is in.
     """
 
     class Meta:
@@ -28,3 +31,29 @@ class TranslatedPage(Page):
     def minimal_clean(self):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             super().minimal_clean()
+
+    @property
+    def preview_modes(self):
+        return list(settings.LANGUAGES)
+
+    @property
+    def default_preview_mode(self):
+        """The admin's own language, as the preview showed before it had modes."""
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            return language
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+    def serve_preview(self, request, mode_name):
+        language = mode_name
+        if language not in dict(settings.LANGUAGES):
+            language = self.default_preview_mode
+        # Rendered here, in the preview's language: Wagtail would render the
+        # response only after this returns.
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = super().serve_preview(request, mode_name)
+            if hasattr(response, "render"):
+                response.render()
+            response.headers["Content-Language"] = language
+        return response

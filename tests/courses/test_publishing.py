@@ -234,3 +234,34 @@ def test_an_editor_with_the_admin_in_english_creates_a_kazakh_page(
     assert (page.slug_kk, page.title_en, page.slug_en) == ("жаңа-сабақ", None, None)
     with translation.override("en"):  # an English reader gets the Kazakh fallback
         assert page.title == "Жаңа сабақ"
+
+
+@pytest.mark.django_db
+def test_an_editor_previews_a_draft_in_each_language(client, editor, guide):
+    """The admin is in English; each language is a preview mode of its own."""
+    video = VideoFactory(title="Кіріспе")
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+    data = lesson_form(video, title="Отбасы құндылықтары")
+    data.update(title_ru="Семейные ценности", title_en="Family values")
+    preview = f"/admin/pages/{lesson.pk}/edit/preview/"
+    assert client.post(preview, data).json()["is_valid"]
+
+    edit = client.get(edit_url(lesson)).content.decode()
+    for code, name in (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")):
+        assert f'value="{code}"' in edit and name in edit  # the mode chooser
+
+    titles = {"kk": "Отбасы құндылықтары", "ru": "Семейные ценности"}
+    titles["en"] = "Family values"
+    for code, title in titles.items():
+        response = client.get(preview, {"mode": code})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f'<html lang="{code}"' in html
+        assert f"<h1>{title}</h1>" in html or f">{title}<" in html
+        others = set(titles.values()) - {title}
+        assert not any(f"<h1>{other}</h1>" in html for other in others)
+
+    default = client.get(preview).content.decode()  # no mode: the admin's language
+    assert '<html lang="en"' in default
+    assert translation.get_language() == "kk"  # the preview leaves no language behind
