@@ -10,7 +10,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -24,6 +23,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 
 from lms import iin as iin_tools
+from lms import iin_claims
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,12 @@ PASSWORD_MESSAGES = {
     "password_entirely_numeric": _("The password cannot consist of digits only."),
     "password_too_similar": _("The password is too similar to your name or e-mail."),
 }
+
+
+CONFIRMED_IIN_TAKEN = _(
+    "An account with your IIN already exists. Sign in with your IIN or e-mail and "
+    "password."
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -98,31 +104,56 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         iin = iin_from_claims(sociallogin)
         if not iin:
             return
-        owner = (
-            get_user_model().objects.filter(iin_hash=iin_tools.iin_hash(iin)).first()
-        )
+        iin_hash = iin_tools.iin_hash(iin)
+        owner = iin_claims.holder_of(iin)
         if sociallogin.is_existing:
             user = sociallogin.user
             if owner is None and not user.iin_hash:
                 # The provider now vouches for an IIN this account did not have.
                 user.set_iin(iin)
-                user.save(update_fields=["iin_hash", "iin_encrypted"])
+            if user.iin_hash == iin_hash and not user.iin_confirmed_at:
+                user.confirm_iin()
+                user.save(
+                    update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"]
+                )
+            return
+        if request.user.is_authenticated:
+            self._connecting(request, iin, owner)
             return
         if owner is None:
             return
-        if request.user.is_authenticated and request.user.pk == owner.pk:
-            return
-        # An account with this IIN exists already. Joining the two automatically
-        # would hand an account to whoever holds the other sign-in, so the person
-        # signs in with the password first and connects the provider from there.
-        messages.error(
-            request,
-            _(
-                "An account with your IIN already exists. Sign in with your IIN "
-                "or e-mail and password."
-            ),
-        )
-        raise ImmediateHttpResponse(redirect("account_login"))
+        if owner.iin_confirmed_at:
+            # An account whose IIN the provider confirmed: its holder signs in
+            # with the password and connects the provider from there. Joining
+            # the two automatically would hand the account to whoever holds the
+            # other sign-in.
+            messages.error(request, CONFIRMED_IIN_TAKEN)
+            raise ImmediateHttpResponse(redirect("account_login"))
+        # The IIN was only typed at a sign-up: its confirmed holder may claim it.
+        request.session[iin_claims.SESSION_KEY] = sociallogin.serialize()
+        raise ImmediateHttpResponse(redirect("iin_claim"))
+
+    def _connecting(self, request: HttpRequest, iin: str, owner) -> None:
+        """A signed-in person connects the provider to their account: only with
+        the account's own IIN, which it then confirms, or to one without any."""
+        user = request.user
+        if (
+            owner is not None
+            and owner.pk != user.pk
+            or (owner is None and user.iin_hash)
+        ):
+            messages.error(
+                request,
+                _(
+                    "eGov confirmed another IIN than this account's, so it was not "
+                    "connected."
+                ),
+            )
+            raise ImmediateHttpResponse(redirect("socialaccount_connections"))
+        if owner is None:
+            user.set_iin(iin)
+        user.confirm_iin()
+        user.save(update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"])
 
     def is_auto_signup_allowed(
         self, request: HttpRequest, sociallogin: SocialLogin
@@ -135,6 +166,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         iin = iin_from_claims(sociallogin)
         if iin:
             user.set_iin(iin)
+            user.confirm_iin()
         return user
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
@@ -143,4 +175,5 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             iin = iin_from_claims(sociallogin)
             if iin:
                 user.set_iin(iin)
+                user.confirm_iin()
         return super().save_user(request, sociallogin, form=form)

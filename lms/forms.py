@@ -8,6 +8,7 @@ validated with ``lms.iin`` and kept only as a keyed hash and ciphertext.
 import logging
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 IIN_TAKEN = _(
     "An account with this IIN already exists. Sign in with your IIN or e-mail, "
     "or reset your password."
+)
+IIN_CLAIM_HINT = _(
+    "If that account is not yours, sign in with %(provider)s: the holder of an IIN "
+    "confirmed there can claim it from an account that only typed it."
 )
 INVALID_EMAIL = _("Enter a valid e-mail address.")
 CONSENT_LABEL = _(
@@ -163,8 +168,19 @@ class SignupForm(PasswordPairMixin, AtomicSignupMixin, allauth_forms.SignupForm)
         value = iin_tools.normalize_iin(self.cleaned_data["iin"])
         iin_tools.validate_iin(value)
         digest = iin_tools.iin_hash(value)
-        if get_user_model().objects.filter(iin_hash=digest).exists():
-            raise forms.ValidationError(IIN_TAKEN, code="iin_taken")
+        holder = get_user_model().objects.filter(iin_hash=digest)
+        if holder.exists():
+            errors = [forms.ValidationError(IIN_TAKEN, code="iin_taken")]
+            confirmed = holder.filter(iin_confirmed_at__isnull=False).exists()
+            if settings.SOCIALACCOUNT_PROVIDERS and not confirmed:
+                errors.append(
+                    forms.ValidationError(
+                        IIN_CLAIM_HINT,
+                        code="iin_claimable",
+                        params={"provider": settings.OIDC_PROVIDER_NAME},
+                    )
+                )
+            raise forms.ValidationError(errors)
         self.cleaned_data["iin_hash"] = digest
         return value
 

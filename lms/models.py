@@ -54,6 +54,16 @@ class User(AbstractUser):
         editable=False,
     )
     iin_encrypted = models.TextField(_("IIN (encrypted)"), blank=True, editable=False)
+    iin_confirmed_at = models.DateTimeField(
+        _("IIN confirmed through eGov at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the e-Government identity provider last vouched that this "
+            "account's holder has its IIN. An IIN typed at sign-up is unconfirmed."
+        ),
+    )
     consent_at = models.DateTimeField(
         _("consent to personal data processing given at"), null=True, blank=True
     )
@@ -96,6 +106,10 @@ class User(AbstractUser):
     def iin_masked(self) -> str:
         value = self.iin
         return iin_tools.mask_iin(value) if value else ""
+
+    def confirm_iin(self) -> None:
+        """The identity provider has vouched for the IIN this account holds."""
+        self.iin_confirmed_at = timezone.now()
 
     def record_consent(self) -> None:
         self.consent_at = timezone.now()

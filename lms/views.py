@@ -1,5 +1,6 @@
 """Project-level views: the health check, the data saver switch, reports of
-Content-Security-Policy violations; what error reports may show."""
+Content-Security-Policy violations, claiming an IIN confirmed through eGov; what
+error reports may show."""
 
 import json
 import logging
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,10 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.debug import SafeExceptionReporterFilter
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
+
+from allauth.socialaccount.internal.flows.signup import redirect_to_signup
+from allauth.socialaccount.models import SocialLogin
 
 from lms import data_saver as saver
-from lms import ratelimit
+from lms import iin as iin_tools
+from lms import iin_claims, ratelimit
+from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
 from lms.queue import queue_status
 
 logger = logging.getLogger(__name__)
@@ -163,3 +174,41 @@ def sign_in_here(request):
     ):
         target += "?" + urlencode({"next": next_url})
     return HttpResponseRedirect(target)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def iin_claim(request):
+    """eGov confirmed the IIN of someone signing up, and an account that only typed
+    that IIN holds it: the page says what claiming it does, and a POST claims it
+    and goes on to the sign-up form (``lms.iin_claims``)."""
+    sociallogin = None
+    if pending := request.session.get(iin_claims.SESSION_KEY):
+        try:
+            sociallogin = SocialLogin.deserialize(pending)
+        except (ValueError, KeyError, TypeError):
+            sociallogin = None
+    iin = iin_from_claims(sociallogin) if sociallogin else None
+    if not iin:
+        request.session.pop(iin_claims.SESSION_KEY, None)
+        return redirect("account_login")
+    if request.method == "POST":
+        try:
+            iin_claims.release_iin(iin)
+        except iin_claims.IinAlreadyConfirmed:
+            request.session.pop(iin_claims.SESSION_KEY, None)
+            messages.error(request, CONFIRMED_IIN_TAKEN)
+            return redirect("account_login")
+    elif iin_claims.holder_of(iin) is not None:
+        sign_in = (
+            reverse("account_login")
+            + "?"
+            + urlencode({"next": reverse("socialaccount_connections")})
+        )
+        return render(
+            request,
+            "account/iin_claim.html",
+            {"iin_masked": iin_tools.mask_iin(iin), "sign_in_url": sign_in},
+        )
+    request.session.pop(iin_claims.SESSION_KEY, None)
+    return redirect_to_signup(request, sociallogin)

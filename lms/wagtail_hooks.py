@@ -21,9 +21,13 @@ from lms import iin as iin_tools
 
 
 class LearnerEditForm(UserEditForm):
-    """Wagtail's user form with the masked IIN and consent time shown read-only."""
+    """Wagtail's user form with the masked IIN, when eGov confirmed it, and the
+    consent time shown read-only."""
 
     iin_masked = forms.CharField(label=_("IIN"), required=False, disabled=True)
+    iin_confirmed = forms.DateTimeField(
+        label=_("IIN confirmed through eGov at"), required=False, disabled=True
+    )
     consent_given_at = forms.DateTimeField(
         label=_("Consent to personal data processing"), required=False, disabled=True
     )
@@ -31,6 +35,7 @@ class LearnerEditForm(UserEditForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["iin_masked"].initial = self.instance.iin_masked or "—"
+        self.fields["iin_confirmed"].initial = self.instance.iin_confirmed_at
         self.fields["consent_given_at"].initial = self.instance.consent_at
 
 

@@ -1,11 +1,4 @@
-import importlib.util
 from html import unescape
-from pathlib import Path
-
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.backends.db import SessionStore
-from django.test import RequestFactory
 
 import pytest
 from allauth.core import context
@@ -18,75 +11,12 @@ from lms.factories import VALID_IINS, UserFactory
 from lms.forms import CONSENT_REQUIRED, IIN_TAKEN
 from lms.models import User
 from tests.lms.i18n import tr
-
-BASE_SETTINGS = Path(__file__).resolve().parents[2] / "lms" / "settings" / "base.py"
-OIDC_VARIABLES = [
-    "OIDC_CLIENT_ID",
-    "OIDC_CLIENT_SECRET",
-    "OIDC_SERVER_URL",
-    "OIDC_PROVIDER_ID",
-    "OIDC_PROVIDER_NAME",
-]
-
-
-def settings_from_environment(monkeypatch, tmp_path, **variables):
-    """lms.settings.base read afresh with the given environment variables."""
-    monkeypatch.setenv("LMS_VAR_DIR", str(tmp_path))
-    for name in OIDC_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("settings_probe", BASE_SETTINGS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def egov(settings, monkeypatch, tmp_path):
-    """The identity provider switched on through the environment, as in production."""
-    loaded = settings_from_environment(
-        monkeypatch,
-        tmp_path,
-        OIDC_CLIENT_ID="bakytty-otbasy",
-        OIDC_CLIENT_SECRET="client-secret",
-        OIDC_SERVER_URL="https://idp.egov.example/realms/citizens",
-    )
-    settings.SOCIALACCOUNT_PROVIDERS = loaded.SOCIALACCOUNT_PROVIDERS
-    return loaded
-
-
-def make_request(path="/accounts/oidc/egov/login/callback/"):
-    request = RequestFactory().get(path)
-    request.session = SessionStore()
-    request.user = AnonymousUser()
-    request._messages = FallbackStorage(request)
-    return request
-
-
-def sociallogin_from_claims(request, **claims):
-    """What the provider's callback builds from the ID token and userinfo claims."""
-    provider = get_adapter().get_provider(request, "egov")
-    userinfo = {
-        "sub": "egov-subject-1",
-        "email": "dana@example.kz",
-        "given_name": "Дана",
-        "family_name": "Омарова",
-        **claims,
-    }
-    return provider.sociallogin_from_response(
-        request, {"userinfo": userinfo, "id_token": {"sub": userinfo["sub"]}}
-    )
-
-
-def start_provider_sign_up(client, **claims):
-    """The provider has answered; the sign-up form waits for consent."""
-    request = make_request()
-    with context.request_context(request):
-        sociallogin = sociallogin_from_claims(request, **claims)
-    session = client.session
-    session["socialaccount_sociallogin"] = sociallogin.serialize()
-    session.save()
+from tests.lms.oidc import (
+    make_request,
+    settings_from_environment,
+    sociallogin_from_claims,
+    start_provider_sign_up,
+)
 
 
 @pytest.mark.django_db
@@ -179,14 +109,14 @@ def test_sign_up_through_the_provider_asks_consent_and_keeps_the_iin(client, ego
 
 @pytest.mark.django_db
 def test_an_iin_that_has_a_local_account_is_not_signed_up_twice(egov):
-    UserFactory(iin=VALID_IINS[1])
+    UserFactory(iin=VALID_IINS[1])  # typed at sign-up: its holder may claim it
     request = make_request()
     with context.request_context(request):
         sociallogin = sociallogin_from_claims(request, iin=VALID_IINS[1])
         with pytest.raises(ImmediateHttpResponse) as refused:
             get_adapter().pre_social_login(request, sociallogin)
     assert refused.value.response.status_code == 302
-    assert refused.value.response["Location"] == "/accounts/login/"
+    assert refused.value.response["Location"] == "/accounts/iin/claim/"
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 0
 

@@ -52,6 +52,7 @@ def test_edit_form_shows_the_iin_masked_and_cannot_change_it(
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="79********28"' in html
+    assert 'name="iin_confirmed"' in html
     assert VALID_IINS[0] not in html
     assert learner_with_iin.iin_hash not in html
     assert 'name="iin_hash"' not in html and 'name="iin_encrypted"' not in html

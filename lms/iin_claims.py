@@ -1,0 +1,97 @@
+"""An IIN claimed by its holder, confirmed through eGov, from an account that only
+typed it.
+
+Local sign-up checks an IIN's checksum, not who holds it, so anyone could sign up
+with another person's IIN and so keep its holder out. When the e-Government
+identity provider vouches for an IIN that such an account holds, the holder may
+claim it: the account that typed it loses the IIN, every certificate it was issued
+on that IIN is revoked (registry clients are told by webhook), its couple links
+end, and its owner is told by e-mail. An account whose IIN eGov has confirmed
+cannot lose it this way.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from lms import iin as iin_tools
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "lms_iin_claim"
+
+
+class IinAlreadyConfirmed(Exception):
+    """The account holding the IIN had it confirmed through eGov."""
+
+
+def holder_of(iin: str):
+    return get_user_model().objects.filter(iin_hash=iin_tools.iin_hash(iin)).first()
+
+
+def release_iin(iin: str):
+    """Take ``iin`` from the unconfirmed account that holds it, all in one
+    transaction; the account it was taken from, or None if none held it."""
+    from certificates.models import Certificate, CertificateStatus
+    from certificates.services import revoke_certificate
+    from progress.models import Partnership, PartnershipStatus
+
+    user_model = get_user_model()
+    with transaction.atomic():
+        account = (
+            user_model.objects.select_for_update()
+            .filter(iin_hash=iin_tools.iin_hash(iin))
+            .first()
+        )
+        if account is None:
+            return None
+        if account.iin_confirmed_at:
+            raise IinAlreadyConfirmed
+        account.iin_hash = None
+        account.iin_encrypted = ""
+        account.save(update_fields=["iin_hash", "iin_encrypted"])
+
+        ended = timezone.now()
+        mine = Partnership.objects.filter(Q(inviter=account) | Q(invitee=account))
+        mine.filter(status=PartnershipStatus.ACTIVE).update(
+            status=PartnershipStatus.ENDED, ended_at=ended
+        )
+        mine.filter(status=PartnershipStatus.PENDING).update(
+            status=PartnershipStatus.CANCELLED, ended_at=ended
+        )
+
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = gettext(
+                "The IIN was claimed by its holder, confirmed through eGov."
+            )
+        for certificate in Certificate.objects.filter(
+            user=account, status=CertificateStatus.VALID
+        ):
+            revoke_certificate(certificate, reason, by=None)
+        transaction.on_commit(lambda: _tell(account))
+    logger.warning(
+        "IIN of user %s claimed by its holder, confirmed through eGov", account.pk
+    )
+    return account
+
+
+def _tell(account) -> None:
+    if not account.email:
+        return
+    language = account.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"first_name": account.first_name or account.email}
+        subject = render_to_string("account/email/iin_released_subject.txt", context)
+        body = render_to_string("account/email/iin_released_message.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [account.email])
+    except Exception:
+        # The account's pages show the change; the e-mail is a courtesy.
+        logger.exception("Could not e-mail user %s about its IIN", account.pk)
