@@ -69,3 +69,49 @@ def test_language_switcher_on_the_signup_page(live_server, tree_root, home_page,
     iin = page.get_by_label(tr("IIN", "ru"), exact=True)
     error_id = iin.get_attribute("aria-describedby").split()[-1]
     assert page.locator(f"#{error_id}").inner_text().strip() == tr(INVALID_IIN, "ru")
+
+
+def test_the_holder_claims_an_iin_typed_by_another_account(
+    live_server, tree_root, home_page, page, settings, monkeypatch, tmp_path
+):
+    """eGov confirmed the IIN of someone signing up; an account that only typed it
+    holds it. The page explains both ways out, passes the WCAG checks, and its
+    button claims the IIN and leads on to the sign-up form."""
+    from django.test import Client
+
+    from allauth.core import context
+
+    from lms.factories import UserFactory
+    from lms.iin_claims import SESSION_KEY
+    from tests.e2e.test_accessibility import violations
+    from tests.lms.oidc import make_request, sociallogin_from_claims, switch_on_egov
+
+    switch_on_egov(settings, monkeypatch, tmp_path)
+    typed = UserFactory(iin=VALID_IINS[2], email="typed@example.kz")
+    request = make_request()
+    with context.request_context(request):
+        pending = sociallogin_from_claims(request, iin=VALID_IINS[2]).serialize()
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = pending
+    session.save()
+    page.context.add_cookies(
+        [
+            {"name": "sessionid", "value": session.session_key, "url": live_server.url},
+            {"name": "django_language", "value": "ru", "url": live_server.url},
+        ]
+    )
+
+    page.goto(f"{live_server.url}/accounts/iin/claim/")
+    assert page.locator("h1").inner_text() == tr(
+        "Your IIN is used by another account", "ru"
+    )
+    assert "90********11" in page.locator("main").inner_text()
+    page.screenshot(path=str(tmp_path / "iin-claim.png"), full_page=True)
+    assert violations(page) == []
+
+    page.get_by_role("button", name=tr("Claim my IIN and sign up", "ru")).click()
+    page.wait_for_url("**/accounts/3rdparty/signup/")
+    assert page.locator("#id_consent").count() == 1
+    typed.refresh_from_db()
+    assert typed.iin is None
