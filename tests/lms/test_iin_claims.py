@@ -202,3 +202,28 @@ def test_sign_up_with_a_typed_iin_taken_points_to_egov(client, egov, language):
     response = client.post(SIGNUP_URL, form, HTTP_ACCEPT_LANGUAGE=language)
     assert field_errors(response, "iin") == [tr(IIN_TAKEN, language)]
     assert User.objects.count() == 1
+
+
+def test_the_dashboard_offers_to_confirm_a_typed_iin(client, egov, learner, settings):
+    client.force_login(learner)
+    url = "/ru/dashboard/"
+    html = unescape(client.get(url).content.decode())
+    invitation = tr(
+        "Your IIN was typed in, not confirmed. Confirm it through %(provider)s: "
+        "then no one else can claim it.",
+        "ru",
+    ) % {"provider": "eGov ID"}
+    assert invitation in html
+    assert (
+        'action="/accounts/oidc/egov/login/?process=connect&next=%2Fru%2Fdashboard%2F"'
+        in html
+    )
+
+    learner.confirm_iin()
+    learner.save()
+    assert invitation not in unescape(client.get(url).content.decode())
+
+    learner.iin_confirmed_at = None
+    learner.save()
+    settings.SOCIALACCOUNT_PROVIDERS = {}  # no eGov to confirm it with
+    assert invitation not in unescape(client.get(url).content.decode())
