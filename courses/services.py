@@ -218,18 +218,29 @@ def attach_captions(video_id: int) -> list[str]:
     return created
 
 
+def _enqueue_for_video(task, video_id: int) -> None:
+    try:
+        task.enqueue(video_id)
+    except Exception:  # noqa: BLE001 - queue down: the editor's change is saved
+        # Mux's next event for the asset, or "Sync with Mux" in the admin, runs
+        # the same work again.
+        logger.exception("Could not queue %s for video %s", task.module_path, video_id)
+
+
 def _after_commit_sync(video_id: int) -> None:
     if mux.is_configured():
         from courses.tasks import sync_video_from_mux
 
-        transaction.on_commit(lambda: sync_video_from_mux.enqueue(video_id))
+        transaction.on_commit(lambda: _enqueue_for_video(sync_video_from_mux, video_id))
 
 
 def _after_commit_captions(video_id: int) -> None:
     if mux.is_configured():
         from courses.tasks import attach_captions_to_mux
 
-        transaction.on_commit(lambda: attach_captions_to_mux.enqueue(video_id))
+        transaction.on_commit(
+            lambda: _enqueue_for_video(attach_captions_to_mux, video_id)
+        )
 
 
 def video_saved_in_admin(video: Video) -> None:

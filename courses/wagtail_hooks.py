@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import mux, services, views
 from courses.models import Video
+from lms.cache import UNREACHABLE
 
 
 class CaptionLanguagesColumn(Column):
@@ -69,8 +70,15 @@ def sync_with_mux(request, pk: int):
         raise PermissionDenied
     from courses.tasks import sync_video_from_mux
 
-    sync_video_from_mux.enqueue(video.pk)
-    messages.success(request, _("The video's status is being checked with Mux."))
+    try:
+        sync_video_from_mux.enqueue(video.pk)
+    except UNREACHABLE:
+        messages.error(
+            request,
+            _("The task queue cannot be reached. Try again in a few minutes."),
+        )
+    else:
+        messages.success(request, _("The video's status is being checked with Mux."))
     return redirect("wagtailsnippets_courses_video:edit", video.pk)
 
 

@@ -4,6 +4,13 @@ With Redis (production) a hit is one round trip: ``INCR`` and ``EXPIRE … NX`` 
 together in a pipeline, atomic across processes. Django's ``cache.incr()`` would
 first ask ``EXISTS`` and fail on a missing key. Other cache backends (the demo's
 local memory) go through the portable cache API.
+
+While Redis cannot be reached, each process counts in its own memory instead: the
+limits still hold, per process rather than for the whole site, and nobody is
+refused for the outage. Learners' heartbeats and quizzes, registry clients and
+certificate checks keep being served (the registry's marriage checks must not stop
+with the cache). Sign-in and sign-up limits are django-allauth's, not these: they
+fail closed (see ``lms.cache`` and docs/deployment.md).
 """
 
 import math
@@ -12,7 +19,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+
+# Counters of this process, used while Redis cannot be reached.
+_local = LocMemCache("lms-ratelimit", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 @dataclass(frozen=True)
@@ -37,13 +48,20 @@ def hit(scope: str, who: object, period: int = 60, at: float | None = None) -> H
 def _incr(key: str, timeout: int) -> int:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
-        key = backend.make_and_validate_key(key)
-        client = backend._cache.get_client(key, write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.incr(key)
-        pipe.expire(key, timeout, nx=True)
-        count, _ = pipe.execute()
-        return int(count)
+        redis_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(redis_key, write=True)
+
+        def incr_in_redis():
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, timeout, nx=True)
+            count, _ = pipe.execute()
+            return int(count)
+
+        count = backend._cache.attempt(incr_in_redis, None)
+        if count is not None:
+            return count
+        backend = _local
     if backend.add(key, 1, timeout):
         return 1
     try:

@@ -5,6 +5,7 @@ Each variable has a development default or, in production, a clear error.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import environ
 
@@ -157,16 +158,39 @@ AUTH_USER_MODEL = "lms.User"
 # Redis: RQ queues for background tasks and the cache. Unset: in-process tasks and
 # a local-memory cache, so that the demo runs on a bare machine.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to wait for Redis to connect or answer (it answers in well under a
+# millisecond). A Redis that hangs then costs a request this long at most before
+# the cache is bypassed or the task is left to the sweeps (docs/deployment.md,
+# "Redis"). RQ workers lengthen the answer timeout for their own blocking reads.
+REDIS_CONNECT_TIMEOUT = 1.0
+REDIS_SOCKET_TIMEOUT = 2.0
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "lms.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lms"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # django-rq passes only the URL on to redis-py, so the timeouts go in it.
+    _query = urlencode(
+        {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            **dict(parse_qsl(urlsplit(REDIS_URL).query)),
+        }
+    )
+    RQ_QUEUES = {
+        "default": {
+            "URL": urlsplit(REDIS_URL)._replace(query=_query).geturl(),
+            "DEFAULT_TIMEOUT": 600,
+        }
+    }
+    TASKS = {"default": {"BACKEND": "lms.queue.RQBackend", "QUEUES": ["default"]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     RQ_QUEUES = {}

@@ -30,7 +30,14 @@ def collected(tmp_path_factory) -> list[polib.POEntry]:
         ROOT,
         copy,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "var", "media", "staticfiles", "*cache*", "*.mo"
+            ".venv",
+            ".git",
+            "var",
+            "media",
+            "staticfiles",
+            "__pycache__",
+            "*_cache",
+            "*.mo",
         ),
     )
     subprocess.run(
