@@ -171,9 +171,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
         user = sociallogin.user
-        if not user.iin_hash:
-            iin = iin_from_claims(sociallogin)
-            if iin:
-                user.set_iin(iin)
-                user.confirm_iin()
+        iin = iin_from_claims(sociallogin)
+        if iin and not user.iin_hash:
+            user.set_iin(iin)
+            user.confirm_iin()
+        if iin and sociallogin.state.get(iin_claims.CLAIMED):
+            # In the sign-up's transaction: if the account is not created, the
+            # other one keeps the IIN.
+            try:
+                iin_claims.release_iin(iin)
+            except iin_claims.IinAlreadyConfirmed:
+                pass  # the unique IIN then refuses this sign-up, with a message
         return super().save_user(request, sociallogin, form=form)

@@ -19,6 +19,7 @@ from allauth.account import forms as allauth_forms
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
+from lms import iin_claims
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,11 @@ class SocialSignupForm(AccountFormMixin, AtomicSignupMixin, AllauthSocialSignupF
     def clean(self) -> dict:
         cleaned_data = super().clean()
         iin_hash = self.sociallogin.user.iin_hash
-        if iin_hash and get_user_model().objects.filter(iin_hash=iin_hash).exists():
+        holders = get_user_model().objects.filter(iin_hash=iin_hash)
+        if self.sociallogin.state.get(iin_claims.CLAIMED):
+            # Claimed from an account that only typed it (``lms.iin_claims``).
+            holders = holders.filter(iin_confirmed_at__isnull=False)
+        if iin_hash and holders.exists():
             raise forms.ValidationError(IIN_TAKEN, code="iin_taken")
         return cleaned_data
 

@@ -4,7 +4,8 @@ typed it.
 Local sign-up checks an IIN's checksum, not who holds it, so anyone could sign up
 with another person's IIN and so keep its holder out. When the e-Government
 identity provider vouches for an IIN that such an account holds, the holder may
-claim it: the account that typed it loses the IIN, every certificate it was issued
+claim it. When they finish signing up, in the transaction that creates their
+account, the account that typed it loses the IIN, every certificate it was issued
 on that IIN is revoked (registry clients are told by webhook), its couple links
 end, and its owner is told by e-mail. An account whose IIN eGov has confirmed
 cannot lose it this way.
@@ -26,6 +27,9 @@ from lms import iin as iin_tools
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "lms_iin_claim"
+# Set in the pending sign-up's state when its person chose to claim the IIN; the
+# claim takes effect in the transaction that creates their account.
+CLAIMED = "iin_claimed"
 
 
 class IinAlreadyConfirmed(Exception):

@@ -180,8 +180,8 @@ def sign_in_here(request):
 @require_http_methods(["GET", "POST"])
 def iin_claim(request):
     """eGov confirmed the IIN of someone signing up, and an account that only typed
-    that IIN holds it: the page says what claiming it does, and a POST claims it
-    and goes on to the sign-up form (``lms.iin_claims``)."""
+    that IIN holds it: the page says what claiming it does, and a POST goes on to
+    the sign-up form, which claims it with the new account (``lms.iin_claims``)."""
     sociallogin = None
     if pending := request.session.get(iin_claims.SESSION_KEY):
         try:
@@ -192,14 +192,15 @@ def iin_claim(request):
     if not iin:
         request.session.pop(iin_claims.SESSION_KEY, None)
         return redirect("account_login")
+    holder = iin_claims.holder_of(iin)
+    if holder is not None and holder.iin_confirmed_at:
+        request.session.pop(iin_claims.SESSION_KEY, None)
+        messages.error(request, CONFIRMED_IIN_TAKEN)
+        return redirect("account_login")
     if request.method == "POST":
-        try:
-            iin_claims.release_iin(iin)
-        except iin_claims.IinAlreadyConfirmed:
-            request.session.pop(iin_claims.SESSION_KEY, None)
-            messages.error(request, CONFIRMED_IIN_TAKEN)
-            return redirect("account_login")
-    elif iin_claims.holder_of(iin) is not None:
+        # Taken off the other account only when this person's account is created.
+        sociallogin.state[iin_claims.CLAIMED] = True
+    elif holder is not None:
         sign_in = (
             reverse("account_login")
             + "?"

@@ -83,9 +83,20 @@ def test_the_confirmed_holder_claims_the_iin_and_signs_up(
     account.refresh_from_db()
     assert account.iin == IIN  # nothing changes before the claim
 
-    with django_capture_on_commit_callbacks(execute=True):
-        claimed = client.post("/accounts/iin/claim/")
+    claimed = client.post("/accounts/iin/claim/")
     assert claimed["Location"] == "/accounts/3rdparty/signup/"
+    account.refresh_from_db()
+    assert account.iin == IIN  # taken only with the new account
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = client.post(
+            "/accounts/3rdparty/signup/", {"email": "dana@example.kz", "consent": "on"}
+        )
+    assert signed_up.status_code == 302
+    holder = User.objects.get(email="dana@example.kz")
+    assert holder.iin == IIN and holder.iin_confirmed_at is not None
+    assert SocialAccount.objects.get(user=holder).uid == "egov-subject-1"
+
     account.refresh_from_db()
     assert account.iin_hash is None and account.iin is None
     certificate.refresh_from_db()
@@ -95,15 +106,27 @@ def test_the_confirmed_holder_claims_the_iin_and_signs_up(
     (notice,) = mail.outbox
     assert notice.to == ["squatter@example.kz"]
     assert "eGov" in notice.body and IIN not in notice.body
-
-    signed_up = client.post(
-        "/accounts/3rdparty/signup/", {"email": "dana@example.kz", "consent": "on"}
-    )
-    assert signed_up.status_code == 302
-    holder = User.objects.get(email="dana@example.kz")
-    assert holder.iin == IIN and holder.iin_confirmed_at is not None
-    assert SocialAccount.objects.get(user=holder).uid == "egov-subject-1"
     assert client.get("/accounts/iin/claim/")["Location"] == "/accounts/login/"
+
+
+def unchanged(account, certificate) -> bool:
+    account.refresh_from_db()
+    certificate.refresh_from_db()
+    return (
+        account.iin == IIN
+        and certificate.status == CertificateStatus.VALID
+        and Partnership.objects.filter(status=PartnershipStatus.ACTIVE).exists()
+        and mail.outbox == []
+    )
+
+
+def test_a_claim_left_before_signing_up_changes_nothing(client, egov, squatter):
+    provider_answers(client, iin=IIN)
+    client.post("/accounts/iin/claim/")
+    refused = client.post("/accounts/3rdparty/signup/", {"email": "dana@example.kz"})
+    assert refused.status_code == 200  # no consent: no account, no claim
+    assert unchanged(*squatter)
+    assert User.objects.filter(email="dana@example.kz").count() == 0
 
 
 def test_an_iin_confirmed_through_egov_cannot_be_claimed(client, egov):
@@ -130,12 +153,45 @@ def test_a_claim_confirmed_meanwhile_by_the_account_changes_nothing(
 
     refused = client.post("/accounts/iin/claim/")
     assert refused["Location"] == "/accounts/login/"
+    assert unchanged(account, certificate)
+
+
+@pytest.mark.parametrize("when", ["before the form", "while the form saves"])
+def test_an_iin_confirmed_before_the_sign_up_ends_is_not_taken(
+    client, egov, squatter, monkeypatch, when
+):
+    from lms.forms import IIN_TAKEN
+
+    account, certificate = squatter
+    provider_answers(client, iin=IIN)
+    client.post("/accounts/iin/claim/")
+    if when == "before the form":
+        account.confirm_iin()
+        account.save()
+    else:  # after the form's check, before the account is written
+        from lms import iin_claims
+
+        release = iin_claims.release_iin
+
+        def confirmed_first(iin):
+            User.objects.filter(pk=account.pk).update(
+                iin_confirmed_at=account.date_joined
+            )
+            return release(iin)
+
+        monkeypatch.setattr(iin_claims, "release_iin", confirmed_first)
+
+    refused = client.post(
+        "/accounts/3rdparty/signup/",
+        {"email": "dana@example.kz", "consent": "on"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert refused.status_code == 200
+    assert tr(IIN_TAKEN, "ru") in unescape(refused.content.decode())
     account.refresh_from_db()
     certificate.refresh_from_db()
-    assert account.iin == IIN
-    assert certificate.status == CertificateStatus.VALID
-    assert Partnership.objects.filter(status=PartnershipStatus.ACTIVE).exists()
-    assert mail.outbox == []
+    assert account.iin == IIN and certificate.status == CertificateStatus.VALID
+    assert User.objects.filter(email="dana@example.kz").count() == 0
 
 
 def test_the_claim_page_needs_a_pending_provider_sign_up(client):
