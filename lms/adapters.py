@@ -100,6 +100,26 @@ def iin_from_claims(sociallogin: SocialLogin) -> str | None:
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """OpenID Connect sign-in: keep the provider's IIN, never a second account."""
 
+    error_messages = {
+        **DefaultSocialAccountAdapter.error_messages,
+        "email_taken": _(
+            "An account with this e-mail address already exists. Sign in to it "
+            "first, then connect %s."
+        ),
+        "invalid_token": _("The answer of the sign-in service is not valid."),
+        "no_password": _(
+            "Set a password first: without it you could not sign in any more."
+        ),
+        "no_verified_email": _(
+            "Confirm an e-mail address first: without it you could not recover "
+            "your account."
+        ),
+        "disconnect_last": _("You cannot disconnect your last sign-in service."),
+        "connected_other": _(
+            "This sign-in service is already connected to another account."
+        ),
+    }
+
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         iin = iin_from_claims(sociallogin)
         if not iin:
