@@ -4,6 +4,7 @@ keep-alive connections spread evenly over its workers."""
 
 import asyncio
 import collections
+import contextlib
 import os
 import re
 import secrets
@@ -186,3 +187,49 @@ async def balanced_connections(port: int, count: int, workers: int, request: byt
             await conn[1].wait_closed()
             await asyncio.sleep(0.01)  # let the worker see the close
     raise SystemExit(f"could not spread {count} connections over {workers} workers")
+
+
+# Loading many rows ---------------------------------------------------------------
+
+
+def filler(table: str, given: set[str]) -> dict[str, str]:
+    """SQL literals for NOT NULL columns without a default that we do not set."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL",
+            [table],
+        )
+        rows = cursor.fetchall()
+    literals = {"boolean": "false", "integer": "0", "bigint": "0", "jsonb": "'{}'"}
+    return {
+        name: literals.get(kind, "now()" if "timestamp" in kind else "''")
+        for name, kind in rows
+        if name not in given and name != "id"
+    }
+
+
+@contextlib.contextmanager
+def bulk_mode(cursor, table: str):
+    """Load ``table`` without maintaining its plain indexes row by row (they are
+    rebuilt afterwards from their own definitions) and without per-row foreign-key
+    triggers (the rows reference users and courses made just before)."""
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+        "AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        cursor.execute("SET session_replication_role = origin")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)

@@ -33,7 +33,6 @@ Not part of ``make test``. Uses only 127.0.0.1.
 
 import argparse
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -170,25 +169,6 @@ def make_courses() -> dict[str, int]:
     return ids
 
 
-def _filler(table: str, given: set[str]) -> dict[str, str]:
-    """SQL literals for NOT NULL columns without a default that we do not set."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL",
-            [table],
-        )
-        rows = cursor.fetchall()
-    literals = {"boolean": "false", "integer": "0", "bigint": "0", "jsonb": "'{}'"}
-    return {
-        name: literals.get(kind, "now()" if "timestamp" in kind else "''")
-        for name, kind in rows
-        if name not in given and name != "id"
-    }
-
-
 def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
     """Users and certificates ``start``..``stop``-1 with INSERT … SELECT
     generate_series; then real numbers and IIN hashes for the sampled ones (COPY)."""
@@ -206,7 +186,7 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         "iin_encrypted": "''",
         "preferred_language": "'kk'",
     }
-    user_cols.update(_filler("lms_user", set(user_cols)))
+    user_cols.update(common.filler("lms_user", set(user_cols)))
     certificate_cols = {
         "number": "'BKO-' || substr(lpad(g::text, 11, '0'), 1, 4) || '-' "
         "|| substr(lpad(g::text, 11, '0'), 5, 4) || '-' "
@@ -228,7 +208,9 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         "revocation_reason": "''",
     }
     certificate_cols.update(
-        _filler("certificates_certificate", set(certificate_cols) | {"completion_id"})
+        common.filler(
+            "certificates_certificate", set(certificate_cols) | {"completion_id"}
+        )
     )
     users = (
         f"INSERT INTO lms_user ({', '.join(user_cols)}) "  # noqa: S608
@@ -243,9 +225,9 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
     )
     real = [i for i in sample(stop) if i >= start]
     with connection.cursor() as cursor:
-        with _bulk_mode(cursor, "lms_user"):
+        with common.bulk_mode(cursor, "lms_user"):
             cursor.execute(users)  # only our own literals in these statements
-        with _bulk_mode(cursor, "certificates_certificate"):
+        with common.bulk_mode(cursor, "certificates_certificate"):
             cursor.execute(certificates)
         cursor.execute(
             "CREATE TEMP TABLE bench_real (g bigint, number text, iin_hash text)"
@@ -265,30 +247,6 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         cursor.execute("VACUUM ANALYZE certificates_certificate")
         # Write the loaded pages out now, not in the background while measuring.
         cursor.execute("CHECKPOINT")
-
-
-@contextlib.contextmanager
-def _bulk_mode(cursor, table: str):
-    """Load ``table`` without maintaining its plain indexes row by row (they are
-    rebuilt afterwards from their own definitions) and without per-row foreign-key
-    triggers (the rows reference users and courses made just before)."""
-    cursor.execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-        "AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-        [table, table],
-    )
-    indexes = cursor.fetchall()
-    for name, _definition in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    cursor.execute("SET session_replication_role = replica")
-    try:
-        yield
-    finally:
-        cursor.execute("SET session_replication_role = origin")
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
 
 
 # Load generator ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
@@ -25,9 +26,27 @@ LANGUAGE_ORDER = {code: number for number, code in enumerate(LANGUAGE_NAMES)}
 REGION_ORDER = {code: number for number, code in enumerate(Region.values)}
 
 
+def local_days(start: datetime.date, end: datetime.date):
+    """The instants at which local day ``start`` begins and the day after ``end``
+    begins. Filtering a time column between them can use its index; a filter on the
+    column's local date (``__date``) would compute the date of every row first."""
+    zone = timezone.get_current_timezone()
+    after = end + datetime.timedelta(days=1)
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(after, datetime.time.min, tzinfo=zone),
+    )
+
+
+def in_local_days(rows: QuerySet, field: str, start, end) -> QuerySet:
+    """The rows whose ``field`` falls on local days ``start`` to ``end``."""
+    since, until = local_days(start, end)
+    return rows.filter(**{f"{field}__gte": since, f"{field}__lt": until})
+
+
 def _per_day(rows: QuerySet, field: str, start, end, keys: list[str]) -> QuerySet:
     return (
-        rows.filter(**{f"{field}__date__range": (start, end)})
+        in_local_days(rows, field, start, end)
         .annotate(day=TruncDate(field))
         .values("day", *keys)
         .annotate(count=Count("pk"))
@@ -117,7 +136,7 @@ def registry_calls_by_day(
     service made, how many were answered, and what ``verify`` answered."""
     verify = Q(kind=RegistryCallKind.VERIFY, http_status=200)
     rows = (
-        calls.filter(called_at__date__range=(start, end))
+        in_local_days(calls, "called_at", start, end)
         .annotate(day=TruncDate("called_at"))
         .values("day", "client__name", "kind")
         .annotate(

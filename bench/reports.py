@@ -1,0 +1,232 @@
+"""How long the ministry's reports take over years of data.
+
+Loads about a million enrolments (650,000 learners over two years: each in the
+guide, every third also in the couples' academy, every fifth in the parents'
+academy; 60 % completed two days after starting) and a million registry calls
+into the PostgreSQL database ``lms_bench_reports`` (INSERT … SELECT
+generate_series, indexes rebuilt after the load, then ANALYZE), and times, side
+by side in interleaved rounds, the two report queries that count rows per local
+day, for the last 30 days:
+
+- ``learners_by_day`` and ``registry_calls_by_day`` as the reports run them
+  (``reports.queries``): the period is a range of instants, which the indexes on
+  ``started_at``, ``completed_at`` and ``called_at`` serve;
+- the same functions with the period filtered on each row's local date
+  (``started_at__date__range``), as the reports did before: PostgreSQL computes
+  the date of every row, so it reads the whole table.
+
+Both must give the same rows. Reports the median time of each over the rounds and
+their ratio.
+
+    .venv/bin/python bench/reports.py                 # about 2 minutes
+    .venv/bin/python bench/reports.py --learners 65000 --calls 100000 --rounds 5
+    .venv/bin/python bench/reports.py --keep --random-page-cost 1.1   # SSD setting
+
+Not part of ``make test``. Uses only 127.0.0.1.
+"""
+
+import argparse
+import contextlib
+import datetime
+import os
+import statistics
+import time
+
+import common
+
+DATABASE = "lms_bench_reports"
+DAYS = 730  # the data spans two years
+PERIOD = 30  # the reports' default period
+
+
+def setup(learners: int, calls: int) -> None:
+    from django.db import connection
+
+    from wagtail.models import Page
+
+    from courses.models import CoursePage
+    from lms.regions import Region
+    from registry.models import RegistryClient
+
+    common.prepare_database(DATABASE, fresh=True)
+    root = Page.get_first_root_node()
+    course = {}
+    for kind in ("guide", "couples", "parents"):
+        page = CoursePage(title=f"Bench {kind}", slug=f"bench-{kind}", kind=kind)
+        root.add_child(instance=page)
+        course[kind] = page.pk
+    clients = [
+        RegistryClient.objects.create(name=f"Bench {n}", token_hash=f"{n}" * 64).pk
+        for n in (1, 2)
+    ]
+    regions = list(Region.values)
+    region = "(ARRAY[" + ", ".join(f"'{r}'" for r in regions) + "])"
+    user_cols = {
+        "email": "'bench' || g || '@example.kz'",
+        "password": "'!'",
+        "first_name": "'Айгерім'",
+        "last_name": "'Бекова'",
+        "is_superuser": "false",
+        "is_staff": "false",
+        "is_active": "true",
+        "date_joined": "now()",
+        "iin_encrypted": "''",
+        "preferred_language": "'kk'",
+        "region": f"{region}[1 + g % {len(regions)}]",
+    }
+    user_cols.update(common.filler("lms_user", set(user_cols)))
+    # Started some hours into one of the last DAYS days; completed two days later.
+    started = f"now() - (g % {DAYS}) * interval '1 day' - (g % 24) * interval '1 hour'"
+    enrollment_cols = {
+        "user_id": "u.id",
+        "course_id": "c.id",
+        "language": "(ARRAY['kk', 'ru', 'en'])[1 + (g + c.id) % 3]",
+        "started_at": started,
+        "completed_at": f"CASE WHEN (g + c.id) % 5 < 3 "
+        f"THEN {started} + interval '2 days' END",
+    }
+    enrollment_cols.update(common.filler("progress_enrollment", set(enrollment_cols)))
+    courses = (
+        f"(VALUES ({course['guide']}, 1), ({course['couples']}, 3), "
+        f"({course['parents']}, 5)) AS c(id, every)"
+    )
+    call_cols = {
+        "client_id": f"CASE WHEN g % 2 = 0 THEN {clients[0]} ELSE {clients[1]} END",
+        "called_at": f"now() - (g % {DAYS}) * interval '1 day' "
+        "- (g % 86400) * interval '1 second'",
+        "kind": "CASE WHEN g % 3 = 0 THEN 'verify' ELSE 'guide_status' END",
+        "http_status": "200",
+        "result": "(ARRAY['valid', 'not_found', 'revoked', '2 of 2 completed'])"
+        "[1 + g % 4]",
+        "iin_hashes": "'[]'::jsonb",
+        "certificate_number": "''",
+    }
+    call_cols.update(common.filler("registry_registrycall", set(call_cols)))
+    statements = {
+        "lms_user": f"INSERT INTO lms_user ({', '.join(user_cols)}) "  # noqa: S608
+        f"SELECT {', '.join(user_cols.values())} "
+        f"FROM generate_series(1, {learners}) AS g",
+        "progress_enrollment": (
+            f"INSERT INTO progress_enrollment ({', '.join(enrollment_cols)}) "  # noqa: S608
+            f"SELECT {', '.join(enrollment_cols.values())} "
+            f"FROM generate_series(1, {learners}) AS g "
+            "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz' "
+            f"JOIN {courses} ON g % c.every = 0"
+        ),
+        "registry_registrycall": (
+            f"INSERT INTO registry_registrycall ({', '.join(call_cols)}) "  # noqa: S608
+            f"SELECT {', '.join(call_cols.values())} "
+            f"FROM generate_series(1, {calls}) AS g"
+        ),
+    }
+    with connection.cursor() as cursor:
+        for table, statement in statements.items():
+            with common.bulk_mode(cursor, table):
+                cursor.execute(statement)  # only our own literals
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute("CHECKPOINT")
+
+
+def by_local_date(rows, field: str, start, end):
+    """The period filter the reports used before: on each row's local date."""
+    return rows.filter(**{f"{field}__date__range": (start, end)})
+
+
+@contextlib.contextmanager
+def periods_as_local_dates():
+    """The reports' own queries, with the period filtered as before."""
+    from reports import queries
+
+    kept = queries.in_local_days
+    queries.in_local_days = by_local_date
+    try:
+        yield
+    finally:
+        queries.in_local_days = kept
+
+
+def timed(function, *args) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = function(*args)
+    return (time.perf_counter() - began) * 1000, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=650_000)
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--keep", action="store_true", help="reuse the loaded database")
+    parser.add_argument(
+        "--random-page-cost",
+        help="PostgreSQL's random_page_cost for the queries (default: the server's)",
+    )
+    options = parser.parse_args()
+
+    os.environ.update(
+        common.production_env(
+            database=DATABASE,
+            redis_db=8,
+            cache_prefix="bench-reports",
+            port=8171,
+            iin_key="bench-iin-hash-key-" + "x" * 24,
+        )
+    )
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from progress.models import Enrollment
+    from registry.models import RegistryCall
+    from reports import queries
+
+    began = time.perf_counter()
+    if not options.keep:
+        setup(options.learners, options.calls)
+    loaded = time.perf_counter() - began
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if options.random_page_cost:
+            cursor.execute("SET random_page_cost = %s", [options.random_page_cost])
+        cursor.execute("SHOW random_page_cost")
+        (page_cost,) = cursor.fetchone()
+    enrollments = Enrollment.objects.count()
+    calls = RegistryCall.objects.count()
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=PERIOD - 1)
+
+    reports = {
+        "learners by day": lambda: queries.learners_by_day(
+            Enrollment.objects.all(), start, end
+        ),
+        "registry checks by day": lambda: queries.registry_calls_by_day(
+            RegistryCall.objects.all(), start, end
+        ),
+    }
+    times = {name: ([], []) for name in reports}
+    for _round in range(options.rounds):
+        for name, report in reports.items():
+            now_ms, now_rows = timed(report)
+            with periods_as_local_dates():
+                then_ms, then_rows = timed(report)
+            assert now_rows == then_rows, f"{name}: the two filters disagree"
+            assert now_rows, f"{name}: no rows in the period"
+            times[name][0].append(now_ms)
+            times[name][1].append(then_ms)
+
+    print(
+        f"\n{enrollments:,} enrolments, {calls:,} registry calls over {DAYS} days "
+        f"(loaded in {loaded:.0f} s); period: the last {PERIOD} days; "
+        f"random_page_cost {page_cost}; median of {options.rounds} rounds\n"
+    )
+    print("| report | period as instants (ms) | period as local dates (ms) | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, (now, then) in times.items():
+        now_ms, then_ms = statistics.median(now), statistics.median(then)
+        print(f"| {name} | {now_ms:.1f} | {then_ms:.1f} | ×{then_ms / now_ms:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
