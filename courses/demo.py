@@ -4,7 +4,9 @@ captions) and a quiz, the couples' academy and the parents' academy. The text
 retells the source articles; no figure here is made up.
 
 Loading is idempotent: existing pages, videos and captions are kept as they are,
-so running it twice changes nothing. The course index gets a moderation workflow.
+so running it twice changes nothing. The course index gets a moderation workflow:
+course editors write courses, lessons and videos and submit them; course moderators
+approve and publish.
 """
 
 from pathlib import Path
@@ -37,6 +39,15 @@ MEDIA = Path(__file__).resolve().parent / "demo_media"
 LANGUAGES = ("kk", "ru", "en")
 WORKFLOW_NAME = "Course review"
 MODERATORS = "Course moderators"
+EDITORS = "Course editors"
+# What course editors may do outside the page tree: keep the video library (captions
+# are part of a video) and add and choose the images and documents a course shows.
+EDITOR_PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "courses": ["add_video", "change_video", "delete_video", "view_video"],
+    "wagtailimages": ["add_image", "choose_image"],
+    "wagtaildocs": ["add_document", "choose_document"],
+}
 
 INDEX = {
     "slug": "courses",
@@ -638,6 +649,31 @@ def _course(index: CourseIndexPage, spec: dict, videos: list[Video]) -> CoursePa
     return course
 
 
+def _page_permissions(group: Group, index: CourseIndexPage, codenames) -> None:
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=index,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+
+
+def _editors(index: CourseIndexPage) -> Group:
+    """Course editors write courses, lessons and videos, and submit pages for
+    review; they cannot publish."""
+    editors, _created = Group.objects.get_or_create(name=EDITORS)
+    for app_label, codenames in EDITOR_PERMISSIONS.items():
+        editors.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        )
+    _page_permissions(editors, index, ("add_page", "change_page"))
+    return editors
+
+
 def _workflow(index: CourseIndexPage) -> Workflow:
     """Course pages go through review by the course moderators before they are
     published."""
@@ -647,14 +683,7 @@ def _workflow(index: CourseIndexPage) -> Workflow:
             content_type__app_label="wagtailadmin", codename="access_admin"
         )
     )
-    for permission in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.get_or_create(
-            group=moderators,
-            page=index,
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=permission
-            ),
-        )
+    _page_permissions(moderators, index, ("add_page", "change_page", "publish_page"))
     task = CourseReviewTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:
         task = CourseReviewTask.objects.create(name=WORKFLOW_NAME)
@@ -684,6 +713,7 @@ def load(home_page: Page, stdout: TextIO | None = None) -> None:
             )
         videos = [_video(spec) for spec in VIDEOS]
         courses = [_course(index, spec, videos) for spec in (GUIDE, COUPLES, PARENTS)]
+        _editors(index)
         _workflow(index)
     if stdout is not None:
         lessons = sum(len(course.lessons()) for course in courses)

@@ -17,6 +17,10 @@ class TranslatedPage(Page):
     want of ``slug_kk``. Those steps run in the default language (Kazakh), whose
     columns every page must have.
 
+    The draft title and the revision's name, which the admin's page lists,
+    dashboard and history show, are saved in the default language too, not in the
+    language of whichever editor's admin saved last.
+
     Each language is a preview mode, so an editor checks a translation in the
     admin's preview whatever language the admin itself is in.
     """
@@ -31,6 +35,12 @@ class TranslatedPage(Page):
     def minimal_clean(self):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             super().minimal_clean()
+
+    def save_revision(self, *args, clean=True, **kwargs):
+        if clean:  # validation messages in the editor's language
+            self.full_clean()
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().save_revision(*args, clean=False, **kwargs)
 
     @property
     def preview_modes(self):

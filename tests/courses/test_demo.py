@@ -106,3 +106,29 @@ def test_a_learner_completes_each_demo_academy_by_reading_its_lessons(
     assert progress["lessons_completed"] == progress["lessons_total"] >= 2
     certificate = Certificate.objects.get(user=learner, course=course)
     assert progress["certificate"]["number"] == certificate.number
+
+
+@pytest.mark.django_db
+def test_demo_course_editors_write_videos_and_pages_and_moderators_publish(
+    client, home_page
+):
+    """Course editors keep the video library and submit course pages for review;
+    only the moderators' group may publish them."""
+    from django.contrib.auth.models import Group
+
+    from lms.factories import UserFactory
+
+    demo.load(home_page, None)
+    index = CourseIndexPage.objects.get()
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name=demo.EDITORS))
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+
+    client.force_login(editor)
+    assert client.get("/admin/snippets/courses/video/add/").status_code == 200
+    course = CoursePage.objects.child_of(index).first()
+    assert client.get(f"/admin/pages/{course.pk}/edit/").status_code == 200
+    editing = index.permissions_for_user(editor)
+    assert editing.can_add_subpage() and not editing.can_publish_subpage()
+    assert index.permissions_for_user(moderator).can_publish_subpage()

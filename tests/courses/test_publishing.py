@@ -1,6 +1,7 @@
 """A lesson of the mandatory guide is published only with ready, captioned videos;
 the editor is told why, and drafts can always be saved."""
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from wagtail.models import Page
@@ -265,3 +266,35 @@ def test_an_editor_previews_a_draft_in_each_language(client, editor, guide):
     default = client.get(preview).content.decode()  # no mode: the admin's language
     assert '<html lang="en"' in default
     assert translation.get_language() == "kk"  # the preview leaves no language behind
+
+
+@pytest.mark.django_db
+def test_the_admin_names_a_draft_by_its_kazakh_title_whatever_the_editors_language(
+    client, editor, guide
+):
+    """The draft title and the revision's name show in other editors' page lists,
+    dashboards and histories, whatever language their admin is in."""
+    video = VideoFactory(title="Кіріспе")
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)  # the admin in English
+    data = lesson_form(video, title="Отбасы құндылықтары")
+    data.update(title_ru="Семейные ценности", title_en="Family values")
+
+    response = client.post(edit_url(lesson), data)
+
+    assert response.status_code == 302
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.draft_title == "Отбасы құндылықтары"
+    assert lesson.latest_revision.object_str == "Отбасы құндылықтары"
+    draft = lesson.get_latest_revision_as_object()
+    assert (draft.title_ru, draft.title_en) == ("Семейные ценности", "Family values")
+
+
+@pytest.mark.django_db
+def test_saving_a_revision_still_reports_problems_in_the_editors_language(guide):
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+    lesson.body_ru = [{"type": "video", "value": {"video": VideoFactory().pk}}]
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        lesson.save_revision()
+    assert "The Русский body must show the same videos" in str(refused.value)
