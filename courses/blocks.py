@@ -2,6 +2,7 @@
 call-out, and at most one quiz."""
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -10,10 +11,34 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 
+class VideoChooserBlock(SnippetChooserBlock):
+    """The video chooser of a lesson body, its buttons in the editor's language.
+
+    Wagtail's snippet chooser puts the model's name into "Choose %(object)s" when
+    it is built, and a block builds its chooser once for the life of the process:
+    every editor then read it in the language of whichever editor's admin came
+    first (and Wagtail has no Kazakh for it). These texts stay lazy.
+    """
+
+    @cached_property
+    def widget(self):
+        chooser = SnippetChooserBlock.widget.func(self)
+        chooser.choose_one_text = _("Choose a video")
+        chooser.choose_another_text = _("Choose another video")
+        chooser.link_to_chosen_text = _("Edit this video")
+        return chooser
+
+    def deconstruct(self):
+        # Stored in migrations as Wagtail's block: this one only changes the
+        # editing form, not what the block stores.
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
+
+
 class VideoBlock(blocks.StructBlock):
     """A video from the video library, played with captions in the page's language."""
 
-    video = SnippetChooserBlock("courses.Video", label=_("video"))
+    video = VideoChooserBlock("courses.Video", label=_("video"))
 
     class Meta:
         icon = "media"

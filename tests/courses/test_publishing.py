@@ -298,3 +298,27 @@ def test_saving_a_revision_still_reports_problems_in_the_editors_language(guide)
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         lesson.save_revision()
     assert "The Русский body must show the same videos" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_the_video_chooser_speaks_each_editors_language(client, editor, guide):
+    """Wagtail builds a block's chooser once per process; its buttons must still
+    follow the admin language of each editor, in turn."""
+    import json
+    from html import unescape
+
+    from tests.lms.i18n import tr
+
+    video = VideoFactory(title="Кіріспе")
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+    profile = UserProfile.get_for_user(editor)
+    for language in ("kk", "en", "ru", "kk"):
+        profile.preferred_language = language
+        profile.save()
+        html = unescape(client.get(edit_url(lesson)).content.decode())
+        for message in ("Choose a video", "Choose another video", "Edit this video"):
+            text = tr(message, language) if language != "en" else message
+            assert json.dumps(text)[1:-1] in html, (language, message)
+        if language != "en":
+            assert json.dumps("Choose a video")[1:-1] not in html

@@ -160,7 +160,7 @@ def fill_lesson_body(page, code: str):
     body = page.locator(f"#panel-child-content-body_{code}-section")
     body.locator("button[title='Insert a block']").first.click()
     page.get_by_role("option", name="Video", exact=True).click()
-    body.get_by_role("button", name="Choose video").click()
+    body.get_by_role("button", name="Choose a video").click()
     modal = page.locator(".modal")
     modal.locator("a", has_text=VIDEO_TITLE["en"]).click()
     expect(modal).to_be_hidden()
