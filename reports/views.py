@@ -78,8 +78,15 @@ class RegistryCallFilterSet(WagtailFilterSet):
         fields = []
 
 
-def _count(name, label):
-    return Column(name, label=label, classname="u-text-right")
+class Count(Column):
+    """A column of numbers, aligned on the right (the admin's tables align every
+    cell on the left)."""
+
+    class Media:
+        css = {"all": ["css/reports.css"]}
+
+    def __init__(self, name, label):
+        super().__init__(name, label=label, classname="figure")
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula, so a
@@ -102,6 +109,9 @@ class FiguresReport(ReportView):
     model = None
     list_export = []
     export_headings = {}
+    # The filters refresh the results only, not the header: what the figures
+    # cover (``scope``) is shown with the results, where it follows the filters.
+    results_template_name = "reports/admin/results.html"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -133,19 +143,21 @@ class FiguresReport(ReportView):
         )
         return start, end
 
-    def get_page_subtitle(self):
+    def scope(self) -> str:
         start, end = self.period
-        return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
+        return f"{_('Period')}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
     def get_filename(self):
         start, end = self.period
         return f"{self.filename_stem}-{start}-{end}"
 
     def stream_csv(self, queryset):
-        # UTF-8 with a byte order mark: Excel, which most offices open CSV files
-        # with, otherwise reads Kazakh and Russian text as another code page.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
+        # Written here, in the view, while Wagtail has the admin's language active:
+        # lines made lazily, as the response is sent, would come out in the
+        # browser's language. UTF-8 with a byte order mark: Excel, which most
+        # offices open CSV files with, otherwise reads Kazakh and Russian text as
+        # another code page.
+        return ["\ufeff", *super().stream_csv(queryset)]
 
     def write_csv_row(self, writer, row_dict):
         return super().write_csv_row(
@@ -173,12 +185,12 @@ class LearnersReport(FiguresReport):
     index_results_url_name = "reports:learners_results"
     filterset_class = EnrollmentFilterSet
     columns = [
-        Column("day", label=_("Day")),
+        Column("day", label=_("Day"), classname="w-whitespace-nowrap"),
         Column("course", label=_("Course")),
         Column("language", label=_("Language")),
         Column("region", label=_("Region")),
-        _count("started", _("Learners who started")),
-        _count("completed", _("Learners who completed")),
+        Count("started", _("Learners who started")),
+        Count("completed", _("Learners who completed")),
     ]
 
     def figures(self, rows):
@@ -199,8 +211,8 @@ class DropOffReport(FiguresReport):
     columns = [
         Column("step", label=_("Step")),
         Column("title", label=_("Lesson")),
-        _count("learners", _("Learners")),
-        _count("share", _("% of those who started")),
+        Count("learners", _("Learners")),
+        Count("share", _("% of those who started")),
     ]
 
     @cached_property
@@ -209,9 +221,9 @@ class DropOffReport(FiguresReport):
             CoursePage.objects.filter(kind=CourseKind.GUIDE).order_by("path").first()
         )
 
-    def get_page_subtitle(self):
+    def scope(self) -> str:
         course = self.course
-        return course.title if course else ""
+        return f"{_('Course')}: {course.title}" if course else ""
 
     def get_filename(self):
         course = self.course
@@ -233,14 +245,14 @@ class RegistryCallsReport(FiguresReport):
     index_results_url_name = "reports:registry_calls_results"
     filterset_class = RegistryCallFilterSet
     columns = [
-        Column("day", label=_("Day")),
+        Column("day", label=_("Day"), classname="w-whitespace-nowrap"),
         Column("client", label=_("Client")),
         Column("kind", label=_("Kind")),
-        _count("calls", _("Calls")),
-        _count("answered", _("Answered")),
-        _count("valid", _("Answers: valid")),
-        _count("revoked", _("Answers: revoked")),
-        _count("not_found", _("Answers: not found")),
+        Count("calls", _("Calls")),
+        Count("answered", _("Answered")),
+        Count("valid", _("Answers: valid")),
+        Count("revoked", _("Answers: revoked")),
+        Count("not_found", _("Answers: not found")),
     ]
 
     def figures(self, rows):

@@ -53,6 +53,18 @@ def browser():
         _shared.pop("playwright").stop()
 
 
+def watch_csp(window, refused: list) -> None:
+    """Collect the breaches of the Content-Security-Policy that Chromium reports."""
+    window.on(
+        "console",
+        lambda message: (
+            refused.append(f"{window.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def page(browser):
     """A phone-sized page. Whatever the test does with it, Chromium must report no
@@ -60,16 +72,32 @@ def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    watch_csp(page, refused)
     yield page
     context.close()
+    assert refused == [], "Content-Security-Policy violations"
+
+
+@pytest.fixture
+def desktop(browser):
+    """Opens a new desktop-sized browser window (its own cookies, downloads
+    allowed) per call. As with ``page``, Chromium must report no breach of the
+    Content-Security-Policy."""
+    contexts, refused = [], []
+
+    def open_window():
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, accept_downloads=True
+        )
+        contexts.append(context)
+        window = context.new_page()
+        window.set_default_timeout(15_000)
+        watch_csp(window, refused)
+        return window
+
+    yield open_window
+    for context in contexts:
+        context.close()
     assert refused == [], "Content-Security-Policy violations"
 
 

@@ -66,33 +66,6 @@ LESSON = {
 
 
 @pytest.fixture
-def desktop(browser):
-    """A new desktop-sized browser window (its own cookies) per call. As with the
-    ``page`` fixture, Chromium must report no breach of the Content-Security-Policy."""
-    contexts, refused = [], []
-
-    def open_window():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        window = context.new_page()
-        window.set_default_timeout(15_000)
-        window.on(
-            "console",
-            lambda message: (
-                refused.append(f"{window.url}: {message.text}")
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        return window
-
-    yield open_window
-    for context in contexts:
-        context.close()
-    assert refused == [], "Content-Security-Policy violations"
-
-
-@pytest.fixture
 def site(transactional_db):
     """The demo site shell: home page, the course index with its review workflow,
     the course editors' and moderators' groups."""

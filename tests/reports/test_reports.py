@@ -4,14 +4,20 @@ where learners stop, and the registry's checks; exported as CSV and XLSX."""
 import csv
 import datetime
 import io
+import re
 import zoneinfo
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from wagtail.users.models import UserProfile
 
 import openpyxl
 import pytest
 
+from courses.factories import CoursePageFactory
 from lms.factories import UserFactory
 from progress.models import CourseCompletion, Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
@@ -261,3 +267,71 @@ def test_a_name_a_spreadsheet_would_run_goes_out_as_text(admin_client):
     assert name not in clients
     counts = [line[3] for line in list(csv.reader(io.StringIO(body)))[1:]]
     assert counts == ["1", "1"]  # numbers stay numbers
+
+
+@pytest.mark.django_db
+def test_an_export_is_in_the_admins_language_not_the_browsers(
+    admin_client, admin_user, activity
+):
+    """Wagtail activates the admin's language for the view only; a CSV written as
+    the response is sent came out in the browser's language."""
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "ru"
+    profile.save()
+    response = admin_client.get(
+        "/admin/figures/learners/",
+        {"period_from": "2026-11-30", "period_to": "2026-11-30", "export": "csv"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    lines = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
+    )
+    with translation.override("ru"):
+        assert lines[0] == [str(column.label) for column in LearnersReport.columns]
+        assert lines[0][0] == "День"
+        assert [line[3] for line in lines[1:]] == [
+            "город Астана",
+            "Карагандинская область",
+            _("Not stated"),
+        ]
+
+
+@pytest.mark.django_db
+def test_what_the_figures_cover_follows_the_filters(admin_client, activity):
+    """The admin's filters refresh the results only, so the period and the course
+    the figures cover are shown with them, not in the page's header."""
+    learners = admin_client.get(
+        "/admin/figures/learners/results/",
+        {"period_from": "2026-11-29", "period_to": "2026-11-30"},
+    ).content.decode()
+    assert "Кезең: 29.11.2026 – 30.11.2026" in learners
+
+    academy = CoursePageFactory(
+        parent=activity.get_parent(), kind="parents", title="Ата-аналар академиясы"
+    )
+    drop_off = admin_client.get(
+        "/admin/figures/drop-off/results/", {"course": academy.pk}
+    ).content.decode()
+    assert "Курс: Ата-аналар академиясы" in drop_off
+
+
+@pytest.mark.django_db
+def test_counts_line_up_on_the_right(admin_client, activity):
+    """The admin's tables align every cell on the left (``.listing td``); the
+    cells of counts bring a stylesheet that aligns them on the right."""
+    page = admin_client.get(
+        "/admin/figures/learners/",
+        {"period_from": "2026-11-29", "period_to": "2026-11-30"},
+    ).content.decode()
+    rules = "".join(
+        Path(finders.find(href)).read_text()
+        for href in re.findall(r'<link href="/static/([^"?]+\.css)', page)
+        if finders.find(href)
+    )
+    counts = re.findall(r'<td class="([^"]+)">\s*\d+\s*</td>', page)
+    assert len(counts) == 2 * 4  # started and completed, four rows
+    for classname in set(counts):
+        rule = rf"\.listing td\.{re.escape(classname)}\b[^{{]*{{[^}}]*text-align: end"
+        assert re.search(rule, rules), classname
