@@ -192,6 +192,34 @@ async def balanced_connections(port: int, count: int, workers: int, request: byt
 # Loading many rows ---------------------------------------------------------------
 
 
+# The bench learners: ``g`` is the number of each row of a generate_series.
+USER_COLUMNS = {
+    "email": "'bench' || g || '@example.kz'",
+    "password": "'!'",
+    "first_name": "'Айгерім'",
+    "last_name": "'Бекова'",
+    "is_superuser": "false",
+    "is_staff": "false",
+    "is_active": "true",
+    "date_joined": "now()",
+    "iin_encrypted": "''",
+    "preferred_language": "'kk'",
+}
+
+
+def insert_select(
+    table: str, columns: dict[str, str], source: str, unset: tuple[str, ...] = ()
+) -> str:
+    """``INSERT INTO table (…) SELECT … FROM source``, the columns ``columns``
+    names filled with their SQL expressions, and every other NOT NULL column
+    without a default, except those in ``unset``, with a plain value (``filler``)."""
+    columns = {**columns, **filler(table, set(columns) | set(unset))}
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(columns.values())} FROM {source}"
+    )
+
+
 def filler(table: str, given: set[str]) -> dict[str, str]:
     """SQL literals for NOT NULL columns without a default that we do not set."""
     from django.db import connection

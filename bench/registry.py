@@ -174,19 +174,6 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
     generate_series; then real numbers and IIN hashes for the sampled ones (COPY)."""
     from django.db import connection
 
-    user_cols = {
-        "email": "'bench' || g || '@example.kz'",
-        "password": "'!'",
-        "first_name": "'Айгерім'",
-        "last_name": "'Бекова'",
-        "is_superuser": "false",
-        "is_staff": "false",
-        "is_active": "true",
-        "date_joined": "now()",
-        "iin_encrypted": "''",
-        "preferred_language": "'kk'",
-    }
-    user_cols.update(common.filler("lms_user", set(user_cols)))
     certificate_cols = {
         "number": "'BKO-' || substr(lpad(g::text, 11, '0'), 1, 4) || '-' "
         "|| substr(lpad(g::text, 11, '0'), 5, 4) || '-' "
@@ -207,21 +194,13 @@ def load_certificates(start: int, stop: int, courses: dict[str, int]) -> None:
         "revoked_at": "CASE WHEN g % 20 = 7 THEN timestamptz '2026-02-01 10:00+05' END",
         "revocation_reason": "''",
     }
-    certificate_cols.update(
-        common.filler(
-            "certificates_certificate", set(certificate_cols) | {"completion_id"}
-        )
-    )
-    users = (
-        f"INSERT INTO lms_user ({', '.join(user_cols)}) "  # noqa: S608
-        f"SELECT {', '.join(user_cols.values())} "
-        f"FROM generate_series({start}, {stop - 1}) AS g"
-    )
-    certificates = (
-        f"INSERT INTO certificates_certificate ({', '.join(certificate_cols)}) "  # noqa: S608
-        f"SELECT {', '.join(certificate_cols.values())} "
-        f"FROM generate_series({start}, {stop - 1}) AS g "
-        "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz'"
+    series = f"generate_series({start}, {stop - 1}) AS g"
+    users = common.insert_select("lms_user", common.USER_COLUMNS, series)
+    certificates = common.insert_select(
+        "certificates_certificate",
+        certificate_cols,
+        f"{series} JOIN lms_user u ON u.email = 'bench' || g || '@example.kz'",
+        unset=("completion_id",),
     )
     real = [i for i in sample(stop) if i >= start]
     with connection.cursor() as cursor:

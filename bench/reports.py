@@ -62,19 +62,9 @@ def setup(learners: int, calls: int) -> None:
     regions = list(Region.values)
     region = "(ARRAY[" + ", ".join(f"'{r}'" for r in regions) + "])"
     user_cols = {
-        "email": "'bench' || g || '@example.kz'",
-        "password": "'!'",
-        "first_name": "'Айгерім'",
-        "last_name": "'Бекова'",
-        "is_superuser": "false",
-        "is_staff": "false",
-        "is_active": "true",
-        "date_joined": "now()",
-        "iin_encrypted": "''",
-        "preferred_language": "'kk'",
+        **common.USER_COLUMNS,
         "region": f"{region}[1 + g % {len(regions)}]",
     }
-    user_cols.update(common.filler("lms_user", set(user_cols)))
     # Started some hours into one of the last DAYS days; completed two days later.
     started = f"now() - (g % {DAYS}) * interval '1 day' - (g % 24) * interval '1 hour'"
     enrollment_cols = {
@@ -85,7 +75,6 @@ def setup(learners: int, calls: int) -> None:
         "completed_at": f"CASE WHEN (g + c.id) % 5 < 3 "
         f"THEN {started} + interval '2 days' END",
     }
-    enrollment_cols.update(common.filler("progress_enrollment", set(enrollment_cols)))
     courses = (
         f"(VALUES ({course['guide']}, 1), ({course['couples']}, 3), "
         f"({course['parents']}, 5)) AS c(id, every)"
@@ -101,22 +90,20 @@ def setup(learners: int, calls: int) -> None:
         "iin_hashes": "'[]'::jsonb",
         "certificate_number": "''",
     }
-    call_cols.update(common.filler("registry_registrycall", set(call_cols)))
+    series = "generate_series(1, {}) AS g"
     statements = {
-        "lms_user": f"INSERT INTO lms_user ({', '.join(user_cols)}) "  # noqa: S608
-        f"SELECT {', '.join(user_cols.values())} "
-        f"FROM generate_series(1, {learners}) AS g",
-        "progress_enrollment": (
-            f"INSERT INTO progress_enrollment ({', '.join(enrollment_cols)}) "  # noqa: S608
-            f"SELECT {', '.join(enrollment_cols.values())} "
-            f"FROM generate_series(1, {learners}) AS g "
-            "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz' "
-            f"JOIN {courses} ON g % c.every = 0"
+        "lms_user": common.insert_select(
+            "lms_user", user_cols, series.format(learners)
         ),
-        "registry_registrycall": (
-            f"INSERT INTO registry_registrycall ({', '.join(call_cols)}) "  # noqa: S608
-            f"SELECT {', '.join(call_cols.values())} "
-            f"FROM generate_series(1, {calls}) AS g"
+        "progress_enrollment": common.insert_select(
+            "progress_enrollment",
+            enrollment_cols,
+            f"{series.format(learners)} "
+            "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz' "
+            f"JOIN {courses} ON g % c.every = 0",
+        ),
+        "registry_registrycall": common.insert_select(
+            "registry_registrycall", call_cols, series.format(calls)
         ),
     }
     with connection.cursor() as cursor:

@@ -113,7 +113,8 @@ class RedisCacheClient(_base):
         ``changed_keys`` it would have written are deleted once it can)."""
         if not self.outage.waiting():
             try:
-                self.outage.recovered(self.get_client(write=True))
+                if self.outage.down:
+                    self.outage.recovered(self.get_client(write=True))
                 return operation()
             except UNREACHABLE as error:
                 self.outage.failed(error)
