@@ -18,7 +18,8 @@ from courses.models import CoursePage
 from home.factories import HomePageFactory
 from lms.factories import VALID_IINS
 from lms.models import User
-from progress.models import CourseCompletion, LessonCompletion, VideoProgress
+from progress.models import CourseCompletion, LessonCompletion
+from tests.e2e.learning import pass_quiz, watch_lesson
 from tests.lms.i18n import tr
 
 PASSWORD = "Ainalayin-2026!"
@@ -40,43 +41,6 @@ def demo_guide(transactional_db):
     )
     demo.load(home, None)
     return CoursePage.objects.get(kind="guide")
-
-
-def videos_done(learner, lesson) -> bool:
-    done = VideoProgress.objects.filter(
-        user=learner, video_id__in=lesson.video_ids(), completed_at__isnull=False
-    ).count()
-    return done == len(lesson.video_ids())
-
-
-def watch_lesson(page, live_server, lesson, learner):
-    """Play every video of the lesson to its end at 2× and wait for the server to
-    count it."""
-    with translation.override("kk"):
-        page.goto(live_server.url + lesson.get_url())
-    videos = page.locator("video")
-    for index in range(videos.count()):
-        page.wait_for_function(
-            f"() => document.querySelectorAll('video')[{index}].readyState >= 1",
-            timeout=15_000,
-        )
-        page.evaluate(
-            f"""(() => {{
-                const v = document.querySelectorAll('video')[{index}];
-                v.muted = true;
-                v.playbackRate = 2;
-                return v.play();
-            }})()"""
-        )
-        page.wait_for_function(
-            f"() => document.querySelectorAll('video')[{index}].ended", timeout=30_000
-        )
-    page.wait_for_load_state("networkidle")
-    for _ in range(40):
-        if videos_done(learner, lesson):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"the videos of {lesson} were not counted")
 
 
 @pytest.mark.e2e
@@ -120,16 +84,7 @@ def test_new_learner_completes_the_guide_in_kazakh(
                 assert button.get_attribute("href").endswith(next_url)
             continue
         assert not completed.exists()  # the quiz is still to pass
-        form = page.locator("[data-quiz-form]")
-        for question in quiz.questions:
-            form.locator(
-                f"input[name='{question.id}'][value='{question.correct}']"
-            ).check()
-        form.locator("button[type=submit]").click()
-        page.wait_for_function(
-            "() => document.querySelector('[data-quiz-result]').textContent.length > 0"
-        )
-        page.wait_for_load_state("networkidle")
+        pass_quiz(page, quiz)
         assert "100" in page.locator("[data-quiz-result]").inner_text()
         assert completed.exists()
 

@@ -138,6 +138,9 @@ def test_couple_flow(learner, partner, guide_course):
         page = client.get("/en/dashboard/").content.decode()
         assert "data-both-ready" in page
         assert "you are both ready to apply" in page
+        # The dashboard leads to the couple's page, where unlinking is.
+        assert '<a href="/en/couple/" data-couple-manage>' in page
+        assert "data-couple-manage" not in client.get("/en/couple/").content.decode()
 
     assert them.post("/en/couple/unlink/").status_code == 302
     invitation.refresh_from_db()
