@@ -72,7 +72,7 @@ class RegistryClientViewSet(ModelViewSet):
     ]
 
     def get_urlpatterns(self):
-        keep = {"index", "index_results", "edit", "inspect"}
+        keep = {"index", "index_results", "edit", "inspect", "usage"}
         keep |= {"history", "history_results"}
         return [p for p in super().get_urlpatterns() if p.name in keep]
 

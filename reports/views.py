@@ -20,6 +20,7 @@ from lms.regions import Region
 from progress.models import Enrollment
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 from reports import queries
+from reports.models import Report
 
 DEFAULT_DAYS = 30
 
@@ -115,11 +116,11 @@ class FiguresReport(ReportView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.permission_policy = ModelPermissionPolicy(self.model)
+        self.permission_policy = ModelPermissionPolicy(Report)
         self.export_headings = {column.name: column.label for column in self.columns}
         self.list_export = [column.name for column in self.columns]
 
-    permission_required = "view"
+    permission_required = "view"  # reports.view_report
 
     def get_queryset(self):
         return self.model._default_manager.all()

@@ -1,6 +1,7 @@
-"""The Reports menu entries for editors and the ministry, each shown to those who
-may view the rows it counts."""
+"""The Reports menu entries for editors and the ministry, shown to those with the
+``reports.view_report`` permission."""
 
+from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
 
 from wagtail import hooks
@@ -9,25 +10,29 @@ from wagtail.admin.menu import MenuItem
 from reports.views import DropOffReport, LearnersReport, RegistryCallsReport
 
 REPORTS = [
-    ("learners", LearnersReport, "progress.view_enrollment", 100),
-    ("drop_off", DropOffReport, "progress.view_enrollment", 110),
-    ("registry_calls", RegistryCallsReport, "registry.view_registrycall", 120),
+    ("learners", LearnersReport, 100),
+    ("drop_off", DropOffReport, 110),
+    ("registry_calls", RegistryCallsReport, 120),
 ]
 
 
-class PermittedMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
+class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return request.user.has_perm("reports.view_report")
+
+
+@hooks.register("register_permissions")
+def register_report_permission():
+    """Offer "Can see the reports" in the admin's group settings."""
+    return Permission.objects.filter(
+        content_type__app_label="reports", codename="view_report"
+    )
 
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
     urls = []
-    for name, view, _permission, _order in REPORTS:
+    for name, view, _order in REPORTS:
         slug = name.replace("_", "-")
         urls += [
             path(f"{slug}/", view.as_view(), name=name),
@@ -40,14 +45,13 @@ def register_report_urls():
     return [path("figures/", include((urls, "reports"), namespace="reports"))]
 
 
-def _menu_item(name, view, permission, order):
-    return PermittedMenuItem(
+def _menu_item(name, view, order):
+    return ReportMenuItem(
         view.page_title,
         reverse(f"reports:{name}"),
         name=f"figures-{name}",
         icon_name=view.header_icon,
         order=order,
-        permission=permission,
     )
 
 

@@ -1,5 +1,6 @@
 """load_demo_content: the demo site in kk, ru and en, built once."""
 
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import translation
 
@@ -8,6 +9,7 @@ from wagtail.models import Page, Revision, Site
 import pytest
 
 from home.models import FamilySupportCentre, HelplineSettings, HelpPage, HomePage
+from lms import roles
 from lms.models import User
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,9 @@ def snapshot() -> dict:
         "helplines": list(HelplineSettings.objects.values()),
         "sites": list(Site.objects.values()),
         "users": list(User.objects.values("pk", "email", "password")),
+        "groups": sorted(
+            Group.objects.values_list("name", "permissions__codename").distinct()
+        ),
     }
 
 
@@ -44,6 +49,7 @@ def test_second_run_changes_nothing(capsys):
     first = snapshot()
     load(capsys)
     assert snapshot() == first
+    assert {name for name, _codename in first["groups"]} >= set(roles.ROLES)
     assert 8 <= len(first["centres"]) <= 12
     assert len({c["region"] for c in first["centres"]}) >= 5
 

@@ -465,6 +465,9 @@ def test_client_can_be_deactivated_in_the_admin(admin_client, api, db):
     assert (
         api("guide-status", {"iins": [VALID_IINS[0]]}, token=token).status_code == 200
     )
+    for view in ("edit", "inspect", "history", "usage"):
+        page = admin_client.get(f"/admin/registry_clients/{view}/{registry_client.pk}/")
+        assert page.status_code == 200, view
 
     response = admin_client.post(
         f"/admin/registry_clients/edit/{registry_client.pk}/",

@@ -219,21 +219,77 @@ def test_every_report_renders_with_and_without_data(admin_client, guide_course, 
 
 
 @pytest.mark.django_db
-def test_reports_are_shown_only_to_staff_allowed_to_see_the_rows(client, guide_course):
+def test_reports_are_shown_only_to_staff_with_the_reports_permission(
+    client, guide_course
+):
     from django.contrib.auth.models import Group, Permission
 
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
-    assert client.get("/admin/figures/learners/").status_code in (302, 403)
+    reports = ("learners", "drop-off", "registry-calls")
+    for slug in reports:
+        assert client.get(f"/admin/figures/{slug}/").status_code in (302, 403)
     menu = client.get("/admin/").content.decode()
-    assert "Learners by day" not in menu
+    assert "/admin/figures/learners/" not in menu
 
+    # Seeing learners' rows or the audit log is not seeing the reports.
+    support = Group.objects.create(name="Support")
+    support.permissions.add(
+        Permission.objects.get(codename="view_enrollment"),
+        Permission.objects.get(codename="view_registrycall"),
+    )
+    editor.groups.add(support)
+    for slug in reports:
+        assert client.get(f"/admin/figures/{slug}/").status_code in (302, 403)
+
+    # The reports' permission shows all three, and no learner's row.
+    editor.groups.set(
+        [Group.objects.create(name="Analysts")],
+    )
+    editor.groups.get().permissions.add(
+        Permission.objects.get(
+            content_type__app_label="reports", codename="view_report"
+        )
+    )
+    for slug in reports:
+        assert client.get(f"/admin/figures/{slug}/").status_code == 200
+    menu = client.get("/admin/").content.decode()
+    assert "/admin/figures/learners/" in menu
+    assert "/admin/progress_enrollments/" not in menu
+    for section in ("progress_enrollments", "registry_calls"):
+        assert client.get(f"/admin/{section}/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_who_saw_the_reports_before_keeps_seeing_them():
+    """The migration that gave the reports their own permission gives it to those
+    who saw them through the rows' permissions."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    grant = importlib.import_module("reports.migrations.0002_grant_view_report").grant
+    view_report = Permission.objects.get(codename="view_report")
+    view_report.group_set.clear()
     analysts = Group.objects.create(name="Analysts")
     analysts.permissions.add(Permission.objects.get(codename="view_enrollment"))
-    editor.groups.add(analysts)
-    assert client.get("/admin/figures/learners/").status_code == 200
-    assert client.get("/admin/figures/registry-calls/").status_code in (302, 403)
+    auditors = Group.objects.create(name="Auditors")
+    auditors.permissions.add(Permission.objects.get(codename="view_registrycall"))
+    Group.objects.create(name="Editors of nothing")
+    person = UserFactory(is_staff=True)
+    person.user_permissions.add(Permission.objects.get(codename="view_enrollment"))
+
+    grant(apps, None)
+    grant(apps, None)  # a second run changes nothing
+
+    assert set(view_report.group_set.values_list("name", flat=True)) == {
+        "Analysts",
+        "Auditors",
+    }
+    assert list(view_report.user_set.all()) == [person]
+    assert type(person).objects.get(pk=person.pk).has_perm("reports.view_report")
 
 
 def test_report_titles_are_translated():

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo
+from lms.roles import ensure_roles
 
 ADMIN_EMAIL = "admin@example.kz"
 
@@ -21,10 +22,14 @@ class Command(BaseCommand):
     never changed by a re-run.
     """
 
-    help = "Load the demo content (home, help, centres, courses) and the admin user."
+    help = (
+        "Load the demo content (home, help, centres, courses), the staff groups "
+        "and the admin user."
+    )
 
     def handle(self, *args, **options):
         demo.load(self.stdout)
+        ensure_roles()
         password, note = self._admin()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"Admin: {settings.SITE_URL}/admin/")

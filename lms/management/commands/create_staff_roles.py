@@ -1,0 +1,22 @@
+"""Create or complete the staff groups of ``lms.roles``; safe to run again."""
+
+from django.core.management.base import BaseCommand
+
+from lms.roles import ROLES, ensure_roles
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the staff groups (ministry analysts, learner support, certificate "
+        "officers, registry administrators) or give them the permissions they lack."
+    )
+
+    def handle(self, *args, **options):
+        given = ensure_roles()
+        for name in ROLES:
+            added = ", ".join(given[name]) or "nothing missing"
+            self.stdout.write(f"{name}: {added}")
+        self.stdout.write(
+            "Add staff to these groups in the admin (Settings → Users); permissions "
+            "added to a group by hand are kept."
+        )
