@@ -154,9 +154,7 @@ def test_a_couple_links_completes_the_guide_and_is_ready_to_apply(
     ]
 
     # She unlinks, after confirming; neither sees the other any more.
-    page.get_by_role(
-        "link", name=tr("Unlink, or see the couple's page", "kk")
-    ).click()
+    page.get_by_role("link", name=tr("Unlink, or see the couple's page", "kk")).click()
     page.locator("[data-couple] ~ details summary").click()
     page.get_by_role("button", name=tr("Yes, unlink", "kk")).click()
     expect(page.get_by_text(tr("You are no longer linked.", "kk"))).to_be_visible()
