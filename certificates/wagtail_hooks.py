@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -181,7 +182,8 @@ class CertificateViewSet(ModelViewSet):
     copy_view_enabled = False
     list_display = [
         "number",
-        Column("holder_name_masked", label=_("holder")),
+        # A field's own label is capitalised by Wagtail, this one is not.
+        Column("holder_name_masked", label=capfirst(_("holder"))),
         "course",
         "course_kind",
         "issued_at",
