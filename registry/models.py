@@ -1,9 +1,28 @@
 """The marriage registration service as an API client: tokens, audit, webhooks."""
 
 import uuid
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def validate_webhook_url(url: str) -> None:
+    """Events travel over TLS; plain http only to this machine (development,
+    tests, or a TLS proxy beside the web process)."""
+    parts = urlsplit(url)
+    local = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if url and parts.scheme != "https" and not local:
+        raise ValidationError(
+            _(
+                "The webhook URL must start with https://. Plain http:// is "
+                "accepted only for this machine (localhost)."
+            ),
+            code="insecure_webhook_url",
+        )
 
 
 class RegistryClient(models.Model):
@@ -17,7 +36,13 @@ class RegistryClient(models.Model):
     name = models.CharField(_("name"), max_length=200)
     token_prefix = models.CharField(_("token prefix"), max_length=16, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        max_length=500,
+        blank=True,
+        validators=[validate_webhook_url],
+        help_text=_("Where certificate events are sent (https); empty for none."),
+    )
     webhook_secret = models.CharField(max_length=128, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     rate_limit = models.PositiveIntegerField(

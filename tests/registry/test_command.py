@@ -10,6 +10,8 @@ import pytest
 
 from lms.factories import VALID_IINS
 from registry.models import RegistryClient
+from registry.services import create_client
+from tests.lms.i18n import tr
 
 
 def _run(*args) -> list[str]:
@@ -56,6 +58,50 @@ def test_bad_webhook_url_is_refused(db):
     with pytest.raises(CommandError):
         _run("Broken", "--webhook-url", "not a url")
     assert not RegistryClient.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url, accepted",
+    [
+        ("http://zags.example.kz/hook", False),
+        ("ftp://zags.example.kz/hook", False),
+        ("https://zags.example.kz/hook", True),
+        ("http://localhost:8080/hook", True),
+        ("http://127.0.0.1:8080/hook", True),
+    ],
+)
+def test_webhooks_go_over_https_except_to_this_machine(db, url, accepted):
+    if accepted:
+        _run("ЗАГС", "--webhook-url", url)
+        assert RegistryClient.objects.get().webhook_url == url
+        return
+    with pytest.raises(CommandError, match="https|URL"):
+        _run("ЗАГС", "--webhook-url", url)
+    assert not RegistryClient.objects.exists()
+
+
+def test_the_admin_refuses_a_plain_http_webhook(admin_client, db):
+    registry_client, _token = create_client("ЗАГС")
+    response = admin_client.post(
+        f"/admin/registry_clients/edit/{registry_client.pk}/",
+        {
+            "name": "ЗАГС",
+            "is_active": "on",
+            "rate_limit": 120,
+            "webhook_url": "http://zags.example.kz/hook",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        tr(
+            "The webhook URL must start with https://. Plain http:// is accepted only "
+            "for this machine (localhost).",
+            "kk",
+        )
+        in response.content.decode()
+    )
+    registry_client.refresh_from_db()
+    assert registry_client.webhook_url == ""
 
 
 def test_webhook_secret_is_printed_also_without_a_webhook_url(db):
