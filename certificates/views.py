@@ -136,6 +136,7 @@ def download_pdf(request, number: str):
     services.ensure_pdf(certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
+        as_attachment=True,  # the links say "Download"
         content_type="application/pdf",
         filename=f"{certificate.number}.pdf",
     )

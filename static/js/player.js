@@ -381,14 +381,23 @@
     });
   }
 
+  /* One refresh at a time. One asked for while another is on its way runs after
+     it: the answers on their way may have been read before what prompted the new
+     request (a quiz passed while a finished video's refresh was loading). */
   var refreshing = null;
+  var refreshAgain = false;
   function refreshLessonAndCourse() {
-    if (refreshing) return refreshing;
-    refreshing = loadLesson()
-      .then(loadCourse)
-      .then(function () {
-        refreshing = null;
-      });
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
+    }
+    function done() {
+      refreshing = null;
+      if (!refreshAgain) return;
+      refreshAgain = false;
+      return refreshLessonAndCourse();
+    }
+    refreshing = loadLesson().then(loadCourse).then(done, done);
     return refreshing;
   }
 

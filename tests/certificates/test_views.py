@@ -154,6 +154,9 @@ def test_owner_downloads_pdf_and_credential(client, certificate, learner):
     response = client.get(f"/certificates/{certificate.number}/pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{certificate.number}.pdf"'
+    )
     data = b"".join(response.streaming_content)
     assert (
         certificate.number
