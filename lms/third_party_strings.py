@@ -1,8 +1,8 @@
 """Interface strings of wagtail-modeltranslation (the language picker on every
 edit page, its page copy form), which ships no catalogue of its own. Marked here
 so that ``makemessages`` keeps them in the project's catalogues, where they are
-translated into Kazakh and Russian. Wagtail's own strings come with Wagtail's
-catalogues."""
+translated into Kazakh and Russian. Wagtail's own strings are in Wagtail's
+catalogues, for Kazakh (which Wagtail lacks) in ``locale_wagtail``."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy
 

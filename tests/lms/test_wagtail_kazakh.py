@@ -1,0 +1,221 @@
+"""Wagtail's admin speaks Kazakh, and its Russian stays Russian.
+
+Wagtail ships no Kazakh catalogue; the project ships one in ``locale_wagtail``
+(a LOCALE_PATHS entry). Every string of the Wagtail apps in INSTALLED_APPS must have
+a Kazakh translation there, so that a Wagtail upgrade that brings new strings fails
+here with the list of what to translate; and an editor whose admin language is
+Kazakh sees Kazakh, not English, on the admin's pages and in its JavaScript.
+"""
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from wagtail.users.models import UserProfile
+
+import polib
+import pytest
+
+from lms.factories import UserFactory
+
+# Strings that read the same in Kazakh (besides those made only of placeholders).
+SAME_IN_KAZAKH = {"ID", "Wagtail API v2", "Wagtail API v3"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def wagtail_catalogue(app_name: str, domain: str = "django") -> Path:
+    """The English source catalogue of an installed Wagtail app."""
+    (config,) = [c for c in apps.get_app_configs() if c.name == app_name]
+    return Path(config.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+
+
+def installed_wagtail_apps() -> list[str]:
+    """The Wagtail apps in INSTALLED_APPS that come with strings to translate."""
+    return [
+        config.name
+        for config in apps.get_app_configs()
+        if (config.name == "wagtail" or config.name.startswith("wagtail."))
+        and wagtail_catalogue(config.name).exists()
+    ]
+
+
+def reads_the_same(msgid: str) -> bool:
+    return msgid in SAME_IN_KAZAKH or not re.search(
+        "[A-Za-z]", PLACEHOLDER.sub("", msgid)
+    )
+
+
+def untranslated(entries, gettext, ngettext) -> list[str]:
+    """The msgids of ``entries`` that come out empty or in English."""
+    missing = []
+    for entry in entries:
+        if entry.obsolete or not entry.msgid or reads_the_same(entry.msgid):
+            continue
+        if entry.msgid_plural:
+            english = [entry.msgid, entry.msgid_plural]
+            shown = [ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 5)]
+        elif entry.msgctxt:
+            english = [entry.msgid]
+            shown = [translation.pgettext(entry.msgctxt, entry.msgid)]
+        else:
+            english = [entry.msgid]
+            shown = [gettext(entry.msgid)]
+        pairs = zip(shown, english, strict=True)
+        if any(not text.strip() or text == en for text, en in pairs):
+            missing.append(entry.msgid)
+    return missing
+
+
+def catalogue_of(response) -> dict:
+    """The messages of a JavaScriptCatalog response, as the browser gets them."""
+    source = response.content.decode()
+    return json.loads(re.search(r"const newcatalog = (\{.*?\});\n", source, re.S)[1])
+
+
+def test_the_installed_wagtail_apps_have_catalogues():
+    names = installed_wagtail_apps()
+    for app in ("wagtail", "wagtail.admin", "wagtail.users", "wagtail.images"):
+        assert app in names
+
+
+@pytest.mark.parametrize("app_name", installed_wagtail_apps())
+def test_every_wagtail_string_has_a_kazakh_translation(app_name):
+    entries = polib.pofile(str(wagtail_catalogue(app_name)))
+    with translation.override("kk"):
+        missing = untranslated(entries, translation.gettext, translation.ngettext)
+    assert missing == [], f"No Kazakh for {app_name}:\n" + "\n".join(missing)
+
+
+def translated(entry) -> bool:
+    return bool(
+        entry
+        and not entry.obsolete
+        and "fuzzy" not in entry.flags
+        and (entry.msgstr or all((entry.msgstr_plural or {0: ""}).values()))
+    )
+
+
+@pytest.mark.parametrize("app_name", installed_wagtail_apps())
+def test_russian_admins_never_get_the_kazakh_text(app_name, settings):
+    """Django falls back to the default language (Kazakh) for a string missing
+    from a catalogue, so every string that Wagtail leaves without Russian has it
+    in one of the project's Russian catalogues."""
+    english = wagtail_catalogue(app_name)
+    wagtail_russian = english.parents[2] / "ru" / "LC_MESSAGES" / "django.po"
+    theirs = {
+        (e.msgctxt, e.msgid): e
+        for e in (
+            polib.pofile(str(wagtail_russian)) if wagtail_russian.exists() else []
+        )
+    }
+    ours = {}
+    for path in settings.LOCALE_PATHS:
+        catalogue = Path(path) / "ru" / "LC_MESSAGES" / "django.po"
+        if catalogue.exists():
+            ours.update({(e.msgctxt, e.msgid): e for e in polib.pofile(str(catalogue))})
+    missing = [
+        entry.msgid
+        for entry in polib.pofile(str(english))
+        if entry.msgid
+        and not reads_the_same(entry.msgid)
+        and not translated(theirs.get((entry.msgctxt, entry.msgid)))
+        and not translated(ours.get((entry.msgctxt, entry.msgid)))
+    ]
+    assert missing == [], f"No Russian for {app_name}:\n" + "\n".join(missing)
+
+
+@pytest.fixture
+def kazakh_admin(db):
+    """A superuser whose Wagtail admin is in Kazakh, signed in."""
+    user = UserFactory(is_staff=True, is_superuser=True, email="admin@example.kz")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "kk"
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def admin_page(client, kazakh_admin):
+    """The HTML of an admin page as the Kazakh admin gets it."""
+    client.force_login(kazakh_admin)
+
+    def get(url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return unescape(response.content.decode())
+
+    return get
+
+
+def assert_kazakh(page: str, kazakh: list[str], english: list[str]) -> None:
+    assert [text for text in kazakh if text not in page] == []
+    assert [text for text in english if text in page] == []
+
+
+def test_the_dashboard_is_in_kazakh(admin_page, home_page):
+    assert_kazakh(
+        admin_page("/admin/"),
+        ["Басқару тақтасы", "Сайт бойынша қысқаша мәлімет", "Барлық беттерден іздеу…"],
+        ["Dashboard", "Site summary", "Search all pages…"],
+    )
+
+
+def test_the_page_explorer_is_in_kazakh(admin_page, guide_course):
+    assert_kazakh(
+        admin_page(f"/admin/pages/{guide_course.pk}/"),
+        ["Іздеу…", "Сүзгілерді көрсету", "1-бет, барлығы 1"],
+        ["Search…", "Show filters", "Page 1 of 1"],
+    )
+
+
+def test_the_page_editor_is_in_kazakh(admin_page, guide_course):
+    assert_kazakh(
+        admin_page(f"/admin/pages/{guide_course.pk}/edit/"),
+        ["Басқа әрекеттер", "Жобаны сақтау", "Жаңа қойындыда алдын ала қарау"],
+        ["More actions", "Save draft", ">Publish<", "Preview in new tab"],
+    )
+
+
+def test_the_images_listing_is_in_kazakh(admin_page):
+    assert_kazakh(
+        admin_page("/admin/images/"),
+        ["Іздеу…", "Сурет қосу", "Сіз әлі ешбір сурет жүктемедіңіз."],
+        ["Search…", "Add an image", "You haven't uploaded any images."],
+    )
+
+
+def test_the_users_listing_is_in_kazakh(admin_page):
+    assert_kazakh(
+        admin_page("/admin/users/"),
+        ["Іздеу…", "Пайдаланушы қосу", "Соңғы кіруі", "Рұқсат деңгейі"],
+        ["Search…", "Add a user", "Last login", "Access level"],
+    )
+
+
+def test_a_group_is_edited_in_kazakh(admin_page):
+    group = Group.objects.create(name="Курс редакторлары")
+    assert_kazakh(
+        admin_page(f"/admin/groups/edit/{group.pk}/"),
+        ["Нысандарға рұқсаттар", "Арнайы рұқсаттар", "Беттерге рұқсаттар"],
+        ["Object permissions", "Custom permissions", "Page permissions"],
+    )
+
+
+def test_the_admin_javascript_speaks_kazakh(client, kazakh_admin):
+    client.force_login(kazakh_admin)
+    catalogue = catalogue_of(client.get("/admin/jsi18n/"))
+
+    assert catalogue["More actions"] == "Басқа әрекеттер"
+    assert catalogue["Save"] == "Сақтау"
+    entries = polib.pofile(str(wagtail_catalogue("wagtail.admin", "djangojs")))
+    missing = untranslated(
+        entries,
+        lambda msgid: catalogue.get(msgid, msgid),
+        lambda msgid, plural, n: catalogue.get(msgid, [msgid, plural])[n != 1],
+    )
+    assert missing == [], "No Kazakh in the JavaScript for:\n" + "\n".join(missing)
