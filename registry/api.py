@@ -224,3 +224,40 @@ def guide_status(request: HttpRequest, response: HttpResponse):
         }
     results = services.guide_status(iins, audit=services.Audit(client_id, kind))
     return {"results": results}
+
+
+OTHER_METHODS = ["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _wrong_method(request: HttpRequest, response: HttpResponse, kind: str):
+    """A call with another method than POST: audited and counted like any other."""
+    if limited := _limited(request, response, kind):
+        return limited
+    services.record_call(
+        client_id=request.auth.id,
+        kind=kind,
+        http_status=405,
+        result=f"method {request.method} not allowed",
+    )
+    response["Allow"] = "POST"
+    return 405, {"detail": _("Method not allowed.")}
+
+
+@router.api_operation(
+    OTHER_METHODS,
+    "/verify",
+    response={405: ErrorOut, **ERRORS},
+    include_in_schema=False,
+)
+def verify_other_method(request: HttpRequest, response: HttpResponse):
+    return _wrong_method(request, response, RegistryCallKind.VERIFY)
+
+
+@router.api_operation(
+    OTHER_METHODS,
+    "/guide-status",
+    response={405: ErrorOut, **ERRORS},
+    include_in_schema=False,
+)
+def guide_status_other_method(request: HttpRequest, response: HttpResponse):
+    return _wrong_method(request, response, RegistryCallKind.GUIDE_STATUS)

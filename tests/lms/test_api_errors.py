@@ -24,7 +24,7 @@ def test_an_unknown_api_path_is_a_json_404(client):
 
 
 def test_a_wrong_method_is_a_json_405_that_names_the_allowed_one(client):
-    response = client.get("/api/v1/registry/verify")
+    response = client.get("/api/v1/progress/heartbeat")
 
     assert response.status_code == 405
     assert detail(response) == tr("Method not allowed.", "kk")

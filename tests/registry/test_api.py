@@ -434,6 +434,42 @@ def test_every_call_is_audited_with_hashed_iins_only(api, learner_certificate):
             assert raw not in text
 
 
+@pytest.mark.parametrize("path", ["verify", "guide-status"])
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "options"])
+def test_a_call_with_another_method_is_an_audited_405(
+    client, registry_token, path, method
+):
+    response = getattr(client, method)(
+        f"/api/v1/registry/{path}",
+        headers={"Authorization": f"Bearer {registry_token}"},
+    )
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json() == {"detail": tr("Method not allowed.", "kk")}
+    call = RegistryCall.objects.get()
+    assert (call.kind, call.http_status, call.client.pk) == (
+        path,
+        405,
+        RegistryClient.objects.get().pk,
+    )
+    assert call.result == f"method {method.upper()} not allowed"
+
+
+def test_another_method_without_a_token_is_an_audited_401(client, db):
+    response = client.get("/api/v1/registry/verify")
+
+    assert response.status_code == 401
+    call = RegistryCall.objects.get()
+    assert (call.kind, call.http_status, call.client) == ("verify", 401, None)
+
+
+def test_the_schema_documents_only_post(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/registry/verify", "/api/v1/registry/guide-status"):
+        assert set(paths[path]) == {"post"}
+
+
 def test_audit_rows_are_not_editable_in_the_admin(admin_client, api):
     api("guide-status", {"iins": [VALID_IINS[0]]})
     call = RegistryCall.objects.get()
