@@ -12,6 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from certificates import services as certificates
 from home import demo
 from home.models import HelpPage
+from lms.factories import VALID_IINS, UserFactory
+from progress import services as progress
 from progress.models import CourseCompletion
 from tests.e2e.test_player import guide, sign_in
 
@@ -59,8 +61,9 @@ def site_pages(home, language: str) -> list[str]:
         ]
 
 
-def check(page, url: str) -> list[str]:
-    page.goto(url)
+def check(page, url: str, status: int = 200) -> list[str]:
+    response = page.goto(url)
+    assert response.status == status, url
     page.wait_for_load_state("networkidle")
     return [f"{url}: {problem}" for problem in violations(page)]
 
@@ -72,12 +75,13 @@ def test_pages_for_visitors_pass_wcag_checks(page, live_server, demo_home, langu
         "/accounts/login/",
         "/accounts/signup/",
         f"/certificates/verify/?lang={language}",
-        f"/certificates/verify/BKO-0000-0000-0000-0/?lang={language}",
     ]
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
     problems = [p for path in paths for p in check(page, live_server.url + path)]
+    unknown = f"/certificates/verify/BKO-0000-0000-0000-0/?lang={language}"
+    problems += check(page, live_server.url + unknown, status=404)
     assert problems == []
 
 
@@ -93,10 +97,17 @@ def test_pages_for_learners_pass_wcag_checks(
     paths = [
         *site_pages(demo_home, language),
         f"/{language}/dashboard/",
-        f"/{language}/dashboard/couple/",
+        f"/{language}/couple/",  # the invitation form
         f"/certificates/verify/{certificate.number}/?lang={language}",
     ]
     problems = [p for path in paths for p in check(page, live_server.url + path)]
+
+    # A linked couple: the summary with both progress bars, on both pages.
+    partner = UserFactory(iin=VALID_IINS[1], first_name="Нұрлан")
+    progress.invite_partner(learner, VALID_IINS[1])
+    progress.accept_invitation(partner, progress.incoming_invitations(partner)[0].pk)
+    for path in (f"/{language}/dashboard/", f"/{language}/couple/"):
+        problems += check(page, live_server.url + path)
 
     # The lesson with its transcript open and data saver on.
     with translation.override(language):
