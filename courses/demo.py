@@ -244,10 +244,35 @@ HELPLINE_TEXT = {
 }
 
 
-def _video_lesson(index: int, text: dict[str, str], quiz: bool = False) -> dict:
-    """A guide lesson: its video (by position in VIDEOS), text and key points."""
-    return {"video": index, "text": text, "quiz": quiz}
-
+PARENTS_QUIZ = {
+    "kk": {
+        "heading": "Өзіңізді тексеріңіз",
+        "questions": [
+            (
+                "Отбасын қолдау орталықтары қандай кеңес береді?",
+                ["Құқықтық, психологиялық және әлеуметтік", "Тек медициналық"],
+            ),
+        ],
+    },
+    "ru": {
+        "heading": "Проверьте себя",
+        "questions": [
+            (
+                "Какие консультации дают центры поддержки семьи?",
+                ["Юридические, психологические и социальные", "Только медицинские"],
+            ),
+        ],
+    },
+    "en": {
+        "heading": "Check yourself",
+        "questions": [
+            (
+                "What counselling do the family support centres give?",
+                ["Legal, psychological and social", "Only medical"],
+            ),
+        ],
+    },
+}
 
 GUIDE = {
     "slug": "bakytty-kazakstandyk-otbasy",
@@ -326,7 +351,7 @@ GUIDE = {
         {
             "slug": "komekti-kaidan-aluga-bolady",
             "video": 2,
-            "quiz": True,
+            "quiz": QUIZ,
             "title": VIDEOS[2]["title"],
             "summary": {
                 "kk": "150 және 111 жедел желілері, содан кейін қысқа тест.",
@@ -528,6 +553,31 @@ PARENTS = {
             },
             "helpline": True,
         },
+        {
+            "slug": "ata-analarga-kenes",
+            "video": 1,
+            "title": {
+                "kk": "Ата-аналарға кеңес қайдан алуға болады",
+                "ru": "Где родителям получить совет",
+                "en": "Where parents get advice",
+            },
+            "summary": {
+                "kk": "Отбасын қолдау орталықтары туралы бейне және бір сұрақ.",
+                "ru": "Видео о центрах поддержки семьи и один вопрос.",
+                "en": "A video about the family support centres and one question.",
+            },
+            "text": {
+                "kk": "<p>Психологиялық, әлеуметтік және құқықтық көмекпен қатар "
+                "орталықтардың мамандары Отбасы институтын нығайтуға жан-жақты "
+                "қолдау көрсетеді.</p>",
+                "ru": "<p>Помимо психологической, социальной и правовой помощи, "
+                "специалисты центров всесторонне поддерживают укрепление института "
+                "семьи.</p>",
+                "en": "<p>Besides psychological, social and legal help, the centres' "
+                "specialists give all-round support to strengthening the family.</p>",
+            },
+            "quiz": PARENTS_QUIZ,
+        },
     ],
 }
 
@@ -570,8 +620,8 @@ def _video(spec: dict) -> Video:
     return video
 
 
-def _quiz_block(code: str) -> dict:
-    quiz = QUIZ[code]
+def _quiz_block(code: str, quizzes: dict) -> dict:
+    quiz = quizzes[code]
     return {
         "type": "quiz",
         "value": {
@@ -606,7 +656,7 @@ def _body(spec: dict, code: str, videos: list[Video]) -> list[dict]:
     if spec.get("helpline"):
         body.append({"type": "helpline", "value": {"text": HELPLINE_TEXT[code]}})
     if spec.get("quiz"):
-        body.append(_quiz_block(code))
+        body.append(_quiz_block(code, spec["quiz"]))
     return body
 
 
