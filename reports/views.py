@@ -113,14 +113,15 @@ class FiguresReport(ReportView):
     # The filters refresh the results only, not the header: what the figures
     # cover (``scope``) is shown with the results, where it follows the filters.
     results_template_name = "reports/admin/results.html"
+    # Seeing the reports is a permission of its own (reports.view_report), not
+    # the permission to see the rows they count.
+    permission_policy = ModelPermissionPolicy(Report)
+    permission_required = "view"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.permission_policy = ModelPermissionPolicy(Report)
         self.export_headings = {column.name: column.label for column in self.columns}
         self.list_export = [column.name for column in self.columns]
-
-    permission_required = "view"  # reports.view_report
 
     def get_queryset(self):
         return self.model._default_manager.all()
