@@ -49,7 +49,12 @@ ROLES: dict[str, tuple[str, ...]] = {
 
 def _permission(name: str) -> Permission:
     app_label, codename = name.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    try:
+        return Permission.objects.get(
+            content_type__app_label=app_label, codename=codename
+        )
+    except Permission.DoesNotExist:
+        raise Permission.DoesNotExist(f"No permission {name}.") from None
 
 
 def ensure_roles() -> dict[str, list[str]]:

@@ -3,7 +3,7 @@
 from io import StringIO
 
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 import pytest
@@ -112,3 +112,11 @@ def test_the_group_settings_offer_the_reports_permission(admin_client):
     assert f'name="permissions" value="{view_report.pk}"' in page
     label = tr("Can see the reports (counts only, no learner's data)", "kk")
     assert escape(label) in page
+
+
+def test_the_command_says_to_migrate_when_a_permission_is_missing():
+    Permission.objects.get(codename="revoke_certificate").delete()
+
+    with pytest.raises(CommandError, match="certificates.revoke_certificate.*migrate"):
+        call_command("create_staff_roles", stdout=StringIO())
+    assert not Group.objects.filter(name__in=roles.ROLES).exists()

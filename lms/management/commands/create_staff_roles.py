@@ -1,6 +1,7 @@
 """Create or complete the staff groups of ``lms.roles``; safe to run again."""
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
 
 from lms.roles import ROLES, ensure_roles
 
@@ -12,7 +13,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        given = ensure_roles()
+        try:
+            given = ensure_roles()
+        except Permission.DoesNotExist as exc:
+            raise CommandError(
+                f"{exc} Run `manage.py migrate` first: it creates the permissions."
+            ) from exc
         for name in ROLES:
             added = ", ".join(given[name]) or "nothing missing"
             self.stdout.write(f"{name}: {added}")
