@@ -7,6 +7,7 @@ the claim named by ``OIDC_IIN_CLAIM``.
 """
 
 import logging
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib import messages
@@ -72,6 +73,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def add_message(self, request: HttpRequest, *args, **kwargs) -> None:
+        """A message that will be read in the Wagtail admin (a staff member
+        signing in on their way there) is written in the admin's language, which
+        may differ from the sign-in page's."""
+        language = _admin_language(request)
+        with translation.override(language) if language else nullcontext():
+            super().add_message(request, *args, **kwargs)
+
     def clean_password(self, password: str, user=None) -> str:
         try:
             validate_password(password, user)
@@ -80,6 +89,20 @@ class AccountAdapter(DefaultAccountAdapter):
                 [PASSWORD_MESSAGES.get(e.code, e) for e in error.error_list]
             ) from None
         return password
+
+
+def _admin_language(request: HttpRequest) -> str | None:
+    """The Wagtail admin language of a signed-in staff member whose next page is
+    in the admin, else None."""
+    from wagtail.users.models import UserProfile
+
+    user = getattr(request, "user", None)
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not (user and user.is_authenticated and user.is_staff):
+        return None
+    if not target.startswith("/admin/"):
+        return None
+    return UserProfile.get_for_user(user).get_preferred_language()
 
 
 def iin_from_claims(sociallogin: SocialLogin) -> str | None:

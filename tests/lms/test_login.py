@@ -3,6 +3,8 @@ import re
 import uuid
 from html import unescape
 
+from django.contrib.auth.models import Permission
+
 import pytest
 
 from lms.adapters import AccountAdapter
@@ -245,3 +247,47 @@ def test_an_editor_guessing_through_the_admin_is_locked_out_too(
 def test_sign_in_limits_count_the_address_the_proxies_saw(settings):
     # allauth's own limits and the project's (lms.ratelimit) count one address.
     assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXIES
+
+
+@pytest.mark.parametrize("admin_language", ["ru", "en"])
+def test_signing_in_to_the_admin_greets_in_the_admins_language(
+    client, db, admin_language
+):
+    """The sign-in page is in the browser's language (Kazakh here); the admin it
+    leads to is in the staff member's own, and so is the greeting shown there."""
+    from wagtail.users.models import UserProfile
+
+    editor = UserFactory(email=fresh_email("editor"), is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = admin_language
+    profile.save()
+
+    response = client.post(
+        LOGIN_URL,
+        {"login": editor.email, "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="kk",
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/admin/"
+    page = unescape(response.content.decode())
+    greeting = "You are signed in."
+    if admin_language != "en":
+        greeting = tr(greeting, admin_language)
+    assert greeting in page
+    assert tr("You are signed in.", "kk") not in page
+
+
+def test_a_learner_is_greeted_in_the_sites_language(client, account):
+    response = client.post(
+        LOGIN_URL,
+        {"login": account.email, "password": PASSWORD, "next": "/kk/dashboard/"},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="kk",
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == "/kk/dashboard/"
+    assert tr("You are signed in.", "kk") in unescape(response.content.decode())
