@@ -130,7 +130,9 @@ def action_menu(page, name: str):
 def fill_lesson_body(page, code: str):
     """The video and the quiz of the lesson's body in one language, block by
     block as an editor adds them."""
-    body = page.locator(f"#panel-child-content-body_{code}-section")
+    # Wagtail names a panel's id after its tab's heading as first translated in
+    # the process, so only the end of the id is the field's own.
+    body = page.locator(f"section[id$='-body_{code}-section']")
     body.locator("button[title='Insert a block']").first.click()
     page.get_by_role("option", name="Video", exact=True).click()
     body.get_by_role("button", name="Choose a video").click()
