@@ -303,6 +303,18 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
     return certificate
 
 
+def revoke_all(user, reason: str) -> int:
+    """Revoke every valid certificate of ``user`` with ``reason``, in the caller's
+    transaction; how many were revoked."""
+    revoked = 0
+    for certificate in Certificate.objects.filter(
+        user=user, status=CertificateStatus.VALID
+    ):
+        revoke_certificate(certificate, reason, by=None)
+        revoked += 1
+    return revoked
+
+
 # Sweeping up ---------------------------------------------------------------------
 
 

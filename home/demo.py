@@ -466,7 +466,12 @@ STANDARD_PAGES = [
             "<p>Өңіріңізді «Менің оқуым» бетінде көрсетуге болады (міндетті емес): "
             "ол тек өңірлер бойынша жалпы статистика үшін қолданылады.</p>"
             "<p>Неке тіркеу қызметі тек жарамды сертификаттың бар-жоғын біледі; "
-            "әрбір сұрау журналға жазылады.</p>",
+            "әрбір сұрау журналға жазылады.</p>"
+            "<p>Келісіміңізді кез келген уақытта кері қайтарып ала аласыз: «Менің "
+            "оқуым» бетінде «Тіркелгімді жабу» батырмасын басыңыз. Аты-жөніңіз, "
+            "электрондық поштаңыз бен ЖСН-іңіз өшіріледі, сертификаттарыңыздың күші "
+            "жойылады, ал оқу жазбалары сізді анықтайтын деректерсіз тек статистика "
+            "үшін қалады.</p>",
             "ru": "<p>При регистрации мы просим согласие на обработку персональных "
             "данных и сохраняем время, когда оно дано.</p>"
             "<p>ИИН нужен только для того, чтобы служба регистрации брака могла "
@@ -475,7 +480,11 @@ STANDARD_PAGES = [
             "<p>Свой регион можно указать на странице «Моё обучение» (по желанию): "
             "он используется только для обезличенной статистики по регионам.</p>"
             "<p>Служба регистрации брака узнаёт только, есть ли действительный "
-            "сертификат; каждый запрос записывается в журнал.</p>",
+            "сертификат; каждый запрос записывается в журнал.</p>"
+            "<p>Согласие можно отозвать в любой момент: на странице «Моё обучение» "
+            "выберите «Закрыть учётную запись». Ваши имя, электронная почта и ИИН "
+            "удаляются, сертификаты отзываются, а записи об обучении остаются без "
+            "данных, по которым вас можно узнать, только для статистики.</p>",
             "en": "<p>When you sign up we ask for your consent to the processing of "
             "personal data and record when you gave it.</p>"
             "<p>Your IIN is needed only so that the marriage registration service can "
@@ -484,7 +493,11 @@ STANDARD_PAGES = [
             "<p>You may give your region on the “My learning” page (optional); it is "
             "used only for anonymous statistics by region.</p>"
             "<p>The marriage registration service learns only whether a valid "
-            "certificate exists; every request is logged.</p>",
+            "certificate exists; every request is logged.</p>"
+            "<p>You may withdraw your consent at any time: choose “Close my account” "
+            "on the “My learning” page. Your name, e-mail address and IIN are "
+            "erased, your certificates are revoked, and the learning record stays "
+            "only for statistics, without anything that identifies you.</p>",
         },
     },
 ]

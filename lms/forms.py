@@ -19,7 +19,7 @@ from allauth.account import forms as allauth_forms
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
-from lms import iin_claims
+from lms import iin_claims, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -337,3 +337,62 @@ class AddEmailForm(AccountFormMixin, allauth_forms.AddEmailForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class CloseAccountForm(AccountFormMixin, forms.Form):
+    """Closing one's account: the current password (or, for an account signed up
+    through eGov without one, the IIN) and an acknowledgement.
+
+    Wrong answers are counted per account, so a session left open on a shared
+    computer cannot be used to guess the password here.
+    """
+
+    ATTEMPTS = 5
+    ATTEMPTS_PERIOD = 15 * 60
+
+    password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    iin = forms.CharField(
+        label=_("Your IIN"),
+        help_text=_("Your account has no password: type your IIN to confirm."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that my certificates will be revoked and that a closed "
+            "account cannot be restored."
+        ),
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you want to close your account."
+            )
+        },
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        del self.fields["iin" if user.has_usable_password() else "password"]
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        hit = ratelimit.hit("account:close", self.user.pk, self.ATTEMPTS_PERIOD)
+        if hit.over(self.ATTEMPTS):
+            minutes = max(1, round(hit.retry_after / 60))
+            raise forms.ValidationError(
+                _("Too many attempts. Try again in %(minutes)s min."),
+                code="throttled",
+                params={"minutes": minutes},
+            )
+        if "password" in self.fields:
+            if not self.user.check_password(cleaned_data["password"]):
+                self.add_error("password", _("The password is not correct."))
+        elif iin_tools.normalize_iin(cleaned_data["iin"]) != self.user.iin:
+            self.add_error("iin", _("This is not the IIN of your account."))
+        return cleaned_data

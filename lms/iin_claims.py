@@ -15,13 +15,11 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
+from lms import account_mail
 from lms import iin as iin_tools
 
 logger = logging.getLogger(__name__)
@@ -43,9 +41,8 @@ def holder_of(iin: str):
 def release_iin(iin: str):
     """Take ``iin`` from the unconfirmed account that holds it, all in one
     transaction; the account it was taken from, or None if none held it."""
-    from certificates.models import Certificate, CertificateStatus
-    from certificates.services import revoke_certificate
-    from progress.models import Partnership, PartnershipStatus
+    from certificates.services import revoke_all
+    from progress.services import end_partnerships
 
     user_model = get_user_model()
     with transaction.atomic():
@@ -62,40 +59,23 @@ def release_iin(iin: str):
         account.iin_encrypted = ""
         account.save(update_fields=["iin_hash", "iin_encrypted"])
 
-        ended = timezone.now()
-        mine = Partnership.objects.filter(Q(inviter=account) | Q(invitee=account))
-        mine.filter(status=PartnershipStatus.ACTIVE).update(
-            status=PartnershipStatus.ENDED, ended_at=ended
-        )
-        mine.filter(status=PartnershipStatus.PENDING).update(
-            status=PartnershipStatus.CANCELLED, ended_at=ended
-        )
+        end_partnerships(account)
 
         with translation.override(settings.LANGUAGE_CODE):
             reason = gettext(
                 "The IIN was claimed by its holder, confirmed through eGov."
             )
-        for certificate in Certificate.objects.filter(
-            user=account, status=CertificateStatus.VALID
-        ):
-            revoke_certificate(certificate, reason, by=None)
-        transaction.on_commit(lambda: _tell(account))
+        revoke_all(account, reason)
+        transaction.on_commit(
+            lambda: account_mail.tell(
+                "iin_released",
+                user_id=account.pk,
+                address=account.email,
+                first_name=account.first_name,
+                language=account.preferred_language,
+            )
+        )
     logger.warning(
         "IIN of user %s claimed by its holder, confirmed through eGov", account.pk
     )
     return account
-
-
-def _tell(account) -> None:
-    if not account.email:
-        return
-    language = account.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {"first_name": account.first_name or account.email}
-        subject = render_to_string("account/email/iin_released_subject.txt", context)
-        body = render_to_string("account/email/iin_released_message.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [account.email])
-    except Exception:
-        # The account's pages show the change; the e-mail is a courtesy.
-        logger.exception("Could not e-mail user %s about its IIN", account.pk)

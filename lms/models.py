@@ -81,6 +81,17 @@ class User(AbstractUser):
         ),
     )
 
+    closed_at = models.DateTimeField(
+        _("closed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the holder closed the account: their name, e-mail and IIN were "
+            "erased and it can no longer sign in."
+        ),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
 

@@ -8,7 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.api import api
-from lms.views import csp_report, data_saver, healthz, iin_claim, sign_in_here
+from lms.views import (
+    close_account,
+    csp_report,
+    data_saver,
+    healthz,
+    iin_claim,
+    sign_in_here,
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +23,7 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp-report"),
     path("api/v1/", api.urls),
     path("accounts/iin/claim/", iin_claim, name="iin_claim"),
+    path("accounts/close/", close_account, name="account_close"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sign-in form for everyone, rate-limited (lms.views.sign_in_here).

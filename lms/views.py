@@ -8,6 +8,8 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,10 +29,11 @@ from django.views.decorators.http import (
 from allauth.socialaccount.internal.flows.signup import redirect_to_signup
 from allauth.socialaccount.models import SocialLogin
 
+from lms import account_closure, iin_claims, ratelimit
 from lms import data_saver as saver
 from lms import iin as iin_tools
-from lms import iin_claims, ratelimit
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
+from lms.forms import CloseAccountForm
 from lms.queue import queue_status
 
 logger = logging.getLogger(__name__)
@@ -213,3 +216,24 @@ def iin_claim(request):
         )
     request.session.pop(iin_claims.SESSION_KEY, None)
     return redirect_to_signup(request, sociallogin)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_account(request):
+    """The learner closes their account (``lms.account_closure``): what is erased
+    and what stays, then the password (or IIN) and an acknowledgement."""
+    if request.user.is_staff or request.user.is_superuser:
+        return render(request, "account/close_staff.html", status=403)
+    form = CloseAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_closure.close_account(request.user)
+        except account_closure.StaffAccount:
+            return render(request, "account/close_staff.html", status=403)
+        logout(request)
+        messages.success(request, _("Your account is closed."))
+        return redirect("/")
+    status = 400 if form.errors else 200
+    return render(request, "account/close.html", {"form": form}, status=status)

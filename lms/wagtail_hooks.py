@@ -31,12 +31,27 @@ class LearnerEditForm(UserEditForm):
     consent_given_at = forms.DateTimeField(
         label=_("Consent to personal data processing"), required=False, disabled=True
     )
+    account_closed_at = forms.DateTimeField(
+        label=_("Closed by its holder at"), required=False, disabled=True
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["iin_masked"].initial = self.instance.iin_masked or "—"
         self.fields["iin_confirmed"].initial = self.instance.iin_confirmed_at
         self.fields["consent_given_at"].initial = self.instance.consent_at
+        self.fields["account_closed_at"].initial = self.instance.closed_at
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.closed_at and cleaned_data.get("is_active"):
+            # Its holder withdrew consent (lms.account_closure): it identifies
+            # nobody, and nobody may sign in to it again.
+            self.add_error(
+                "is_active",
+                _("An account closed by its holder cannot be made active again."),
+            )
+        return cleaned_data
 
 
 class UserIndexView(wagtail_users.IndexView):

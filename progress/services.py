@@ -1350,6 +1350,19 @@ def cancel_invitation(user, partnership_id: int) -> None:
         raise NotFound(_("No such invitation."))
 
 
+def end_partnerships(user) -> None:
+    """End every link ``user`` has with a partner and withdraw every invitation
+    sent to or answered by them: their account no longer speaks for them."""
+    ended = now()
+    mine = Partnership.objects.filter(Q(inviter=user) | Q(invitee=user))
+    mine.filter(status=PartnershipStatus.ACTIVE).update(
+        status=PartnershipStatus.ENDED, ended_at=ended
+    )
+    mine.filter(status=PartnershipStatus.PENDING).update(
+        status=PartnershipStatus.CANCELLED, ended_at=ended
+    )
+
+
 def unlink_partner(user) -> None:
     updated = (
         Partnership.objects.filter(status=PartnershipStatus.ACTIVE)

@@ -101,3 +101,28 @@ def test_admin_pages_ask_no_outside_service(staff_client, learner_with_iin):
         assert "gravatar.com" not in html, url
         assert "releases.wagtail.org" not in html, url
         assert "data-w-upgrade" not in html, url
+
+
+def test_a_closed_account_shows_when_and_cannot_be_made_active(
+    staff_client, learner_with_iin
+):
+    from lms.account_closure import close_account
+
+    close_account(learner_with_iin)
+    learner = User.objects.get(pk=learner_with_iin.pk)
+    url = f"/admin/users/edit/{learner.pk}/"
+    html = staff_client.get(url).content.decode()
+    assert 'name="account_closed_at"' in html
+
+    response = staff_client.post(
+        url, {"email": learner.email, "first_name": "Someone", "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("is_active")
+    learner.refresh_from_db()
+    assert not learner.is_active and learner.first_name == ""
+
+
+def test_open_accounts_show_no_closing_time(staff_client, learner_with_iin):
+    html = staff_client.get(f"/admin/users/edit/{learner_with_iin.pk}/").content
+    assert b'name="account_closed_at"' not in html

@@ -1,0 +1,101 @@
+"""A learner closes their account: their consent to the processing of personal
+data is withdrawn, and the account no longer identifies them.
+
+In one transaction the account loses its name, e-mail, IIN, language and sign-in
+(password, e-mail addresses, eGov connection); it is deactivated, which ends every
+session it had; its links with a partner end; its valid certificates are revoked
+(registry clients are told by webhook), their stored credentials and PDFs, which
+carry the name, are erased. What stays is what does not identify the person: the
+learning record by course and day (and region, if given) for the ministry's
+statistics, a revoked certificate's number, course and dates, so that its
+verification keeps answering "revoked", and the keyed hash of the IIN on revoked
+certificates and in the registry's audit log. See docs/decisions/0008.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from lms import account_mail
+
+logger = logging.getLogger(__name__)
+
+
+class StaffAccount(Exception):
+    """Staff accounts are closed by an administrator, not by their holders."""
+
+
+def closed_email(user_id: int) -> str:
+    """The address a closed account keeps: unique, and reserved to reach nobody
+    (RFC 2606), so the person may sign up again with their own."""
+    return f"closed-{user_id}@accounts.invalid"
+
+
+def close_account(user) -> bool:
+    """Close ``user``'s account; False if it was already closed."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    from certificates.models import Certificate, CertificateStatus
+    from certificates.services import revoke_all
+    from progress.services import end_partnerships
+
+    if user.is_staff or user.is_superuser:
+        raise StaffAccount
+    user_model = get_user_model()
+    with transaction.atomic():
+        account = user_model.objects.select_for_update().get(pk=user.pk)
+        if account.closed_at:
+            return False
+        if account.is_staff or account.is_superuser:
+            raise StaffAccount
+        told = {
+            "user_id": account.pk,
+            "address": account.email,
+            "first_name": account.first_name,
+            "language": account.preferred_language,
+        }
+
+        end_partnerships(account)
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = gettext("The holder closed their account.")
+        revoke_all(account, reason)
+        erased = Certificate.objects.select_for_update().filter(
+            user=account, status=CertificateStatus.REVOKED
+        )
+        files = [certificate.pdf for certificate in erased if certificate.pdf]
+        erased.update(holder_name="", credential="", pdf="")
+
+        EmailAddress.objects.filter(user=account).delete()
+        SocialAccount.objects.filter(user=account).delete()
+        account.email = closed_email(account.pk)
+        account.first_name = ""
+        account.last_name = ""
+        account.iin_hash = None
+        account.iin_encrypted = ""
+        account.iin_confirmed_at = None
+        account.preferred_language = ""
+        account.set_unusable_password()
+        account.is_active = False
+        account.closed_at = timezone.now()
+        account.save()
+
+        transaction.on_commit(lambda: _delete_files(files))
+        transaction.on_commit(lambda: account_mail.tell("account_closed", **told))
+    logger.warning("User %s closed their account", account.pk)
+    for field in ("email", "first_name", "last_name", "is_active", "closed_at"):
+        setattr(user, field, getattr(account, field))
+    return True
+
+
+def _delete_files(files) -> None:
+    for stored in files:
+        try:
+            stored.storage.delete(stored.name)
+        except Exception:
+            # The row no longer points at it; a leftover file is found by name only.
+            logger.exception("Could not delete %s", stored.name)

@@ -1,0 +1,26 @@
+"""Plain-text e-mails about a learner's account, in the learner's language."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def tell(name: str, *, user_id: int, address: str, first_name: str, language: str):
+    """Send ``account/email/<name>_subject.txt`` and ``_message.txt`` to
+    ``address``. The page the learner sees says the same, so the e-mail is a
+    courtesy: a mail server that refuses it is logged, not raised."""
+    if not address:
+        return
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {"first_name": first_name or address}
+        subject = render_to_string(f"account/email/{name}_subject.txt", context)
+        body = render_to_string(f"account/email/{name}_message.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [address])
+    except Exception:
+        logger.exception("Could not e-mail user %s (%s)", user_id, name)
