@@ -98,6 +98,7 @@ def test_pages_for_learners_pass_wcag_checks(
         *site_pages(demo_home, language),
         f"/{language}/dashboard/",
         f"/{language}/couple/",  # the invitation form
+        "/accounts/close/",
         f"/certificates/verify/{certificate.number}/?lang={language}",
     ]
     problems = [p for path in paths for p in check(page, live_server.url + path)]

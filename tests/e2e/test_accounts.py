@@ -120,3 +120,61 @@ def test_the_holder_claims_an_iin_typed_by_another_account(
     typed.refresh_from_db()
     assert typed.iin is None
     assert User.objects.get(email="dana@example.kz").iin == VALID_IINS[2]
+
+
+def test_a_learner_closes_their_account_from_the_dashboard(
+    live_server, tree_root, home_page, page, tmp_path
+):
+    from allauth.account.models import EmailAddress
+
+    from lms.factories import UserFactory
+
+    user = UserFactory(iin=VALID_IINS[0], email="aigerim@example.kz")
+    user.set_password(PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    page.set_extra_http_headers({"Accept-Language": "ru"})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label(tr("IIN or e-mail", "ru"), exact=True).fill(VALID_IINS[0])
+    page.get_by_label(tr("Password", "ru"), exact=True).fill(PASSWORD)
+    page.locator(SUBMIT).click()
+    page.wait_for_url(f"{live_server.url}/ru/")
+
+    page.goto(f"{live_server.url}/ru/dashboard/")
+    page.get_by_role("link", name=tr("Close my account", "ru")).click()
+    page.wait_for_url(f"{live_server.url}/accounts/close/")
+    password = page.get_by_label(tr("Current password", "ru"), exact=True)
+    password.fill("not-my-password")
+    page.get_by_label(
+        tr(
+            "I understand that my certificates will be revoked and that a closed "
+            "account cannot be restored.",
+            "ru",
+        )
+    ).check()
+    page.locator(SUBMIT).click()
+    password = page.get_by_label(tr("Current password", "ru"), exact=True)
+    assert password.get_attribute("aria-invalid") == "true"
+    user.refresh_from_db()
+    assert user.is_active
+
+    password.fill(PASSWORD)
+    page.get_by_label(
+        tr(
+            "I understand that my certificates will be revoked and that a closed "
+            "account cannot be restored.",
+            "ru",
+        )
+    ).check()
+    page.screenshot(path=str(tmp_path / "close-account.png"), full_page=True)
+    page.locator(SUBMIT).click()
+    page.wait_for_url(f"{live_server.url}/ru/")
+    assert tr("Your account is closed.", "ru") in page.locator("main").inner_text()
+    user.refresh_from_db()
+    assert user.closed_at is not None and user.iin is None
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label(tr("IIN or e-mail", "ru"), exact=True).fill(VALID_IINS[0])
+    page.get_by_label(tr("Password", "ru"), exact=True).fill(PASSWORD)
+    page.locator(SUBMIT).click()
+    assert page.url == f"{live_server.url}/accounts/login/"
