@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
@@ -103,33 +104,33 @@ def _existing(completion) -> Certificate | None:
     ).first()
 
 
+class AccountClosed(Exception):
+    """The learner closed their account before the certificate was issued."""
+
+
 def create_certificate(completion) -> tuple[Certificate, bool]:
-    """The certificate row for a completion, created if missing; (row, created)."""
+    """The certificate row for a completion, created if missing; (row, created).
+
+    The holder's row is locked while the certificate is made, as closing an account
+    locks it (``lms.account_closure``): a certificate is either made before the
+    account closes, and is then revoked with the others, or not at all
+    (AccountClosed)."""
     existing = _existing(completion)
     if existing is not None:
         return existing, False
-    user = completion.user
     course = completion.course
-    iin = user.iin
     language = completion.language if completion.language in LANGUAGE_CODES else "kk"
     for _attempt in range(3):
-        certificate = Certificate(
-            number=generate_number(),
-            user=user,
-            course=course,
-            completion=completion,
-            course_kind=course.kind,
-            holder_name=user.get_full_name().strip() or user.email,
-            holder_iin_hash=iin_hash(iin) if iin else "",
-            identity_salt=secrets.token_hex(16),
-            language=language,
-            issued_at=timezone.now().replace(microsecond=0),
-        )
-        certificate.kid, certificate.credential = signing.sign_claims(
-            credential_claims(certificate, iin)
-        )
         try:
             with transaction.atomic():
+                user = (
+                    get_user_model()
+                    .objects.select_for_update()
+                    .get(pk=completion.user_id)
+                )
+                if user.closed_at:
+                    raise AccountClosed
+                certificate = _new_certificate(completion, user, course, language)
                 certificate.save(force_insert=True)
         except IntegrityError:
             # Another worker issued it first, or (rarely: 55 random bits) the number is
@@ -141,6 +142,26 @@ def create_certificate(completion) -> tuple[Certificate, bool]:
         logger.info("Issued certificate %s", certificate.number)
         return certificate, True
     raise RuntimeError("Could not draw an unused certificate number")
+
+
+def _new_certificate(completion, user, course, language: str) -> Certificate:
+    iin = user.iin
+    certificate = Certificate(
+        number=generate_number(),
+        user=user,
+        course=course,
+        completion=completion,
+        course_kind=course.kind,
+        holder_name=user.get_full_name().strip() or user.email,
+        holder_iin_hash=iin_hash(iin) if iin else "",
+        identity_salt=secrets.token_hex(16),
+        language=language,
+        issued_at=timezone.now().replace(microsecond=0),
+    )
+    certificate.kid, certificate.credential = signing.sign_claims(
+        credential_claims(certificate, iin)
+    )
+    return certificate
 
 
 def _registry_notifier() -> Callable | None:
@@ -194,13 +215,15 @@ def _pdf_stored(certificate: Certificate) -> bool:
 
 def ensure_pdf(certificate: Certificate) -> Certificate:
     """Render and store the PDF unless it is there already (also when its file
-    went missing, as after a move of the private files)."""
-    if _pdf_stored(certificate):
+    went missing, as after a move of the private files). A revoked certificate
+    gets none: it may have been revoked, and its holder's name erased, while
+    this one was being drawn."""
+    if _pdf_stored(certificate) or certificate.is_revoked:
         return certificate
     data = pdf.render_pdf(pdf_content(certificate))
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if not _pdf_stored(locked):
+        if not _pdf_stored(locked) and not locked.is_revoked:
             filename = f"{locked.number}.pdf"
             name = locked.pdf.field.generate_filename(locked, filename)
             storage = locked.pdf.storage
@@ -228,7 +251,7 @@ def send_issued_email(certificate: Certificate) -> bool:
             .select_related("user", "course")
             .get(pk=certificate.pk)
         )
-        if locked.emailed_at or not locked.user.email:
+        if locked.emailed_at or locked.is_revoked or not locked.user.email:
             certificate.emailed_at = locked.emailed_at
             return False
         language = learner_language(locked)

@@ -1,6 +1,10 @@
 """Background work of the certificates app."""
 
+import logging
+
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -9,7 +13,8 @@ def issue_certificate(completion_id: int) -> str | None:
 
     Idempotent: a retry, a duplicate or a re-run after a killed worker finishes
     whatever is missing and never issues a second certificate.
-    Returns the certificate number, or None when the completion no longer exists.
+    Returns the certificate number, or None when the completion no longer exists
+    or its learner closed their account.
     """
     from certificates import services
     from progress.models import CourseCompletion
@@ -21,5 +26,9 @@ def issue_certificate(completion_id: int) -> str | None:
     )
     if completion is None:
         return None
-    certificate = services.issue_certificate(completion)
+    try:
+        certificate = services.issue_certificate(completion)
+    except services.AccountClosed:
+        logger.info("Completion %s: its learner closed their account", completion_id)
+        return None
     return certificate.number

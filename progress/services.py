@@ -978,7 +978,7 @@ def request_pending_certificates(stale_after: timedelta | None = None) -> int:
                 pk=completion_id, certificate_requested_at=requested_at
             ).update(certificate_requested_at=None)
     pending = CourseCompletion.objects.filter(
-        certificate_requested_at__isnull=True
+        certificate_requested_at__isnull=True, user__closed_at__isnull=True
     ).values_list("pk", flat=True)
     return sum(
         1 for completion_id in list(pending) if request_certificate(completion_id)

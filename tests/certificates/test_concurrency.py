@@ -1,6 +1,7 @@
 """Concurrent workers issue one certificate (PostgreSQL only: SQLite serialises)."""
 
 import threading
+import time
 
 from django.core import mail
 from django.db import connection, connections
@@ -70,3 +71,106 @@ def test_concurrent_row_creation_has_one_winner(learner, guide_course):
     assert sum(created for _certificate, created in results) == 1
     assert len({certificate.number for certificate, _created in results}) == 1
     assert Certificate.objects.count() == 1
+
+
+def _in_thread(target):
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = target()
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _held(monkeypatch, where, name):
+    """Patch ``where.name`` to wait, inside its caller's transaction, until released."""
+    entered, release = threading.Event(), threading.Event()
+    original = getattr(where, name)
+
+    def waiting(*args, **kwargs):
+        entered.set()
+        release.wait(30)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(where, name, waiting)
+    return entered, release
+
+
+def _blocked_on_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def _wait_until_blocked():
+    for _ in range(200):
+        if _blocked_on_a_lock():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the second transaction never waited for the lock")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_certificate_is_not_issued_to_an_account_closing_meanwhile(
+    learner, guide_course, monkeypatch
+):
+    from lms.account_closure import close_account
+    from progress import services as progress
+
+    completion = CourseCompletion.objects.create(
+        user=learner, course=guide_course, language="kk"
+    )
+    address = learner.email
+    entered, release = _held(monkeypatch, progress, "end_partnerships")
+    closing, closed = _in_thread(lambda: close_account(learner))
+    assert entered.wait(30)
+    issuing, issued = _in_thread(lambda: issue_certificate.call(completion.pk))
+    _wait_until_blocked()  # on the account's row, which the closure holds
+    release.set()
+    closing.join(60)
+    issuing.join(60)
+
+    assert closed == {"result": True} and issued == {"result": None}
+    assert not Certificate.objects.exists()
+    assert [message.to for message in mail.outbox] == [[address]]  # the notice
+    assert progress.request_pending_certificates() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_certificate_issued_while_its_account_closes_is_revoked(
+    learner, guide_course, monkeypatch
+):
+    from lms.account_closure import close_account
+
+    completion = CourseCompletion.objects.create(
+        user=learner, course=guide_course, language="kk"
+    )
+    entered, release = _held(monkeypatch, services, "_new_certificate")
+    issuing, issued = _in_thread(lambda: issue_certificate.call(completion.pk))
+    assert entered.wait(30)
+    closing, closed = _in_thread(lambda: close_account(learner))
+    _wait_until_blocked()  # on the account's row, which issuing holds
+    release.set()
+    closing.join(60)
+    issuing.join(60)
+
+    assert "error" not in issued and closed == {"result": True}
+    certificate = Certificate.objects.get()
+    assert certificate.is_revoked
+    assert (certificate.holder_name, certificate.credential, certificate.pdf.name) == (
+        "",
+        "",
+        "",
+    )
+    name = f"certificates/{certificate.number}.pdf"
+    assert not certificate.pdf.storage.exists(name)
