@@ -326,14 +326,14 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
     return certificate
 
 
-def revoke_all(user, reason: str) -> int:
+def revoke_all(user, reason: str, by=None) -> int:
     """Revoke every valid certificate of ``user`` with ``reason``, in the caller's
     transaction; how many were revoked."""
     revoked = 0
     for certificate in Certificate.objects.filter(
         user=user, status=CertificateStatus.VALID
     ):
-        revoke_certificate(certificate, reason, by=None)
+        revoke_certificate(certificate, reason, by=by)
         revoked += 1
     return revoked
 

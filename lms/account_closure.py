@@ -35,8 +35,12 @@ def closed_email(user_id: int) -> str:
     return f"closed-{user_id}@accounts.invalid"
 
 
-def close_account(user) -> bool:
-    """Close ``user``'s account; False if it was already closed."""
+def close_account(user, *, by=None, request: str = "") -> bool:
+    """Close ``user``'s account; False if it was already closed.
+
+    The holder closes it signed in; staff close it ``by`` themselves on the
+    holder's ``request`` made some other way (a letter, say), which is recorded
+    as the reason for revoking the certificates."""
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
@@ -62,8 +66,13 @@ def close_account(user) -> bool:
 
         end_partnerships(account)
         with translation.override(settings.LANGUAGE_CODE):
-            reason = gettext("The holder closed their account.")
-        revoke_all(account, reason)
+            if by is None:
+                reason = gettext("The holder closed their account.")
+            else:
+                reason = gettext(
+                    "The account was closed at its holder's request: %(request)s"
+                ) % {"request": request}
+        revoke_all(account, reason, by=by)
         erased = Certificate.objects.select_for_update().filter(
             user=account, status=CertificateStatus.REVOKED
         )
@@ -86,7 +95,10 @@ def close_account(user) -> bool:
 
         transaction.on_commit(lambda: _delete_files(files))
         transaction.on_commit(lambda: account_mail.tell("account_closed", **told))
-    logger.warning("User %s closed their account", account.pk)
+    if by is None:
+        logger.warning("User %s closed their account", account.pk)
+    else:
+        logger.warning("User %s closed the account of user %s", by.pk, account.pk)
     for field in ("email", "first_name", "last_name", "is_active", "closed_at"):
         setattr(user, field, getattr(account, field))
     return True

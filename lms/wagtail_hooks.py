@@ -6,17 +6,28 @@ the search box (matched through the keyed hash).
 """
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 
+from wagtail import hooks
 from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 from wagtail.users.forms import UserEditForm
 from wagtail.users.views import users as wagtail_users
 
+from lms import account_closure
 from lms import iin as iin_tools
 
 
@@ -73,10 +84,111 @@ class UserIndexView(wagtail_users.IndexView):
         return super().search_queryset(queryset)
 
 
+def can_close(staff, account) -> bool:
+    """Whether ``staff`` may close ``account`` on its holder's request: a learner's
+    open account, by someone who may edit users."""
+    return (
+        staff.has_perm("lms.change_user")
+        and not (account.is_staff or account.is_superuser)
+        and account.closed_at is None
+    )
+
+
+def _close_url(account) -> str:
+    return reverse("lms_close_account", args=[account.pk])
+
+
+class UserEditView(wagtail_users.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if can_close(self.request.user, self.object):
+            buttons.append(
+                Button(
+                    _("Close account"),
+                    url=_close_url(self.object),
+                    icon_name="lock",
+                    priority=30,
+                )
+            )
+        return buttons
+
+
+class CloseAccountRequestForm(forms.Form):
+    request = forms.CharField(
+        label=_("The holder's request"),
+        help_text=_(
+            "How the holder asked for their account to be closed, with its "
+            "reference (for example, a letter and its registration number). "
+            "Recorded as the reason for revoking their certificates."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_request(self) -> str:
+        value = self.cleaned_data["request"].strip()
+        if not value:
+            raise forms.ValidationError(_("Say how the holder asked."))
+        return value
+
+
+class CloseAccountView(WagtailAdminTemplateMixin, FormView):
+    """Closes a learner's account on a request made outside the site
+    (``lms.account_closure``), after saying what that erases."""
+
+    form_class = CloseAccountRequestForm
+    template_name = "lms/admin/close_account.html"
+    page_title = _("Close account")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = get_object_or_404(get_user_model(), pk=kwargs["pk"])
+        if not can_close(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailusers_users:index"),
+                "label": capfirst(get_user_model()._meta.verbose_name_plural),
+            },
+            {
+                "url": reverse("wagtailusers_users:edit", args=[self.object.pk]),
+                "label": str(self.object),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["action_url"] = _close_url(self.object)
+        return context
+
+    def form_valid(self, form):
+        account_closure.close_account(
+            self.object, by=self.request.user, request=form.cleaned_data["request"]
+        )
+        messages.success(self.request, _("The account has been closed."))
+        return redirect("wagtailusers_users:edit", self.object.pk)
+
+
+@hooks.register("register_admin_urls")
+def register_close_account_url():
+    view = CloseAccountView.as_view()
+    return [path("users/close/<int:pk>/", view, name="lms_close_account")]
+
+
 class UserViewSet(wagtail_users.UserViewSet):
     """Wagtail's user admin, made aware of the IIN (see ``lms.wagtail_users``)."""
 
     index_view_class = UserIndexView
+    edit_view_class = UserEditView
     edit_template_name = "lms/admin/user_edit.html"
 
     def get_form_class(self, for_update=False):

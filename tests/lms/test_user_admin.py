@@ -126,3 +126,61 @@ def test_a_closed_account_shows_when_and_cannot_be_made_active(
 def test_open_accounts_show_no_closing_time(staff_client, learner_with_iin):
     html = staff_client.get(f"/admin/users/edit/{learner_with_iin.pk}/").content
     assert b'name="account_closed_at"' not in html
+
+
+def test_staff_close_an_account_on_its_holders_written_request(
+    staff_client, learner_with_iin, guide_course, django_capture_on_commit_callbacks
+):
+    from certificates import services as certificates
+    from progress.models import CourseCompletion
+
+    certificate = certificates.issue_certificate(
+        CourseCompletion.objects.create(
+            user=learner_with_iin, course=guide_course, language="kk"
+        )
+    )
+    edit = staff_client.get(f"/admin/users/edit/{learner_with_iin.pk}/")
+    url = f"/admin/users/close/{learner_with_iin.pk}/"
+    assert url in edit.content.decode()
+    page = staff_client.get(url)
+    assert page.status_code == 200
+
+    refused = staff_client.post(url, {"request": "   "})
+    assert refused.status_code == 200 and refused.context["form"].has_error("request")
+    assert User.objects.get(pk=learner_with_iin.pk).closed_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(url, {"request": "Letter no. 17-04/112 of 1 Dec"})
+    assert done["Location"] == f"/admin/users/edit/{learner_with_iin.pk}/"
+    learner = User.objects.get(pk=learner_with_iin.pk)
+    assert learner.closed_at is not None and learner.iin is None
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and "17-04/112" in certificate.revocation_reason
+    assert certificate.revoked_by.email == "admin@example.kz"
+    # Closed: no button any more, and the page refuses.
+    assert (
+        url not in staff_client.get(f"/admin/users/edit/{learner.pk}/").content.decode()
+    )
+    assert staff_client.get(url).status_code == 302  # Wagtail's "no permission"
+
+
+def test_staff_accounts_cannot_be_closed_this_way(staff_client):
+    editor = UserFactory(email="editor@example.kz", is_staff=True)
+    url = f"/admin/users/close/{editor.pk}/"
+    assert (
+        url not in staff_client.get(f"/admin/users/edit/{editor.pk}/").content.decode()
+    )
+    assert staff_client.post(url, {"request": "Letter"}).status_code == 302
+    editor.refresh_from_db()
+    assert editor.closed_at is None and editor.is_active
+
+
+def test_only_those_who_edit_users_close_accounts(client, learner_with_iin):
+    from django.contrib.auth.models import Permission
+
+    moderator = UserFactory(email="moderator@example.kz", is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(moderator)
+    url = f"/admin/users/close/{learner_with_iin.pk}/"
+    assert client.post(url, {"request": "Letter"}).status_code == 302
+    assert User.objects.get(pk=learner_with_iin.pk).closed_at is None
