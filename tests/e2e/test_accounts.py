@@ -10,6 +10,10 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "Ainalayin-2026!"
 SUBMIT = "main form.form button[type=submit]"
 INVALID_IIN = "Enter a valid IIN: 12 digits with a correct check digit."
+UNDERSTOOD = (
+    "I understand that my certificates will be revoked and that a closed account "
+    "cannot be restored."
+)
 
 
 def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tmp_path):
@@ -145,13 +149,7 @@ def test_a_learner_closes_their_account_from_the_dashboard(
     page.wait_for_url(f"{live_server.url}/accounts/close/")
     password = page.get_by_label(tr("Current password", "ru"), exact=True)
     password.fill("not-my-password")
-    page.get_by_label(
-        tr(
-            "I understand that my certificates will be revoked and that a closed "
-            "account cannot be restored.",
-            "ru",
-        )
-    ).check()
+    page.get_by_label(tr(UNDERSTOOD, "ru")).check()
     page.locator(SUBMIT).click()
     password = page.get_by_label(tr("Current password", "ru"), exact=True)
     assert password.get_attribute("aria-invalid") == "true"
@@ -159,13 +157,7 @@ def test_a_learner_closes_their_account_from_the_dashboard(
     assert user.is_active
 
     password.fill(PASSWORD)
-    page.get_by_label(
-        tr(
-            "I understand that my certificates will be revoked and that a closed "
-            "account cannot be restored.",
-            "ru",
-        )
-    ).check()
+    page.get_by_label(tr(UNDERSTOOD, "ru")).check()
     page.screenshot(path=str(tmp_path / "close-account.png"), full_page=True)
     page.locator(SUBMIT).click()
     page.wait_for_url(f"{live_server.url}/ru/")
