@@ -62,6 +62,7 @@ def close_account(user, *, by=None, request: str = "") -> bool:
             "address": account.email,
             "first_name": account.first_name,
             "language": account.preferred_language,
+            "on_request": by is not None,
         }
 
         end_partnerships(account)

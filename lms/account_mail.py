@@ -10,14 +10,22 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 
-def tell(name: str, *, user_id: int, address: str, first_name: str, language: str):
+def tell(
+    name: str,
+    *,
+    user_id: int,
+    address: str,
+    first_name: str,
+    language: str,
+    **context,
+):
     """Send ``account/email/<name>_subject.txt`` and ``_message.txt`` to
     ``address``. The page the learner sees says the same, so the e-mail is a
     courtesy: a mail server that refuses it is logged, not raised."""
     if not address:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"first_name": first_name or address}
+        context["first_name"] = first_name or address
         subject = render_to_string(f"account/email/{name}_subject.txt", context)
         body = render_to_string(f"account/email/{name}_message.txt", context)
     try:

@@ -139,6 +139,7 @@ def test_closing_erases_the_identity_and_revokes_the_certificates(
     assert notice.to == ["aliya@example.kz"]
     assert notice.subject == tr("Your account has been closed", "ru")
     assert IIN not in notice.body
+    assert tr("You closed your account.", "ru") in notice.body
 
     # Every other session of the account has ended.
     assert other_session.get("/kk/dashboard/").status_code == 302

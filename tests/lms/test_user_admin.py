@@ -1,3 +1,4 @@
+from django.core import mail
 from django.utils import timezone
 
 import pytest
@@ -5,6 +6,7 @@ import pytest
 from lms import iin as iin_tools
 from lms.factories import VALID_IINS, UserFactory
 from lms.models import User
+from tests.lms.i18n import tr
 
 
 @pytest.fixture
@@ -157,6 +159,10 @@ def test_staff_close_an_account_on_its_holders_written_request(
     certificate.refresh_from_db()
     assert certificate.is_revoked and "17-04/112" in certificate.revocation_reason
     assert certificate.revoked_by.email == "admin@example.kz"
+    notice = mail.outbox[-1]
+    assert notice.to == ["aigerim@example.kz"]
+    assert tr("Your account was closed at your request.", "kk") in notice.body
+    assert tr("You closed your account.", "kk") not in notice.body
     # Closed: no button any more, and the page refuses.
     assert (
         url not in staff_client.get(f"/admin/users/edit/{learner.pk}/").content.decode()
