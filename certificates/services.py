@@ -296,8 +296,14 @@ def issue_certificate(completion) -> Certificate:
     return certificate
 
 
-def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate:
-    """Revoke a certificate with a reason; revoking it again changes nothing."""
+def revoke_certificate(
+    certificate: Certificate, reason: str, by, *, tell_holder: bool = False
+) -> Certificate:
+    """Revoke a certificate with a reason; revoking it again changes nothing.
+
+    With ``tell_holder``, the holder is e-mailed the reason once the revocation
+    commits (a certificate officer's decision; an IIN claim and a closed account
+    tell the account's owner in their own words)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -319,11 +325,35 @@ def revoke_certificate(certificate: Certificate, reason: str, by) -> Certificate
                 ]
             )
             logger.info("Revoked certificate %s", locked.number)
+            if tell_holder:
+                transaction.on_commit(lambda: send_revoked_email(locked))
     announce(locked, EVENT_REVOKED)
     for field in ("status", "revoked_at", "revocation_reason", "revoked_by_id"):
         setattr(certificate, field, getattr(locked, field))
     certificate.revoked_announced_at = locked.revoked_announced_at
     return certificate
+
+
+def send_revoked_email(certificate: Certificate) -> None:
+    """Tell the holder that their certificate was revoked, and why. The
+    certificate's pages say it too, so a refused e-mail is logged, not raised."""
+    user = certificate.user
+    if not user.email or user.closed_at:
+        return
+    language = learner_language(certificate)
+    with translation.override(language):
+        context = {
+            "certificate": certificate,
+            "first_name": user.first_name or certificate.holder_name,
+            "course_title": course_title(certificate.course, language),
+            "verify_url": verify_url(certificate.number),
+        }
+        subject = render_to_string("certificates/email/revoked_subject.txt", context)
+        text = render_to_string("certificates/email/revoked_body.txt", context)
+    try:
+        EmailMultiAlternatives(" ".join(subject.split()), text, to=[user.email]).send()
+    except Exception:
+        logger.exception("Could not e-mail the revocation of %s", certificate.number)
 
 
 def revoke_all(user, reason: str, by=None) -> int:

@@ -47,8 +47,8 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for revocation"),
         help_text=_(
-            "Recorded with the certificate and kept for audit. "
-            "The verification page and the registry will answer «revoked»."
+            "Recorded with the certificate and kept for audit, and e-mailed to the "
+            "holder. The verification page and the registry will answer «revoked»."
         ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
@@ -149,7 +149,10 @@ class RevokeView(WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form):
         already = self.object.is_revoked
         services.revoke_certificate(
-            self.object, form.cleaned_data["reason"], self.request.user
+            self.object,
+            form.cleaned_data["reason"],
+            self.request.user,
+            tell_holder=True,
         )
         if already:
             messages.warning(

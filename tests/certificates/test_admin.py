@@ -1,11 +1,13 @@
 """Staff find, inspect and revoke certificates in the Wagtail admin."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core import mail
 
 import pytest
 
 from certificates.models import Certificate
 from lms.factories import UserFactory
+from tests.lms.i18n import tr
 
 
 @pytest.fixture
@@ -53,7 +55,9 @@ def test_issued_data_cannot_be_edited_added_or_deleted(client, staff, certificat
     assert b"/admin/certificates/edit/" not in page
 
 
-def test_revoke_needs_a_reason_then_revokes(client, staff, certificate):
+def test_revoke_needs_a_reason_then_revokes(
+    client, staff, certificate, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
     url = f"/admin/certificates/revoke/{certificate.pk}/"
     assert client.get(url).status_code == 200
@@ -63,7 +67,9 @@ def test_revoke_needs_a_reason_then_revokes(client, staff, certificate):
     certificate.refresh_from_db()
     assert certificate.status == "valid"
 
-    response = client.post(url, {"reason": "Completed under another person's name"})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "Completed under another person's name"})
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
@@ -74,8 +80,19 @@ def test_revoke_needs_a_reason_then_revokes(client, staff, certificate):
     verify = client.get(f"/certificates/verify/{certificate.number}/")
     assert 'data-status="revoked"' in verify.content.decode()
 
-    # Revoking again changes nothing.
-    client.post(url, {"reason": "Another reason"})
+    # The holder is told, in their language, with the reason.
+    (notice,) = mail.outbox
+    assert notice.to == [certificate.user.email]
+    assert notice.subject == tr(
+        "Your certificate %(number)s has been revoked", "kk"
+    ) % {"number": certificate.number}
+    assert "Completed under another person's name" in notice.body
+    assert certificate.user.iin not in notice.body
+
+    # Revoking again changes nothing, and tells nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "Another reason"})
+    assert len(mail.outbox) == 1
     certificate.refresh_from_db()
     assert certificate.revocation_reason == "Completed under another person's name"
     inspect = client.get(f"/admin/certificates/inspect/{certificate.pk}/").content
