@@ -432,3 +432,24 @@ def owned_certificate(number: str, user) -> Certificate | None:
     if certificate is None or certificate.user_id != user.pk:
         return None
     return certificate
+
+
+def certificates_record(user) -> list[dict]:
+    """The certificates issued to ``user``, for the learner's own copy of their
+    data (``lms.personal_data``)."""
+    return [
+        {
+            "number": certificate.number,
+            "course": certificate.course.title,
+            "holder_name": certificate.holder_name,
+            "status": certificate.status,
+            "issued_at": certificate.issued_at.isoformat(),
+            "revoked_at": (
+                certificate.revoked_at.isoformat() if certificate.revoked_at else None
+            ),
+            "verify_url": verify_url(certificate.number),
+        }
+        for certificate in Certificate.objects.filter(user=user)
+        .select_related("course")
+        .order_by("issued_at")
+    ]

@@ -14,6 +14,7 @@ from lms.views import (
     data_saver,
     healthz,
     iin_claim,
+    my_data,
     sign_in_here,
 )
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/iin/claim/", iin_claim, name="iin_claim"),
     path("accounts/close/", close_account, name="account_close"),
+    path("accounts/data/", my_data, name="account_data"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sign-in form for everyone, rate-limited (lms.views.sign_in_here).

@@ -29,7 +29,7 @@ from django.views.decorators.http import (
 from allauth.socialaccount.internal.flows.signup import redirect_to_signup
 from allauth.socialaccount.models import SocialLogin
 
-from lms import account_closure, iin_claims, ratelimit
+from lms import account_closure, iin_claims, personal_data, ratelimit
 from lms import data_saver as saver
 from lms import iin as iin_tools
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
@@ -237,3 +237,16 @@ def close_account(request):
         return redirect("/")
     status = 400 if form.errors else 200
     return render(request, "account/close.html", {"form": form}, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def my_data(request):
+    """The signed-in learner's data as a JSON file (``lms.personal_data``)."""
+    response = JsonResponse(
+        personal_data.export(request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="bakytty-otbasy-data.json"'
+    return response

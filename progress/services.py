@@ -1405,3 +1405,78 @@ def couple_status(user) -> CoupleStatus | None:
         i_completed=has_completed_guide(user),
         partner_completed=has_completed_guide(partner),
     )
+
+
+# ---------------------------------------------------------------------------
+# What the platform keeps about a learner's learning (``lms.personal_data``)
+
+
+def learning_record(user) -> dict:
+    """Everything recorded of ``user``'s learning and couple links, for the
+    learner's own copy of their data."""
+
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    courses = []
+    for enrollment in Enrollment.objects.filter(user=user).select_related("course"):
+        course = enrollment.course
+        courses.append(
+            {
+                "course": course.title,
+                "kind": course.kind,
+                "language": enrollment.language,
+                "started_at": when(enrollment.started_at),
+                "completed_at": when(enrollment.completed_at),
+            }
+        )
+    lessons = [
+        {"lesson": row.lesson.title, "completed_at": when(row.completed_at)}
+        for row in LessonCompletion.objects.filter(user=user).select_related("lesson")
+    ]
+    videos = [
+        {
+            "video": row.video.title,
+            "watched_seconds": round(row.watched_seconds, 1),
+            "watched_intervals": row.intervals,
+            "resume_at": round(row.resume_position, 1),
+            "completed_at": when(row.completed_at),
+        }
+        for row in VideoProgress.objects.filter(user=user).select_related("video")
+    ]
+    quizzes = [
+        {
+            "lesson": row.lesson.title,
+            "score": row.score,
+            "passed": row.passed,
+            "submitted_at": when(row.created_at),
+        }
+        for row in QuizAttempt.objects.filter(user=user)
+        .select_related("lesson")
+        .order_by("created_at")
+    ]
+    partners = []
+    for partnership in (
+        Partnership.objects.filter(Q(inviter=user) | Q(invitee=user))
+        .select_related("inviter", "invitee")
+        .order_by("created_at")
+    ):
+        mine = partnership.inviter_id == user.pk
+        other = partnership.invitee if mine else partnership.inviter
+        partners.append(
+            {
+                "invited_by_me": mine,
+                "partner": other.get_full_name() if other else None,
+                "status": partnership.status,
+                "invited_at": when(partnership.created_at),
+                "answered_at": when(partnership.responded_at),
+                "ended_at": when(partnership.ended_at),
+            }
+        )
+    return {
+        "courses": courses,
+        "lessons_completed": lessons,
+        "videos": videos,
+        "quiz_attempts": quizzes,
+        "couple_links": partners,
+    }

@@ -1,0 +1,121 @@
+"""A learner downloads a copy of the data the platform keeps about them."""
+
+import json
+
+from django.utils import timezone
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+
+from certificates import services as certificates
+from lms.factories import VALID_IINS, UserFactory
+from progress.models import (
+    CourseCompletion,
+    Enrollment,
+    LessonCompletion,
+    Partnership,
+    PartnershipStatus,
+    QuizAttempt,
+    VideoProgress,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record(learner, partner, guide_course):
+    """The learner finished the guide, with a certificate, and is linked with a
+    partner; someone else has learning data of their own."""
+    learner.consent_at = timezone.now()
+    learner.region = "almaty"
+    learner.save()
+    lessons = guide_course.lessons()
+    Enrollment.objects.create(user=learner, course=guide_course, language="ru")
+    for lesson in lessons:
+        LessonCompletion.objects.create(
+            user=learner, lesson=lesson, course=guide_course
+        )
+    video = lessons[0].videos()[0]
+    VideoProgress.objects.create(
+        user=learner,
+        video=video,
+        intervals=[[0.0, 59.5]],
+        watched_seconds=59.5,
+        resume_position=59.5,
+        credit_clock=timezone.now(),
+        completed_at=timezone.now(),
+    )
+    QuizAttempt.objects.create(
+        user=learner, lesson=lessons[-1], score=2 / 3, passed=False, language="ru"
+    )
+    QuizAttempt.objects.create(
+        user=learner, lesson=lessons[-1], score=1.0, passed=True, language="ru"
+    )
+    certificate = certificates.issue_certificate(
+        CourseCompletion.objects.create(
+            user=learner, course=guide_course, language="ru"
+        )
+    )
+    Partnership.objects.create(
+        inviter=learner,
+        invitee=partner,
+        invitee_iin_hash=partner.iin_hash,
+        status=PartnershipStatus.ACTIVE,
+    )
+    SocialAccount.objects.create(user=learner, provider="openid_connect", uid="e-1")
+    stranger = UserFactory(iin=VALID_IINS[2], email="stranger@example.kz")
+    Enrollment.objects.create(user=stranger, course=guide_course, language="kk")
+    return certificate
+
+
+def download(client, user):
+    client.force_login(user)
+    response = client.get("/accounts/data/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-cache" in response["Cache-Control"]
+    return response.content.decode(), json.loads(response.content)
+
+
+def test_the_file_holds_the_account_the_learning_and_the_certificates(
+    client, learner, partner, record
+):
+    text, data = download(client, learner)
+    account = data["account"]
+    assert account["email"] == learner.email
+    assert account["iin_masked"] == learner.iin_masked
+    assert account["region"] == "almaty" and account["consent_given_at"]
+    assert account["sign_in_services"] == ["openid_connect"]
+    # The IIN only masked, never its hash or ciphertext.
+    assert learner.iin not in text
+    assert learner.iin_hash not in text and learner.iin_encrypted not in text
+
+    (course,) = data["courses"]
+    assert course["kind"] == "guide" and course["language"] == "ru"
+    assert len(data["lessons_completed"]) == 3
+    (video,) = data["videos"]
+    assert video["watched_seconds"] == 59.5
+    assert video["watched_intervals"] == [[0.0, 59.5]]
+    assert [q["passed"] for q in data["quiz_attempts"]] == [False, True]
+    (link,) = data["couple_links"]
+    assert link["partner"] == partner.get_full_name() and link["invited_by_me"]
+    assert link["status"] == "active"
+    (certificate,) = data["certificates"]
+    assert certificate["number"] == record.number
+    assert certificate["status"] == "valid"
+    assert certificate["verify_url"].endswith(f"/certificates/verify/{record.number}/")
+    assert "stranger@example.kz" not in text
+
+
+def test_a_partner_sees_only_their_own_data(client, partner, record):
+    _text, data = download(client, partner)
+    assert data["courses"] == [] and data["certificates"] == []
+    (link,) = data["couple_links"]
+    assert not link["invited_by_me"]
+
+
+def test_the_dashboard_links_to_it_and_signing_in_is_needed(client, learner):
+    assert client.get("/accounts/data/")["Location"].startswith("/accounts/login/")
+    client.force_login(learner)
+    assert 'href="/accounts/data/"' in client.get("/kk/dashboard/").content.decode()
