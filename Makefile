@@ -31,6 +31,8 @@ messages: $(STAMP)
 	  echo "msgfmt not found: skipping compilemessages (install gettext for kk/ru)."; \
 	fi
 
+# Certificates' links and QR codes point at SITE_URL: the demo's own address unless set.
+run: export SITE_URL ?= http://$(RUN_ADDR)
 run: $(STAMP) messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
