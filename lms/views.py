@@ -226,7 +226,8 @@ def close_account(request):
     and what stays, then the password (or IIN) and an acknowledgement."""
     if request.user.is_staff or request.user.is_superuser:
         return render(request, "account/close_staff.html", status=403)
-    form = CloseAccountForm(request.user, request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    form = CloseAccountForm(request.user, data)
     if request.method == "POST" and form.is_valid():
         try:
             account_closure.close_account(request.user)

@@ -216,6 +216,13 @@ def test_a_wrong_password_or_no_acknowledgement_changes_nothing(
     assert mail.outbox == []
 
 
+def test_an_empty_form_says_what_is_missing(signed_in, holder):
+    refused = signed_in.post("/accounts/close/", {})
+    assert refused.status_code == 400
+    assert refused.context["form"].has_error("password")
+    assert refused.context["form"].has_error("understood")
+
+
 def test_password_guesses_are_limited(signed_in, holder):
     user, _certificate = holder
     for _attempt in range(CloseAccountForm.ATTEMPTS):
