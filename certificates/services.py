@@ -356,16 +356,13 @@ def send_revoked_email(certificate: Certificate) -> None:
         logger.exception("Could not e-mail the revocation of %s", certificate.number)
 
 
-def revoke_all(user, reason: str, by=None) -> int:
+def revoke_all(user, reason: str, by=None) -> None:
     """Revoke every valid certificate of ``user`` with ``reason``, in the caller's
-    transaction; how many were revoked."""
-    revoked = 0
+    transaction."""
     for certificate in Certificate.objects.filter(
         user=user, status=CertificateStatus.VALID
     ):
         revoke_certificate(certificate, reason, by=by)
-        revoked += 1
-    return revoked
 
 
 # Sweeping up ---------------------------------------------------------------------
