@@ -1,22 +1,16 @@
 """Certificates of completion: number, signed credential, PDF, revocation."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CourseKind
+from lms.storage import private_storage
 
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
-
-
-def private_storage():
-    """Where certificate PDFs are kept: not served by the web server; only their
-    owner downloads one, through ``certificates.views.download_pdf``."""
-    return storages["private"]
 
 
 class Certificate(models.Model):

@@ -1,6 +1,7 @@
 """Certificate pages: verification by number, the owner's downloads, the JWKS."""
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -75,6 +76,23 @@ def _not_found(request, typed: str = ""):
     return response
 
 
+def _not_yours(request):
+    """A download that is not the visitor's: the 404 of an unknown number, or for
+    someone signed out (following the link in their certificate e-mail, say) the
+    same 404 with the way to sign in and come back."""
+    if request.user.is_authenticated:
+        return _not_found(request)
+    login = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+    response = render(
+        request,
+        "certificates/sign_in_to_download.html",
+        {"login_url": login},
+        status=404,
+    )
+    request.urlconf = "certificates.urls"
+    return response
+
+
 @never_cache
 @require_GET
 def verify_form(request):
@@ -132,7 +150,7 @@ def download_pdf(request, number: str):
     """The owner's certificate PDF, rendered now if the background has not yet."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None:
-        return _not_found(request)
+        return _not_yours(request)
     services.ensure_pdf(certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
@@ -148,7 +166,7 @@ def download_credential(request, number: str):
     """The owner's signed credential (compact JWS) as ``application/jwt``."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None or not certificate.credential:
-        return _not_found(request)
+        return _not_yours(request)
     response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     return response

@@ -23,7 +23,9 @@ class VideoFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Бейне {n}")
     duration = 10.0
     status = VideoStatus.READY
-    file = factory.django.FileField(filename="clip.mp4", data=b"\x00" * 16)
+    file = factory.django.FileField(
+        filename="clip.mp4", data=b"\x00\x00\x00\x18ftypmp42" + bytes(8)
+    )
 
 
 class VideoCaptionFactory(factory.django.DjangoModelFactory):

@@ -6,10 +6,12 @@ asks — is read from the lesson body in the default language (kk); the other
 languages' bodies carry the same videos and quiz in translation.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,9 @@ from courses import captions, texts
 from courses.blocks import LessonBodyBlock
 from lms import data_saver
 from lms.pages import TranslatedPage
+from lms.storage import private_storage
+
+logger = logging.getLogger(__name__)
 
 
 class CourseKind(models.TextChoices):
@@ -240,7 +245,12 @@ def video_publish_problems(videos: list["Video"]) -> list[str]:
     problems = []
     languages = [code for code, _name in settings.LANGUAGES]
     for video in videos:
-        if not video.is_ready:
+        if video.is_playable and not video.duration:
+            problems.append(
+                _("The video «%(video)s» has no duration: enter it on its page.")
+                % {"video": video.title}
+            )
+        elif not video.is_ready:
             problems.append(
                 _("The video «%(video)s» is not ready yet (status: %(status)s).")
                 % {"video": video.title, "status": video.get_status_display()}
@@ -329,6 +339,30 @@ class LessonPage(TranslatedPage):
 
     def course(self) -> CoursePage:
         return CoursePage.objects.get(path=self.path[: -self.steplen])
+
+    def publish(self, revision, *args, log_action=True, **kwargs):
+        """Every way of publishing keeps the mandatory guide's rule, not only the
+        edit form (``LessonPageForm``): the admin's bulk action is stopped before
+        it starts (``courses.wagtail_hooks``), a scheduled publication whose
+        videos lost their captions meanwhile is called off, and anything else is
+        refused."""
+        problems = revision.as_object().publish_problems()
+        if not problems:
+            return super().publish(revision, *args, log_action=log_action, **kwargs)
+        if log_action == "wagtail.publish.scheduled":
+            logger.warning(
+                "Scheduled publication of lesson %s called off: %s",
+                self.pk,
+                " ".join(str(problem) for problem in problems),
+            )
+            type(revision).objects.filter(pk=revision.pk).update(
+                approved_go_live_at=None
+            )
+            return None
+        raise ValidationError(
+            [_("This lesson of the mandatory guide cannot be published yet.")]
+            + problems
+        )
 
     def get_context(self, request, *args, **kwargs):
         from courses import services
@@ -470,18 +504,64 @@ def validate_webvtt(file) -> None:
         ) from None
 
 
+# The local video files the player can play, by extension, each with its type and
+# how its first bytes begin: an MP4's "ftyp" box at offset 4, WebM's EBML header.
+VIDEO_TYPES = {
+    "mp4": ("video/mp4", 4, b"ftyp"),
+    "m4v": ("video/mp4", 4, b"ftyp"),
+    "webm": ("video/webm", 0, b"\x1a\x45\xdf\xa3"),
+}
+
+
+def video_content_type(name: str) -> str:
+    """The type a local video file is served with, from its name."""
+    kind = VIDEO_TYPES.get(name.rsplit(".", 1)[-1].lower())
+    return kind[0] if kind else "application/octet-stream"
+
+
+def validate_video_file(file) -> None:
+    """A local video must be an MP4 or WebM file, by its name and by its first
+    bytes, so that nothing else (a page or a script) is ever served as a video."""
+    kind = VIDEO_TYPES.get(file.name.rsplit(".", 1)[-1].lower())
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(16)
+    finally:
+        file.seek(position)
+    if kind is None or head[kind[1] : kind[1] + len(kind[2])] != kind[2]:
+        raise ValidationError(
+            _("Attach a video file: MP4 (H.264 and AAC) or WebM."), code="not_video"
+        )
+
+
 class VideoForm(WagtailAdminModelForm):
-    """Keeps every language's captions on a video that a live lesson of the
-    mandatory guide shows: they were checked when the lesson was published
-    (``LessonPageForm``), and its viewers rely on them."""
+    """Keeps a video that a live lesson of the mandatory guide shows playable and
+    captioned in every language: that was checked when the lesson was published
+    (``LessonPageForm``), and its viewers rely on it."""
 
     def clean(self):
         cleaned_data = super().clean()
-        formset = getattr(self, "formsets", {}).get("captions")
-        if not self.instance.pk or formset is None or not formset.is_valid():
+        if not self.instance.pk:
             return cleaned_data
         lessons = live_guide_lessons_showing(self.instance.pk)
         if not lessons:
+            return cleaned_data
+        titles = ", ".join(lesson.title for lesson in lessons)
+        on_mux = bool(
+            cleaned_data.get("mux_playback_id", self.instance.mux_playback_id)
+        )
+        if cleaned_data.get("file") is False and not on_mux:
+            self.add_error(
+                "file",
+                _(
+                    "Live lessons of the mandatory guide show this video "
+                    "(%(lessons)s): attach another file instead of removing it."
+                )
+                % {"lessons": titles},
+            )
+        formset = getattr(self, "formsets", {}).get("captions")
+        if formset is None or not formset.is_valid():
             return cleaned_data
         kept = {
             form.cleaned_data.get("language")
@@ -496,10 +576,7 @@ class VideoForm(WagtailAdminModelForm):
                     "(%(lessons)s), so it keeps its captions in every language; "
                     "missing: %(languages)s."
                 )
-                % {
-                    "lessons": ", ".join(lesson.title for lesson in lessons),
-                    "languages": ", ".join(missing),
-                }
+                % {"lessons": titles, "languages": ", ".join(missing)}
             )
         return cleaned_data
 
@@ -541,7 +618,9 @@ class Video(index.Indexed, ClusterableModel):
     file = models.FileField(
         _("local file"),
         upload_to="videos/",
+        storage=private_storage,
         blank=True,
+        validators=[validate_video_file],
         help_text=_("An MP4 file (H.264 and AAC) played when the video is not on Mux."),
     )
     mux_upload_id = models.CharField(_("Mux upload ID"), max_length=255, blank=True)
@@ -599,11 +678,28 @@ class Video(index.Indexed, ClusterableModel):
             self.status = VideoStatus.READY
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.file and not self.mux_playback_id and not self.duration:
+            raise ValidationError(
+                {
+                    "duration": _(
+                        "A local file needs its duration: watching is counted "
+                        "against it."
+                    )
+                }
+            )
+
     @property
-    def is_ready(self) -> bool:
+    def is_playable(self) -> bool:
         return self.status == VideoStatus.READY and bool(
             self.mux_playback_id or self.file
         )
+
+    @property
+    def is_ready(self) -> bool:
+        """Playable, and its duration known: heartbeats are counted against it."""
+        return self.is_playable and bool(self.duration and self.duration > 0)
 
     @property
     def on_mux(self) -> bool:
@@ -616,7 +712,10 @@ class VideoCaption(Orderable):
     video = ParentalKey(Video, on_delete=models.CASCADE, related_name="captions")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     file = models.FileField(
-        _("WebVTT file"), upload_to="captions/", validators=[validate_webvtt]
+        _("WebVTT file"),
+        upload_to="captions/",
+        storage=private_storage,
+        validators=[FileExtensionValidator(["vtt"]), validate_webvtt],
     )
     mux_track_id = models.CharField(_("Mux track ID"), max_length=255, blank=True)
     # The caption file the Mux track was made from, to notice a replaced file.

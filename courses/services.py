@@ -5,6 +5,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -186,6 +187,22 @@ def start_direct_upload(video: Video, cors_origin: str) -> str:
     return upload["url"]
 
 
+# Mux fetches a caption file once, when it makes the text track, from an address
+# that carries a grant: captions are served only to those who may see the video.
+CAPTION_GRANTS = signing.TimestampSigner(salt="courses.caption-grant")
+CAPTION_GRANT_AGE = 24 * 3600
+
+
+def captions_url(caption: VideoCaption, grant: bool = False) -> str:
+    """Where a caption file is served (``courses.views.video_captions``); with a
+    grant, to anyone for ``CAPTION_GRANT_AGE`` seconds."""
+    url = reverse("video-captions", args=[caption.video_id, caption.language])
+    if grant:
+        token = CAPTION_GRANTS.sign(f"{caption.video_id}:{caption.language}")
+        url += "?" + urlencode({"grant": token})
+    return url
+
+
 def attach_captions(video_id: int) -> list[str]:
     """Makes the Mux asset's text tracks match the caption files: adds a track for
     each caption without one, and replaces a track whose file has changed.
@@ -204,7 +221,7 @@ def attach_captions(video_id: int) -> list[str]:
             continue
         if caption.mux_track_id:
             mux.delete_track(video.mux_asset_id, caption.mux_track_id)
-        url = settings.SITE_URL + caption.file.url
+        url = settings.SITE_URL + captions_url(caption, grant=True)
         track_id = mux.create_text_track(
             video.mux_asset_id,
             url=url,
@@ -281,7 +298,7 @@ def player_source(video: Video, user=None, request=None) -> dict:
             {
                 "language": caption.language,
                 "label": dict(settings.LANGUAGES).get(caption.language, ""),
-                "url": caption.file.url,
+                "url": captions_url(caption),
             }
             for caption in captions
         ],

@@ -3,10 +3,10 @@ local video files (when Mux is not used)."""
 
 import json
 import logging
-import mimetypes
 import re
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import access, mux, services
-from courses.models import Video
+from courses.models import Video, VideoCaption, video_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def video_file(request, pk: int):
     except FileNotFoundError:
         return _file_not_found(request)
     size = video.file.size
-    content_type = mimetypes.guess_type(video.file.name)[0] or "video/mp4"
+    content_type = video_content_type(video.file.name)
     match = _BYTE_RANGE.match(request.headers.get("Range", "").strip())
     if not match or not any(match.groups()):
         response = FileResponse(handle, content_type=content_type)
@@ -119,7 +119,49 @@ def video_file(request, pk: int):
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Accept-Ranges"] = "bytes"
-    # A private course's file must not be kept by a shared cache for others.
+    return _as_file(response, audience)
+
+
+@require_GET
+def video_captions(request, pk: int, language: str):
+    """A video's WebVTT captions in one language, to whoever may fetch the video
+    itself, and to Mux with a grant in the address (``services.captions_url``)."""
+    caption = VideoCaption.objects.filter(video_id=pk, language=language).first()
+    if caption is None:
+        return _file_not_found(request)
+    if _granted(request, caption):
+        audience = access.PRIVATE
+    else:
+        audience = access.video_file_access(request, pk)
+    if audience is None:
+        return _file_not_found(request)
+    try:
+        handle = caption.file.open("rb")
+    except FileNotFoundError:
+        return _file_not_found(request)
+    return _as_file(
+        FileResponse(handle, content_type="text/vtt; charset=utf-8"), audience
+    )
+
+
+def _granted(request, caption: VideoCaption) -> bool:
+    grant = request.GET.get("grant", "")
+    if not grant:
+        return False
+    try:
+        value = services.CAPTION_GRANTS.unsign(
+            grant, max_age=services.CAPTION_GRANT_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return value == f"{caption.video_id}:{caption.language}"
+
+
+def _as_file(response, audience: str):
+    """A file answer that no browser will run as a page, even opened on its own,
+    and that a shared cache keeps only when anyone may have it."""
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = f"{audience}, max-age=3600"
     return response
 

@@ -1,9 +1,12 @@
-"""The video library in the admin, with direct upload to Mux."""
+"""The video library in the admin, with direct upload to Mux; and lessons that go
+off the site with their course."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,8 +16,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
-from courses import mux, services, views
-from courses.models import Video
+from courses import access, mux, services, views
+from courses.models import LessonPage, Video
 from lms.cache import UNREACHABLE
 
 
@@ -103,3 +106,66 @@ def register_video_admin_urls():
 def push_captions_to_mux(request, instance):
     if isinstance(instance, Video):
         services.video_saved_in_admin(instance)
+
+
+@hooks.register("before_serve_page")
+def nothing_under_a_page_that_is_not_live(page, request, serve_args, serve_kwargs):
+    """Unpublishing a course takes its lessons off the site, as the progress API
+    treats them, whether or not the editor also unpublished them ("include
+    descendants"): Wagtail itself would go on serving a live page under one that
+    is not."""
+    if page.get_ancestors().filter(depth__gt=1, live=False).exists():
+        raise Http404
+
+
+@hooks.register("before_delete_snippet")
+def keep_videos_that_live_lessons_show(request, instances):
+    """A video that a live lesson shows is not deleted: its viewers would find the
+    lesson without it. The editor takes it out of the lessons first."""
+    videos = [video for video in instances if isinstance(video, Video)]
+    shown = access.lessons_by_video()
+    kept = [video for video in videos if video.pk in shown]
+    if not kept:
+        return None
+    messages.error(
+        request,
+        _(
+            "Live lessons show %(videos)s: take the video out of those lessons "
+            "before deleting it."
+        )
+        % {"videos": ", ".join(f"«{video.title}»" for video in kept)},
+    )
+    return redirect(reverse("wagtailsnippets_courses_video:list"))
+
+
+@hooks.register("before_bulk_action")
+def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, action):
+    """The admin's bulk "Publish" refuses, before publishing anything, when a
+    lesson of the mandatory guide among the pages (or, with "include descendants",
+    under them) may not be published yet, as the edit form does."""
+    if action_type != "publish" or request.method != "POST":
+        return None
+    lessons = [
+        page.specific for page in objects if isinstance(page.specific, LessonPage)
+    ]
+    if request.POST.get("include_descendants"):
+        for page in objects:
+            lessons += LessonPage.objects.descendant_of(page).filter(
+                has_unpublished_changes=True
+            )
+    refused = {}
+    for lesson in lessons:
+        if problems := lesson.get_latest_revision_as_object().publish_problems():
+            refused[lesson.pk] = (lesson, problems)
+    if not refused:
+        return None
+    for lesson, problems in refused.values():
+        messages.error(
+            request,
+            _("«%(lesson)s» cannot be published yet: %(problems)s")
+            % {"lesson": lesson.title, "problems": " ".join(problems)},
+        )
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("wagtailadmin_explore_root")
+    return redirect(target)

@@ -57,7 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "Too many failed sign-in attempts. Wait a few minutes and try again."
         ),
         "rate_limited": _("Too many requests. Wait a minute and try again."),
-        "enter_current_password": _("Enter your current password."),
+        # allauth's name for a wrong current password on the change form.
+        "enter_current_password": _("The password is not correct."),
+        "duplicate_email": _("This e-mail address is already on your account."),
     }
 
     def save_user(self, request: HttpRequest, user, form, commit: bool = True):

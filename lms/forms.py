@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
@@ -330,13 +331,32 @@ class SetPasswordForm(PasswordPairMixin, allauth_forms.SetPasswordForm):
 
 
 class AddEmailForm(AccountFormMixin, allauth_forms.AddEmailForm):
-    """Another e-mail address for the account (the e-mail addresses page)."""
+    """Another e-mail address for the account (the e-mail addresses page).
+
+    An address of another account (its own, or one it confirmed) is refused, as
+    sign-up refuses it: allauth would add it unverified, and making it the primary
+    address would then clash with the other account's."""
 
     labels = {"email": _("E-mail")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.pop("placeholder", None)
+        self.fields["email"].error_messages["invalid"] = INVALID_EMAIL
+
+    def clean_email(self) -> str:
+        value = super().clean_email()
+        others = get_user_model().objects.exclude(pk=self.user.pk)
+        if (
+            others.filter(email__iexact=value).exists()
+            or EmailAddress.objects.filter(email__iexact=value, verified=True)
+            .exclude(user=self.user)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _("A user is already registered with this e-mail."), code="email_taken"
+            )
+        return value
 
 
 class CloseAccountForm(AccountFormMixin, forms.Form):

@@ -14,6 +14,7 @@ import hmac
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -35,7 +36,8 @@ def check_digit(digits: str) -> int | None:
 
 
 def is_valid_iin(value: object) -> bool:
-    """True for a well-formed IIN: 12 digits, real birth date, century digit, check."""
+    """True for a well-formed IIN: 12 digits, a real birth date that is not in the
+    future, the century digit and the check digit."""
     if not isinstance(value, str) or len(value) != 12 or not value.isascii():
         return False
     if not value.isdigit():
@@ -44,10 +46,13 @@ def is_valid_iin(value: object) -> bool:
     if century_digit not in CENTURY:
         return False
     try:
-        datetime.date(
+        born = datetime.date(
             CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6])
         )
     except ValueError:
+        return False
+    # A day's margin: it is already tomorrow somewhere when a newborn's IIN is new.
+    if born > timezone.localdate() + datetime.timedelta(days=1):
         return False
     return check_digit(value) == int(value[11])
 

@@ -1,7 +1,7 @@
 """No IIN reaches a log: any run of exactly twelve digits in a log message or its
-traceback, also with the spaces or dashes people type between groups (``900101
-300811``, in a URL ``900101%20300811``), is masked as pages show IINs
-(``79********28``).
+traceback, also with the spaces, dashes or pluses people type or paste between
+groups (``900101 300811``, in a URL ``900101+300811`` or ``900101%C2%A0300811``),
+is masked as pages show IINs (``79********28``).
 
 Code never logs an IIN on purpose (it logs keyed hashes and masked forms); this
 filter, on the handlers in ``LOGGING``, also catches one that slips in through a
@@ -12,13 +12,20 @@ import re
 
 from lms.iin import mask_iin
 
-TWELVE_DIGITS = re.compile(r"(?<!\d)(?:\d(?:[ \-\u00a0]|%20)?){11}\d(?!\d)")
+# Between two digits: up to three of whitespace (a no-break space too), a dash of
+# any kind, "+", or any of these percent-encoded as a query string has them.
+SEPARATOR = r"(?:[\s+\-\u2010-\u2015\u2212]|%(?:20|09|2[bBdD]|[cC]2%[aA]0))"
+TWELVE_DIGITS = re.compile(rf"(?<!\d)(?:\d{SEPARATOR}{{0,3}}){{11}}\d(?!\d)")
+PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _masked(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", PERCENT_ESCAPE.sub("", match.group()))
+    return mask_iin(digits)
 
 
 def mask(text: str) -> str:
-    return TWELVE_DIGITS.sub(
-        lambda match: mask_iin(match.group().replace("%20", "")), text
-    )
+    return TWELVE_DIGITS.sub(_masked, text)
 
 
 class MaskIINs(logging.Filter):

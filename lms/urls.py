@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,9 +13,11 @@ from lms.views import (
     close_account,
     csp_report,
     data_saver,
+    email_addresses,
     healthz,
     iin_claim,
     my_data,
+    page_password,
     sign_in_here,
 )
 
@@ -26,10 +29,15 @@ urlpatterns = [
     path("accounts/iin/claim/", iin_claim, name="iin_claim"),
     path("accounts/close/", close_account, name="account_close"),
     path("accounts/data/", my_data, name="account_data"),
+    path("accounts/email/", email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sign-in form for everyone, rate-limited (lms.views.sign_in_here).
     path("admin/login/", sign_in_here),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password"),
+    ),
     path("django-admin/login/", sign_in_here),
     path("django-admin/", admin.site.urls),
     path("django-rq/", include("django_rq.urls")),
@@ -46,6 +54,11 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("_util/login/", sign_in_here),  # Wagtail's sign-in for private pages
+    path(  # Wagtail's form for a page's password, with guesses limited
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        page_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +26,9 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from wagtail import views as wagtail_views
+
+from allauth.account.views import EmailView
 from allauth.socialaccount.internal.flows.signup import redirect_to_signup
 from allauth.socialaccount.models import SocialLogin
 
@@ -177,6 +180,46 @@ def sign_in_here(request):
     ):
         target += "?" + urlencode({"next": next_url})
     return HttpResponseRedirect(target)
+
+
+class EmailAddressesView(EmailView):
+    """allauth's e-mail addresses page. Making an address primary that another
+    account holds (added before ``lms.forms.AddEmailForm`` refused such addresses,
+    or made primary there a moment before) is refused with a message."""
+
+    def _action_primary(self, request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return super()._action_primary(request, *args, **kwargs)
+        except IntegrityError:
+            messages.error(request, _("A user is already registered with this e-mail."))
+            return HttpResponseRedirect(self.get_success_url())
+
+
+email_addresses = login_required(EmailAddressesView.as_view())
+
+
+# Guesses at the password of a password-protected course or lesson, per client
+# address and restriction in one minute.
+PAGE_PASSWORD_TRIES_PER_MINUTE = 5
+
+
+def page_password(request, page_view_restriction_id: int, page_id: int):
+    """Wagtail's form for the password of a protected course or lesson, with
+    guesses limited per client address and restriction; Wagtail's own takes any
+    number of them."""
+    if request.method == "POST":
+        hit = ratelimit.hit(
+            "page-password",
+            f"{ratelimit.client_address(request)}:{page_view_restriction_id}",
+        )
+        if hit.over(PAGE_PASSWORD_TRIES_PER_MINUTE):
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = str(hit.retry_after)
+            return response
+    return wagtail_views.authenticate_with_password(
+        request, page_view_restriction_id, page_id
+    )
 
 
 @never_cache

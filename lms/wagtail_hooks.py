@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -214,3 +215,29 @@ class LocalTimeDisplay(BaseFieldDisplay):
 
 
 register_display_class(models.DateTimeField, display_class=LocalTimeDisplay)
+
+
+class RelatedDisplay(BaseFieldDisplay):
+    """A link to another object on an inspect page: a dash when there is none, not
+    Python's "None" (a certificate's "revoked by" before any revocation)."""
+
+    def render_html(self, parent_context=None):
+        return "—" if self.value is None else conditional_escape(str(self.value))
+
+
+class ListDisplay(BaseFieldDisplay):
+    """A JSON list on an inspect page one item a line, not as Python prints it
+    (the keyed IIN hashes of a registry call)."""
+
+    def render_html(self, parent_context=None):
+        if not isinstance(self.value, list | tuple):
+            return conditional_escape(str(self.value))
+        if not self.value:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "<code>{}</code>", ((item,) for item in self.value)
+        )
+
+
+register_display_class(models.ForeignKey, display_class=RelatedDisplay)
+register_display_class(models.JSONField, display_class=ListDisplay)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -94,7 +95,8 @@ class RegistryCall(models.Model):
         ordering = ["-called_at"]
 
     def __str__(self):
-        return f"{self.kind} {self.http_status} {self.called_at:%Y-%m-%d %H:%M:%S}"
+        called_at = timezone.localtime(self.called_at)  # as the admin shows times
+        return f"{self.kind} {self.http_status} {called_at:%Y-%m-%d %H:%M:%S}"
 
 
 class DeliveryStatus(models.TextChoices):

@@ -326,6 +326,10 @@ LOGIN_URL = "account_login"
 # The admin and private pages send to the same, rate-limited sign-in page.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Staff reset a forgotten password on the site's own, rate-limited form
+# (/accounts/password/reset/, where /admin/password_reset/ leads); Wagtail's would
+# send any number of e-mails.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -1,5 +1,7 @@
 """Staff find, inspect and revoke certificates in the Wagtail admin."""
 
+import re
+
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 
@@ -120,6 +122,14 @@ def test_only_staff_with_the_revoke_permission_may_revoke(client, certificate):
     response = client.post(url, {"reason": "Fraud confirmed by the registry"})
     assert response.status_code == 302
     assert Certificate.objects.get(pk=certificate.pk).status == "revoked"
+
+
+def test_inspect_shows_a_dash_for_nobody(client, staff, certificate):
+    client.force_login(staff)
+    page = client.get(f"/admin/certificates/inspect/{certificate.pk}/").content.decode()
+    # "Revoked by" of a valid certificate: a dash, not Python's None.
+    assert not re.search(r"<dd>\s*None\s*</dd>", page)
+    assert re.search(r"<dd>\s*—\s*</dd>", page)
 
 
 def test_inspect_shows_times_in_kazakhstan_as_the_list_does(client, staff, certificate):

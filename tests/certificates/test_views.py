@@ -1,6 +1,7 @@
 """Public verification, owner downloads and their 404s."""
 
 from datetime import UTC, datetime
+from html import unescape
 
 from django.core.cache import cache
 from django.db import connection
@@ -14,6 +15,7 @@ from certificates import services
 from certificates.models import Certificate
 from certificates.numbers import generate_number
 from lms.factories import UserFactory
+from tests.lms.i18n import tr
 
 
 @pytest.fixture(autouse=True)
@@ -210,6 +212,28 @@ def test_downloads_are_404_for_anyone_but_the_owner(client, certificate, suffix)
 
     client.force_login(certificate.user)
     assert client.get(f"/certificates/BKO-0000/{suffix}").status_code == 404
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "credential.jwt"])
+def test_a_signed_out_holder_is_offered_to_sign_in_and_come_back(
+    client, certificate, suffix
+):
+    url = f"/certificates/{certificate.number}/{suffix}"
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 404  # CONTRACTS.md §4, as for any number
+    html = unescape(response.content.decode())
+    assert tr("Sign in to download your certificate", "ru") in html
+    login = f"/accounts/login/?next=%2Fcertificates%2F{certificate.number}%2F"
+    assert login in html
+    unknown = client.get(f"/certificates/BKO-0000-0000-0000/{suffix}")
+    assert unknown.status_code == 404  # the same page: nothing said of the number
+    assert tr("Sign in to download your certificate", "kk") in unescape(
+        unknown.content.decode()
+    )
+
+    client.force_login(certificate.user)
+    next_url = login.split("next=")[1].replace("%2F", "/")
+    assert client.get(next_url + suffix).status_code == 200
 
 
 def test_behind_a_proxy_the_forwarded_address_is_throttled(

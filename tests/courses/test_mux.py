@@ -326,7 +326,7 @@ def test_sync_finds_the_asset_through_the_direct_upload(mux_credentials):
 
 @pytest.mark.django_db
 @responses.activate
-def test_captions_are_attached_to_the_mux_asset_once(mux_credentials, settings):
+def test_captions_are_attached_to_the_mux_asset_once(mux_credentials, settings, client):
     settings.SITE_URL = "https://otbasy.example"
     video = VideoFactory(mux_asset_id="asset-1", mux_playback_id="play-1")
     caption = VideoCaptionFactory(video=video, language="kk")
@@ -341,7 +341,13 @@ def test_captions_are_attached_to_the_mux_asset_once(mux_credentials, settings):
 
     assert tracks.call_count == 1
     sent = json.loads(tracks.calls[0].request.body)
-    assert sent["url"] == f"https://otbasy.example{caption.file.url}"
+    # No lesson shows the video yet: Mux fetches the file with the grant it is sent.
+    path = f"/videos/{video.pk}/captions/kk.vtt"
+    assert sent["url"].startswith(f"https://otbasy.example{path}?grant=")
+    assert client.get(path).status_code == 404
+    fetched = client.get(sent["url"].removeprefix("https://otbasy.example"))
+    assert fetched.status_code == 200
+    assert b"".join(fetched.streaming_content) == caption.file.open("rb").read()
     assert sent["type"] == "text" and sent["language_code"] == "kk"
     caption.refresh_from_db()
     assert caption.mux_track_id == "track-kk"

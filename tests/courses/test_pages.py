@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
@@ -196,3 +196,49 @@ def test_lessons_are_listed_in_tree_order_and_only_when_live(course_index):
     last = LessonPageFactory(parent=course, title="Соңғы")
     assert [lesson.pk for lesson in course.lessons()] == [first.pk, last.pk]
     assert first.course().pk == course.pk
+
+
+@pytest.mark.django_db
+def test_lessons_of_a_course_that_is_not_live_are_not_served(client, course_index):
+    course = CoursePageFactory(parent=course_index)
+    lesson = LessonPageFactory(parent=course)
+    url = lesson.get_url()
+    assert client.get(url).status_code == 200
+    course.unpublish()  # "include descendants" left unticked: the lesson stays live
+    lesson.refresh_from_db()
+    assert lesson.live
+    assert client.get(url).status_code == 404
+    course.save_revision().publish()
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_guesses_at_a_course_password_are_limited(client, course_index):
+    from lms.views import PAGE_PASSWORD_TRIES_PER_MINUTE
+    from tests.lms.test_login import fresh_ip
+
+    course = CoursePageFactory(parent=course_index)
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="сыр"
+    )
+    url = f"/kk/_util/authenticate_with_password/{restriction.pk}/{course.pk}/"
+    return_url = course.get_url()
+    ip = fresh_ip()
+
+    def guess(password, address=ip):
+        return client.post(
+            url, {"password": password, "return_url": return_url}, REMOTE_ADDR=address
+        )
+
+    for attempt in range(PAGE_PASSWORD_TRIES_PER_MINUTE):
+        assert guess(f"guess-{attempt}").status_code == 200  # the form again
+    response = guess("сыр")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 60
+    assert "150" in response.content.decode()  # the site's own page
+    assert client.get(return_url).status_code == 200  # still the password form
+    assert "password" in client.get(return_url).content.decode()
+
+    response = guess("сыр", address=fresh_ip())  # another connection
+    assert response.status_code == 302
+    assert response["Location"] == return_url

@@ -322,3 +322,89 @@ def test_the_video_chooser_speaks_each_editors_language(client, editor, guide):
             assert json.dumps(text)[1:-1] in html, (language, message)
         if language != "en":
             assert json.dumps("Choose a video")[1:-1] not in html
+
+
+@pytest.mark.django_db
+def test_bulk_publishing_keeps_the_caption_rule(client, editor, guide):
+    video = VideoFactory(title="Кіріспе")
+    VideoCaptionFactory(video=video, language="kk")
+    lesson = draft_lesson(guide, video)
+    client.force_login(editor)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={lesson.pk}&next=/admin/pages/"
+
+    for data in ({}, {"include_descendants": "on"}):
+        target = lesson if not data else guide
+        url = f"/admin/bulk/wagtailcore/page/publish/?id={target.pk}"
+        response = client.post(url + "&next=/admin/pages/", data, follow=True)
+        html = response.content.decode()
+        assert "«Сабақ» cannot be published yet" in html
+        assert "no captions in: ru, en" in html
+        assert not LessonPage.objects.get(pk=lesson.pk).live
+
+    with pytest.raises(ValidationError):  # any other way is refused too
+        lesson.get_latest_revision().publish()
+    assert not LessonPage.objects.get(pk=lesson.pk).live
+
+    for language in ("ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={lesson.pk}&next=/admin/pages/"
+    assert client.post(url, {}).status_code == 302
+    assert LessonPage.objects.get(pk=lesson.pk).live
+
+
+@pytest.mark.django_db
+def test_a_local_video_without_a_duration_is_not_ready(client, editor, guide):
+    video = VideoFactory(title="Кіріспе", duration=None)
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    assert not video.is_ready
+    lesson = draft_lesson(guide, video)
+    with translation.override("en"):
+        problems = lesson.get_latest_revision_as_object().publish_problems()
+    assert problems == ["The video «Кіріспе» has no duration: enter it on its page."]
+    with pytest.raises(ValidationError) as error:
+        video.full_clean()
+    assert "duration" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_video_live_guide_lessons_show_keeps_its_file_and_is_not_deleted(
+    client, editor, guide
+):
+    video = VideoFactory(title="Кіріспе")
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    lesson = draft_lesson(guide, video)
+    lesson.get_latest_revision().publish()
+    client.force_login(editor)
+    edit = f"/admin/snippets/courses/video/edit/{video.pk}/"
+    form = client.get(edit).context["form"]
+    data = {
+        **{
+            name: value
+            for name, value in form.initial.items()
+            if isinstance(value, str | int | float) and name != "file"
+        },
+        "file-clear": "on",
+        **nested_form_data(
+            {
+                "captions": inline_formset(
+                    [
+                        {"id": c.pk, "language": c.language}
+                        for c in video.captions.order_by("pk")
+                    ],
+                    initial=3,
+                )
+            }
+        ),
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert "attach another file instead of removing it" in response.content.decode()
+    video.refresh_from_db()
+    assert video.file
+
+    delete = f"/admin/snippets/courses/video/delete/{video.pk}/"
+    for response in (client.get(delete, follow=True), client.post(delete, follow=True)):
+        assert "take the video out of those lessons" in response.content.decode()
+    assert type(video).objects.filter(pk=video.pk).exists()

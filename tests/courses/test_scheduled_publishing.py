@@ -98,3 +98,25 @@ def test_a_lesson_comes_down_at_its_expiry_time(
     assert not lesson.live and lesson.expired
     assert lesson not in guide_course.lessons()
     assert lesson_seen_by(client, lesson) == 404
+
+
+def test_a_scheduled_lesson_whose_video_lost_captions_is_called_off(
+    client, editor, guide_course, captioned_video, caplog
+):
+    lesson = draft_lesson(guide_course, captioned_video)
+    client.force_login(editor)
+    go_live = in_days(1)
+    form = lesson_form(captioned_video, action="action-publish")
+    form["go_live_at"] = at(go_live)
+    assert client.post(edit_url(lesson), form).status_code == 302
+    # Meanwhile (the lesson is not live yet, so the video's form allows it):
+    captioned_video.captions.filter(language="en").delete()
+
+    with freeze_time(go_live + datetime.timedelta(minutes=1)):
+        call_command("publish_scheduled")
+        call_command("publish_scheduled")  # nothing left to try
+
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert not lesson.live
+    assert lesson.scheduled_revision is None
+    assert "called off" in caplog.text

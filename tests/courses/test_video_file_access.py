@@ -1,15 +1,32 @@
-"""A video's local file goes only to those who may open a lesson showing it: anyone
-for a public course, those a view restriction accepts for a private one, editors
-for every file. Everyone else gets the 404 of a missing video."""
+"""A video's local file and its captions go only to those who may open a lesson
+showing it: anyone for a public course, those a view restriction accepts for a
+private one, editors for every file. Everyone else gets the 404 of a missing video.
+The files are kept in the private storage, which the web server does not serve,
+and only video files and WebVTT captions are accepted."""
 
+import importlib
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail.models import PageViewRestriction
 
 import pytest
 
-from courses.factories import CoursePageFactory, VideoFactory, make_lesson
+from courses import services
+from courses.factories import (
+    CoursePageFactory,
+    VideoCaptionFactory,
+    VideoFactory,
+    make_lesson,
+)
+from courses.models import Video, VideoCaption
 from lms.factories import UserFactory
 from tests.conftest import forget_cache_keys
 
@@ -36,6 +53,17 @@ def fetch(client, video):
     if response.status_code == 206:
         assert b"".join(response.streaming_content) == DATA[:10]
     return response
+
+
+def restrict_to_group(course, *members):
+    group = Group.objects.create(name="Орталық қызметкерлері")
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    for member in members:
+        member.groups.add(group)
+    return restriction
 
 
 @pytest.fixture
@@ -112,12 +140,7 @@ def test_a_password_course_s_video_only_after_the_password(client, learner, cour
 def test_a_group_course_s_video_goes_to_its_members(client, learner, partner, course):
     video = local_video()
     make_lesson(course, videos=[video])
-    group = Group.objects.create(name="Орталық қызметкерлері")
-    restriction = PageViewRestriction.objects.create(
-        page=course, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.add(group)
-    learner.groups.add(group)
+    restriction = restrict_to_group(course, learner)
 
     client.force_login(partner)
     assert fetch(client, video).status_code == 404
@@ -142,3 +165,144 @@ def test_a_video_also_shown_by_a_public_lesson_stays_public(
     response = fetch(client, video)
     assert response.status_code == 206
     assert response["Cache-Control"] == "public, max-age=3600"
+
+
+def captions_of(client, video, language="kk", query=""):
+    return client.get(f"/videos/{video.pk}/captions/{language}.vtt{query}")
+
+
+def test_files_are_served_so_that_no_browser_runs_them(client, course):
+    video = local_video()
+    VideoCaptionFactory(video=video, language="ru")
+    make_lesson(course, videos=[video])
+
+    response = fetch(client, video)
+    assert response["Content-Type"] == "video/mp4"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+    response = captions_of(client, video, "ru")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/vtt; charset=utf-8"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "public, max-age=3600"
+    assert b"".join(response.streaming_content).startswith(b"WEBVTT")
+    assert captions_of(client, video, "en").status_code == 404  # none in English
+
+
+def test_files_are_kept_where_the_web_server_does_not_serve_them(course):
+    video = local_video()
+    caption = VideoCaptionFactory(video=video)
+    for field in (video.file, caption.file):
+        stored = Path(field.path)
+        assert stored.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+        assert not stored.is_relative_to(settings.MEDIA_ROOT)
+    # The player and Mux get the captions from the view that checks access.
+    source = services.player_source(video)
+    assert source["captions"][0]["url"] == f"/videos/{video.pk}/captions/kk.vtt"
+
+
+def test_a_private_course_s_captions_go_only_to_those_it_accepts(
+    client, learner, partner, course
+):
+    video = local_video()
+    VideoCaptionFactory(video=video)
+    make_lesson(course, videos=[video])
+    restrict_to_group(course, learner)
+
+    assert captions_of(client, video).status_code == 404
+    client.force_login(partner)
+    assert captions_of(client, video).status_code == 404
+    client.force_login(learner)
+    response = captions_of(client, video)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=3600"
+
+
+def test_mux_fetches_a_private_course_s_captions_with_a_grant(client, course):
+    video = local_video()
+    caption = VideoCaptionFactory(video=video)
+    make_lesson(course, videos=[video])
+    PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.LOGIN
+    )
+    url = services.captions_url(caption, grant=True)
+    assert url.startswith(f"/videos/{video.pk}/captions/kk.vtt?grant=")
+    assert client.get(url.split("?")[0]).status_code == 404
+    assert client.get(url).status_code == 200
+
+    other = VideoCaptionFactory(video=video, language="ru")
+    wrong = url.replace("/kk.vtt", "/ru.vtt")  # a grant is for one file
+    assert client.get(wrong).status_code == 404
+    forged = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert client.get(forged).status_code == 404
+    assert client.get(services.captions_url(other, grant=True)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("evil.html", b"<script>alert(1)</script>"),
+        ("evil.mp4", b"<svg onload='alert(1)'/>" + bytes(16)),  # not an MP4 inside
+        ("clip.webm", b"\x00\x00\x00\x18ftypmp42" + bytes(8)),  # MP4 called WebM
+    ],
+)
+def test_only_video_files_are_accepted_as_videos(name, data):
+    video = Video(title="Бейне", file=SimpleUploadedFile(name, data))
+    with pytest.raises(ValidationError) as error:
+        video.full_clean()
+    assert "file" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("clip.mp4", b"\x00\x00\x00\x18ftypisom" + bytes(8)),
+        ("clip.M4V", b"\x00\x00\x00\x20ftypM4V " + bytes(8)),
+        ("clip.webm", b"\x1a\x45\xdf\xa3" + bytes(12)),
+    ],
+)
+def test_mp4_and_webm_files_are_accepted(name, data):
+    Video(title="Бейне", duration=12, file=SimpleUploadedFile(name, data)).full_clean()
+
+
+def test_only_webvtt_files_are_accepted_as_captions():
+    video = VideoFactory()
+    webvtt = b"WEBVTT\n\n00:00.000 --> 00:02.000\n<script>alert(1)</script>\n"
+    caption = VideoCaption(
+        video=video, language="kk", file=SimpleUploadedFile("x.html", webvtt)
+    )
+    with pytest.raises(ValidationError) as error:
+        caption.full_clean()
+    assert "file" in error.value.message_dict
+    caption.file = SimpleUploadedFile("x.vtt", webvtt)
+    caption.full_clean()
+
+
+def test_files_of_earlier_uploads_move_to_the_private_storage():
+    public, private = storages["default"], storages["private"]
+    video = VideoFactory()
+    caption = VideoCaptionFactory(video=video)
+    names = {}
+    for row in (video, caption):
+        # As an earlier release stored them: under MEDIA_ROOT.
+        with private.open(row.file.name, "rb") as stored:
+            names[row] = public.save(row.file.name, stored)
+        private.delete(row.file.name)
+        type(row).objects.filter(pk=row.pk).update(file=names[row])
+
+    migration = importlib.import_module("courses.migrations.0006_local_files_private")
+    migration.move_to_private_storage(apps, None)
+    migration.move_to_private_storage(apps, None)  # safe to run again
+
+    for row in (video, caption):
+        row.refresh_from_db()
+        assert private.exists(row.file.name)
+        assert not public.exists(names[row])
+    assert b"".join(captions_file(caption)).startswith(b"WEBVTT")
+
+
+def captions_file(caption):
+    with caption.file.open("rb") as handle:
+        yield handle.read()

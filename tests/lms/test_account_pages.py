@@ -102,7 +102,7 @@ def test_change_password_in_the_users_language(client, account):
         {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         HTTP_ACCEPT_LANGUAGE="kk",
     )
-    assert tr("Enter your current password.", "kk") in unescape(
+    assert tr("The password is not correct.", "kk") in unescape(
         response.content.decode()
     )
     response = client.post(
@@ -181,3 +181,70 @@ def test_the_dashboard_links_to_the_account_pages(client, account):
     html = client.get("/kk/dashboard/").content.decode()
     assert 'href="/accounts/email/"' in html
     assert 'href="/accounts/password/change/"' in html
+
+
+def test_another_accounts_address_is_refused_and_never_made_primary(client, account):
+    from allauth.account.models import EmailAddress
+
+    other = UserFactory(iin=VALID_IINS[1], email="dana@example.kz")
+    client.force_login(account)
+    for typed in ("dana@example.kz", "Dana@Example.kz"):
+        response = client.post(
+            "/accounts/email/",
+            {"action_add": "", "email": typed},
+            HTTP_ACCEPT_LANGUAGE="kk",
+        )
+        assert response.status_code == 200
+        page = unescape(response.content.decode())
+        assert tr("A user is already registered with this e-mail.", "kk") in page
+    assert (
+        not EmailAddress.objects.filter(user=account)
+        .exclude(email=account.email)
+        .exists()
+    )
+    assert mail.outbox == []  # nothing to the address's owner either
+
+    # An address added before this check, then made another account's own:
+    EmailAddress.objects.create(user=account, email=other.email, verified=False)
+    response = client.post(
+        "/accounts/email/",
+        {"action_primary": "", "email": other.email},
+        HTTP_ACCEPT_LANGUAGE="ru",
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = unescape(response.content.decode())
+    assert tr("A user is already registered with this e-mail.", "ru") in page
+    account.refresh_from_db()
+    assert account.email == "aigerim@example.kz"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_form_errors_on_the_email_page_are_translated(client, account, language):
+    client.force_login(account)
+    for typed, message in (
+        ("not-an-address", "Enter a valid e-mail address."),
+        (account.email, "This e-mail address is already on your account."),
+    ):
+        response = client.post(
+            "/accounts/email/",
+            {"action_add": "", "email": typed},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert tr(message, language) in unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_confirmation_e_mail_is_in_the_learners_language(client, account, language):
+    client.force_login(account)
+    client.post(
+        "/accounts/email/",
+        {"action_add": "", "email": "aigerim.new@example.kz"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    [message] = mail.outbox
+    assert message.to == ["aigerim.new@example.kz"]
+    assert message.subject.endswith(tr("Confirm your e-mail address", language))
+    assert tr("Hello!", language) in message.body
+    assert "/accounts/confirm-email/" in message.body
+    assert "receiving this email" not in message.body

@@ -77,12 +77,21 @@ def test_djangos_not_found_warning_masks_an_iin_in_the_path():
         f"{IIN[:6]}-{IIN[6:]}",
         f"{IIN[:6]}%20{IIN[6:]}",
         " ".join([IIN[:3], IIN[3:6], IIN[6:9], IIN[9:]]),
+        # As a GET form sends it, pasted with a no-break space, or a dash encoded.
+        f"?number={IIN[:6]}+{IIN[6:]}",
+        f"?q={IIN[:6]}%C2%A0{IIN[6:]}",
+        f"?q={IIN[:6]}%c2%a0{IIN[6:]}",
+        f"?q={IIN[:6]}%2D{IIN[6:]}",
+        f"{IIN[:6]}\u00a0{IIN[6:]}",
+        f"{IIN[:6]} \u2013 {IIN[6:]}",
+        f"{IIN[:6]}\t{IIN[6:]}",
     ],
 )
 def test_an_iin_typed_in_groups_is_masked(typed):
     logger = logging.getLogger("lms.tests")
     output = console_output(logger, lambda: logger.warning("Not Found: /x/%s", typed))
-    assert output.endswith(f"/x/{MASKED}")
+    assert output.endswith(MASKED), output
+    assert IIN[:6] not in output and IIN[6:] not in output
 
 
 def test_dates_times_and_phone_numbers_are_left_alone():

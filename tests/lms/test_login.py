@@ -291,3 +291,16 @@ def test_a_learner_is_greeted_in_the_sites_language(client, account):
 
     assert response.redirect_chain[-1][0] == "/kk/dashboard/"
     assert tr("You are signed in.", "kk") in unescape(response.content.decode())
+
+
+def test_the_admins_password_reset_leads_to_the_limited_one(
+    client, account, mailoutbox
+):
+    for response in (
+        client.get("/admin/password_reset/"),
+        client.post("/admin/password_reset/", {"email": account.email}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/password/reset/"
+    assert mailoutbox == []  # Wagtail's own form, which sent any number, is gone
+    assert client.get("/admin/password_reset/done/", follow=True).status_code == 404

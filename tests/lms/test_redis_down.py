@@ -19,7 +19,7 @@ from wagtail.users.models import UserProfile
 import pytest
 import redis
 
-from courses.factories import VideoFactory
+from courses.factories import CoursePageFactory, VideoFactory, make_lesson
 from lms import cache as lms_cache
 from lms.factories import UserFactory
 from registry.services import create_client
@@ -123,9 +123,10 @@ def test_registry_calls_are_answered_and_limited_per_process(redis_down, client)
 
 
 def test_publishing_a_page_while_the_queue_is_down_indexes_it_in_the_request(
-    redis_down, guide_course
+    redis_down, course_index
 ):
-    lesson = guide_course.lessons()[0]
+    course = CoursePageFactory(parent=course_index, kind="parents")
+    lesson = make_lesson(course, videos=[VideoFactory()])
     ReferenceIndex.objects.filter(object_id=str(lesson.pk)).delete()
     lesson.title = "Жаңа атау"
     lesson.save_revision().publish()

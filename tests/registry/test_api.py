@@ -5,6 +5,7 @@ import json
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
@@ -480,6 +481,12 @@ def test_audit_rows_are_not_editable_in_the_admin(admin_client, api):
     assert listing.status_code == 200
     assert "guide-status" in listing.content.decode()
     assert inspect.status_code == 200
+    # The keyed hash one a line, not a Python list; the title in local time.
+    html = inspect.content.decode()
+    assert f"<code>{call.iin_hashes[0]}</code>" in html
+    assert "[&#x27;" not in html and "['" not in html
+    local = timezone.localtime(call.called_at)
+    assert f"{local:%Y-%m-%d %H:%M:%S}" in str(call)
     for path in ["new/", f"edit/{call.pk}/", f"delete/{call.pk}/"]:
         response = admin_client.get(f"/admin/registry_calls/{path}", follow=True)
         assert response.status_code == 404
