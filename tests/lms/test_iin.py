@@ -44,6 +44,8 @@ def test_second_weights_are_used_when_the_first_sum_gives_ten():
         "790230302728",  # 30 February
         "791028002728",  # century digit 0
         "791028702728",  # century digit 7
+        "300101529141",  # born 1 January 2030: in the future
+        "991231639820",  # born 31 December 2099
         "79102830272a",
         "７９１０２８３０２７２８",  # full-width digits are not ASCII
         "",
@@ -129,3 +131,24 @@ def test_a_user_without_iin_shows_nothing():
     user = UserFactory()
     assert user.iin is None
     assert user.iin_masked == ""
+
+
+def test_a_birth_date_up_to_tomorrow_is_accepted():
+    import datetime
+
+    from django.utils import timezone
+
+    for born in (timezone.localdate(), timezone.localdate() + datetime.timedelta(1)):
+        for serial in range(10):
+            head = f"{born:%y%m%d}5{serial:04d}"
+            check = iin_tools.check_digit(head)
+            if check is not None:
+                assert iin_tools.is_valid_iin(head + str(check))
+                break
+    later = timezone.localdate() + datetime.timedelta(days=2)
+    head = next(
+        f"{later:%y%m%d}5{serial:04d}"
+        for serial in range(10)
+        if iin_tools.check_digit(f"{later:%y%m%d}5{serial:04d}") is not None
+    )
+    assert not iin_tools.is_valid_iin(head + str(iin_tools.check_digit(head)))
