@@ -5,6 +5,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,22 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     Django redirects an unprefixed 404 to the language-prefixed path when that
     path resolves, and Wagtail's catch-all resolves every path, so an API's
     ``404 {"detail": …}`` would otherwise become a redirect to an HTML page.
+
+    The registry API's clients are machines: a call without ``Accept-Language``
+    is answered in the English of docs/registry-integration.md, not in the
+    site's default Kazakh.
     """
+
+    machine_apis = ("/api/v1/registry/",)
+
+    def process_request(self, request):
+        if request.path_info.startswith(self.machine_apis) and not request.headers.get(
+            "Accept-Language"
+        ):
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+            return
+        super().process_request(request)
 
     def process_response(self, request, response):
         if request.path_info.startswith("/api/"):

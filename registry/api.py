@@ -11,6 +11,7 @@ from typing import Literal
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ninja import Field, Router, Schema
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -117,19 +118,27 @@ def _request_body(model: type[BaseModel]) -> dict:
 
 
 def _parse(request: HttpRequest, model: type[BaseModel]):
-    """The body as ``model``, or an error message."""
+    """The body as ``model``, or an error message (in the request's language; the
+    audit log keeps every message in English)."""
     try:
         data = json.loads(request.body or b"null")
     except RequestDataTooBig:
-        return None, _("The body is too large.")
+        return None, gettext_noop("The body is too large.")
     except (ValueError, RecursionError):  # RecursionError: nested too deeply
-        return None, _("The body must be JSON.")
+        return None, gettext_noop("The body must be JSON.")
     try:
         return model.model_validate(data), None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
-        return None, f"{where}: {first['msg']}"
+        return None, f"{where}: {first['msg']}"  # pydantic's, in English
+
+
+def _refused(client_id: int, kind: str, error: str):
+    """A body that is no valid call: audited in English, answered in the caller's
+    language."""
+    services.record_call(client_id=client_id, kind=kind, http_status=422, result=error)
+    return 422, {"detail": _(error)}
 
 
 def _limited(request: HttpRequest, response: HttpResponse, kind: str):
@@ -162,10 +171,7 @@ def verify(request: HttpRequest, response: HttpResponse):
         return limited
     body, error = _parse(request, VerifyIn)
     if error:
-        services.record_call(
-            client_id=client_id, kind=kind, http_status=422, result=error
-        )
-        return 422, {"detail": error}
+        return _refused(client_id, kind, error)
     number = services.normalize_certificate_number(body.certificate_number)
     iin = services.clean_iin(body.iin)
     hashes = [iin_hash(body.iin)]
@@ -204,10 +210,7 @@ def guide_status(request: HttpRequest, response: HttpResponse):
         return limited
     body, error = _parse(request, GuideStatusIn)
     if error:
-        services.record_call(
-            client_id=client_id, kind=kind, http_status=422, result=error
-        )
-        return 422, {"detail": error}
+        return _refused(client_id, kind, error)
     hashes = [iin_hash(value) for value in body.iins]
     iins = [services.clean_iin(value) for value in body.iins]
     invalid = [i for i, iin in enumerate(iins) if iin is None]

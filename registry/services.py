@@ -530,7 +530,7 @@ def claim_delivery(delivery_id: int) -> WebhookDelivery | None:
 def attempt_delivery(delivery: WebhookDelivery) -> bool:
     """POST a claimed delivery to its client; record the outcome. True on 2xx."""
     client = delivery.client
-    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    body = json.dumps(_as_sent_now(delivery), separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "bakytty-otbasy-registry-webhooks/1",
@@ -564,6 +564,18 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
         error = f"{type(exc).__name__}: {exc}"[:500]
     _record_failure(delivery, error)
     return False
+
+
+def _as_sent_now(delivery: WebhookDelivery) -> dict:
+    """The event with its ``data`` read at this attempt: a retried
+    ``certificate.issued`` arriving after the ``certificate.revoked`` it came
+    before says ``revoked`` too, so the latest event received about a certificate
+    always tells its state."""
+    certificate = Certificate.objects.filter(number=delivery.certificate_number).first()
+    if certificate is None:
+        return delivery.payload
+    current = event_payload(certificate, delivery.event_type, delivery.event_id)
+    return {**delivery.payload, "data": current["data"]}
 
 
 def _record_failure(delivery: WebhookDelivery, error: str) -> None:

@@ -226,3 +226,23 @@ def test_a_key_that_is_not_ed25519_is_refused(settings):
     )
     with pytest.raises(signing.SigningKeyError):
         signing.signing_key()
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("CERTIFICATE_SIGNING_KEY", "not-a-pem"),
+        (
+            "CERTIFICATE_RETIRED_KEYS",
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        ),
+    ],
+)
+def test_an_unreadable_key_fails_the_system_check(settings, setting, value):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    call_command("check")  # the test settings' keys are fine
+    setattr(settings, setting, value)
+    with pytest.raises(SystemCheckError, match="certificates.E001"):
+        call_command("check")

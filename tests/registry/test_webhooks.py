@@ -184,6 +184,40 @@ def test_failing_endpoint_gets_the_event_once_it_is_back(
 
 
 @responses.activate
+def test_an_event_retried_after_a_revocation_tells_the_state_when_sent(
+    hooked_client, certificate, django_capture_on_commit_callbacks, run_tasks
+):
+    responses.post(WEBHOOK_URL, status=503)
+    responses.post(WEBHOOK_URL, status=200)
+    responses.post(WEBHOOK_URL, status=200)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    run_tasks()  # "issued" fails
+    issued = WebhookDelivery.objects.get()
+
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.save()
+    _issue_event(certificate, django_capture_on_commit_callbacks, "certificate.revoked")
+    run_tasks()  # "revoked" arrives first
+    services.retry_deliveries(WebhookDelivery.objects.filter(pk=issued.pk))
+    assert services.deliver(issued.pk)  # then the retried "issued"
+
+    sent = [json.loads(call.request.body) for call in responses.calls]
+    assert [event["type"] for event in sent] == [
+        "certificate.issued",
+        "certificate.revoked",
+        "certificate.issued",
+    ]
+    assert sent[0]["data"]["status"] == "valid"
+    assert sent[2]["data"]["status"] == "revoked"  # never an older state last
+    assert sent[2]["data"]["revoked_at"] == sent[1]["data"]["revoked_at"]
+    assert (
+        sent[2]["id"] == sent[0]["id"]
+        and sent[2]["created_at"] == sent[0]["created_at"]
+    )
+
+
+@responses.activate
 def test_keeps_retrying_for_days_until_acknowledged(
     hooked_client, certificate, django_capture_on_commit_callbacks
 ):
