@@ -228,10 +228,12 @@ class SocialSignupForm(AccountFormMixin, AtomicSignupMixin, AllauthSocialSignupF
 
 
 class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
-    """Login with an IIN or an e-mail address and the password.
+    """Login with an IIN or an e-mail address and the password; staff may also
+    use their sign-in name (the demo's superuser is ``admin``).
 
-    An IIN is turned into the e-mail of its account before authenticating, so the
-    failed-login limit per account counts guesses through either name together.
+    An IIN or a sign-in name is turned into the e-mail of its account before
+    authenticating, so the failed-login limit per account counts guesses through
+    any name together.
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -260,6 +262,8 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         try:
             validate_email(value)
         except forms.ValidationError:
+            if self._email_for_sign_in_name(value):
+                return value
             raise forms.ValidationError(
                 _("Enter your IIN (12 digits) or your e-mail address."),
                 code="invalid_login",
@@ -271,7 +275,19 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         login = self.cleaned_data["login"]
         if iin_tools.is_valid_iin(login):
             credentials["email"] = self._email_for_iin(login)
+        elif "@" not in login:
+            credentials["email"] = self._email_for_sign_in_name(login)
         return credentials
+
+    @staticmethod
+    def _email_for_sign_in_name(name: str) -> str | None:
+        """The e-mail of the staff account with this sign-in name (``admin``)."""
+        return (
+            get_user_model()
+            .objects.filter(sign_in_name__iexact=name, is_staff=True)
+            .values_list("email", flat=True)
+            .first()
+        )
 
     @staticmethod
     def _email_for_iin(iin: str) -> str:

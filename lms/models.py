@@ -45,6 +45,17 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    sign_in_name = models.CharField(
+        _("sign-in name"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Staff only, optional: a short name to sign in with instead of the "
+            "e-mail address (the demo's superuser is «admin»)."
+        ),
+    )
     iin_hash = models.CharField(
         _("IIN (keyed hash)"),
         max_length=64,

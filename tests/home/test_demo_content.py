@@ -127,3 +127,19 @@ def test_the_admin_account_is_complete_enough_to_edit(capsys):
     values = {"first_name": admin.first_name, "last_name": admin.last_name}
     form = NameEmailForm(instance=admin, data={**values, "email": admin.email})
     assert form.is_valid(), form.errors
+
+
+def test_the_superuser_signs_in_as_admin(capsys, client, monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
+    out = load(capsys)
+    assert "login:    admin (or admin@example.kz)" in out
+    for login in ("admin", "Admin", "admin@example.kz"):
+        response = client.post(
+            "/accounts/login/?next=/admin/",
+            {"login": login, "password": "demo-pass-2026"},
+        )
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200
+        client.logout()
+    wrong = client.post("/accounts/login/", {"login": "admin", "password": "nope"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session

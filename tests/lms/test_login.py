@@ -304,3 +304,16 @@ def test_the_admins_password_reset_leads_to_the_limited_one(
         assert response["Location"] == "/accounts/password/reset/"
     assert mailoutbox == []  # Wagtail's own form, which sent any number, is gone
     assert client.get("/admin/password_reset/done/", follow=True).status_code == 404
+
+
+def test_only_staff_sign_in_by_sign_in_name(client, db):
+    learner = UserFactory(email=fresh_email("learner"), sign_in_name="aigerim")
+    response = login(client, "aigerim", language="ru")
+    assert response.status_code == 200  # a learner's name is no way in
+    assert page_errors(response) == [
+        tr("Enter your IIN (12 digits) or your e-mail address.", "ru")
+    ]
+    learner.is_staff = True
+    learner.save(update_fields=["is_staff"])
+    assert login(client, "aigerim").status_code == 302
+    assert signed_in_user_id(client) == learner.pk

@@ -12,6 +12,7 @@ from home import demo
 from lms.roles import ensure_roles
 
 ADMIN_EMAIL = "admin@example.kz"
+ADMIN_NAME = "admin"  # its sign-in name (CONTRACTS.md §3)
 
 
 class Command(BaseCommand):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         password, note = self._admin()
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.stdout.write(f"Admin: {settings.SITE_URL}/admin/")
-        self.stdout.write(f"  login:    {ADMIN_EMAIL}")
+        self.stdout.write(f"  login:    {ADMIN_NAME} (or {ADMIN_EMAIL})")
         self.stdout.write(f"  password: {password}" if password else f"  {note}")
 
     def _admin(self) -> tuple[str | None, str]:
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 password = from_env or secrets.token_urlsafe(12)
                 User.objects.create_superuser(
                     email=ADMIN_EMAIL,
+                    sign_in_name=ADMIN_NAME,
                     password=password,
                     first_name="admin",
                     last_name="admin",  # the admin's account form requires both
@@ -54,6 +56,9 @@ class Command(BaseCommand):
                 if not from_env:
                     self._keep(kept, password)
                 return password, ""
+            if not user.sign_in_name:  # made by an earlier release
+                user.sign_in_name = ADMIN_NAME
+                user.save(update_fields=["sign_in_name"])
             if from_env:
                 if not user.check_password(from_env):
                     user.set_password(from_env)
