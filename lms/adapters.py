@@ -15,6 +15,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -77,11 +78,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def add_message(self, request: HttpRequest, *args, **kwargs) -> None:
         """A message that will be read in the Wagtail admin (a staff member
-        signing in on their way there) is written in the admin's language, which
-        may differ from the sign-in page's."""
-        language = _admin_language(request)
+        signing in on their way there) is written in the admin's language, and one
+        read on "My learning" after signing in in the learner's own (see
+        ``get_login_redirect_url``); either may differ from the sign-in page's."""
+        language = _admin_language(request) or _landing_language(request)
         with translation.override(language) if language else nullcontext():
             super().add_message(request, *args, **kwargs)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Signed in or up with no page to go back to: "My learning", where the
+        courses, certificates and any partner's invitation are, in the language
+        the learner chose, whatever the browser's."""
+        language = _landing_language(request) or translation.get_language()
+        with translation.override(language):
+            return reverse("progress:dashboard")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)
 
     def clean_password(self, password: str, user=None) -> str:
         try:
@@ -105,6 +118,17 @@ def _admin_language(request: HttpRequest) -> str | None:
     if not target.startswith("/admin/"):
         return None
     return UserProfile.get_for_user(user).get_preferred_language()
+
+
+def _landing_language(request: HttpRequest) -> str | None:
+    """The language a signed-in user chose, when they have no page to go back to."""
+    user = getattr(request, "user", None)
+    if request.POST.get("next") or request.GET.get("next"):
+        return None
+    if not (user and user.is_authenticated):
+        return None
+    language = user.preferred_language
+    return language if language in dict(settings.LANGUAGES) else None
 
 
 def iin_from_claims(sociallogin: SocialLogin) -> str | None:

@@ -43,7 +43,7 @@ def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tm
     page.get_by_label(tr("Password (again)", "kk"), exact=True).fill(PASSWORD)
     consent.check()
     page.locator(SUBMIT).click()
-    page.wait_for_url(f"{live_server.url}/kk/")
+    page.wait_for_url(f"{live_server.url}/kk/dashboard/")
     user = User.objects.get()
     assert user.iin == VALID_IINS[0] and user.consent_at is not None
 
@@ -56,7 +56,7 @@ def test_sign_up_out_and_in_with_iin(live_server, tree_root, home_page, page, tm
     page.get_by_label(tr("Password", "kk"), exact=True).fill(PASSWORD)
     page.screenshot(path=str(tmp_path / "login.png"), full_page=True)
     page.locator(SUBMIT).click()
-    page.wait_for_url(f"{live_server.url}/kk/")
+    page.wait_for_url(f"{live_server.url}/kk/dashboard/")
     assert "sessionid" in {cookie["name"] for cookie in page.context.cookies()}
 
 
@@ -142,7 +142,7 @@ def test_a_learner_closes_their_account_from_the_dashboard(
     page.get_by_label(tr("IIN or e-mail", "ru"), exact=True).fill(VALID_IINS[0])
     page.get_by_label(tr("Password", "ru"), exact=True).fill(PASSWORD)
     page.locator(SUBMIT).click()
-    page.wait_for_url(f"{live_server.url}/ru/")
+    page.wait_for_url(f"{live_server.url}/ru/dashboard/")
 
     page.goto(f"{live_server.url}/ru/dashboard/")
     page.get_by_role("link", name=tr("Close my account", "ru")).click()

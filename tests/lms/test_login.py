@@ -317,3 +317,35 @@ def test_only_staff_sign_in_by_sign_in_name(client, db):
     learner.save(update_fields=["is_staff"])
     assert login(client, "aigerim").status_code == 302
     assert signed_in_user_id(client) == learner.pk
+
+
+def test_signing_in_leads_to_my_learning_in_the_learners_language(client, db):
+    learner = UserFactory(email=fresh_email("learner"), preferred_language="ru")
+    response = client.post(
+        LOGIN_URL,
+        {"login": learner.email, "password": PASSWORD},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/ru/dashboard/"
+    assert tr("You are signed in.", "ru") in unescape(response.content.decode())
+
+
+def test_signing_up_leads_to_my_learning(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "iin": VALID_IINS[2],
+            "first_name": "Әлия",
+            "last_name": "Серікова",
+            "email": fresh_email("aliya"),
+            "password1": "Zhana-kupiya-soz-7",
+            "password2": "Zhana-kupiya-soz-7",
+            "consent": "on",
+        },
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/kk/dashboard/"
