@@ -628,17 +628,21 @@ def _quiz_block(code: str, quizzes: dict) -> dict:
             "heading": quiz["heading"],
             "pass_mark": 66,
             "questions": [
-                {
-                    "text": text,
-                    "choices": [
-                        {"text": choice, "correct": position == 0}
-                        for position, choice in enumerate(choices)
-                    ],
-                }
-                for text, choices in quiz["questions"]
+                {"text": text, "choices": _placed(choices, index)}
+                for index, (text, choices) in enumerate(quiz["questions"])
             ],
         },
     }
+
+
+def _placed(choices: list[str], index: int) -> list[dict]:
+    """A question's choices with the right one (written first in the demo's text)
+    moved to a place that changes from question to question, the same in every
+    language: a learner who always ticks the first choice does not pass."""
+    right, *others = choices
+    ordered = [(choice, False) for choice in others]
+    ordered.insert(index % len(choices), (right, True))
+    return [{"text": text, "correct": correct} for text, correct in ordered]
 
 
 def _body(spec: dict, code: str, videos: list[Video]) -> list[dict]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 
 def export(user) -> dict:
+    from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
     from certificates.services import certificates_record
@@ -21,6 +22,14 @@ def export(user) -> dict:
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
+            "email_addresses": [
+                {
+                    "email": address.email,
+                    "primary": address.primary,
+                    "verified": address.verified,
+                }
+                for address in EmailAddress.objects.filter(user=user).order_by("email")
+            ],
             "first_name": user.first_name,
             "last_name": user.last_name,
             "iin_masked": user.iin_masked or None,

@@ -5,6 +5,7 @@ import json
 from django.utils import timezone
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
 from certificates import services as certificates
@@ -63,6 +64,8 @@ def record(learner, partner, guide_course):
         status=PartnershipStatus.ACTIVE,
     )
     SocialAccount.objects.create(user=learner, provider="openid_connect", uid="e-1")
+    EmailAddress.objects.create(user=learner, email=learner.email, primary=True)
+    EmailAddress.objects.create(user=learner, email="second@example.kz")
     stranger = UserFactory(iin=VALID_IINS[2], email="stranger@example.kz")
     Enrollment.objects.create(user=stranger, course=guide_course, language="kk")
     return certificate
@@ -87,6 +90,10 @@ def test_the_file_holds_the_account_the_learning_and_the_certificates(
     assert account["iin_masked"] == learner.iin_masked
     assert account["region"] == "almaty" and account["consent_given_at"]
     assert account["sign_in_services"] == ["openid_connect"]
+    assert {a["email"]: a["primary"] for a in account["email_addresses"]} == {
+        learner.email: True,
+        "second@example.kz": False,
+    }
     # The IIN only masked, never its hash or ciphertext.
     assert learner.iin not in text
     assert learner.iin_hash not in text and learner.iin_encrypted not in text
