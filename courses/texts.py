@@ -20,6 +20,11 @@ def player_script_text() -> dict[str, str]:
     return {
         "watched": _("Watched"),
         "videoDone": _("Video watched"),
+        "skipped": _(
+            "Only the parts you play count: play the parts you skipped to "
+            "complete the video."
+        ),
+        "tooFast": _("Playing faster than 2× is not counted."),
         "resume": _("Continuing from {time}"),
         "lessonProgress": _("Done"),
         "lessonDone": _("Lesson completed"),

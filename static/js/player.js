@@ -282,16 +282,23 @@
       { keepalive: keepalive }
     ).then(function (answer) {
       if (self.sentAt === sentAt) self.sentAt = 0;
-      if (answer) self.showProgress(answer);
+      if (answer) self.showProgress(answer, state);
       return answer;
     });
   };
 
-  Player.prototype.showProgress = function (answer) {
+  Player.prototype.showProgress = function (answer, state) {
     var coverage = Number(answer.coverage) || 0;
     var message = answer.completed
       ? text.videoDone
       : (text.watched || "") + ": " + Math.round(coverage * 100) + "%";
+    // Say why watching did not count: faster than the server credits, or the
+    // video reached its end with parts skipped.
+    if (!answer.completed && this.video.playbackRate > 2) {
+      message += ". " + text.tooFast;
+    } else if (!answer.completed && state === "ended") {
+      message += ". " + text.skipped;
+    }
     setBar(this.progress, coverage * 100, message);
     var wasCompleted = this.completed;
     this.coverage = coverage;

@@ -486,3 +486,44 @@ def test_on_a_stalled_connection_one_heartbeat_is_on_its_way_at_a_time(
     assert len(held) >= 2
     for route in held[1:]:
         route.continue_()
+
+
+@pytest.mark.e2e
+def test_skipping_to_the_end_is_explained(page, live_server, guide_lesson, learner):
+    sign_in(page, live_server, learner)
+    page.set_extra_http_headers({"Accept-Language": "ru"})
+    with translation.override("ru"):
+        page.goto(live_server.url + guide_lesson.get_url())
+    page.wait_for_function(
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    with page.expect_response(lambda r: r.url.endswith(HEARTBEAT)):
+        page.evaluate(
+            "(() => { const v = document.querySelector('video');"
+            " v.muted = true; return v.play(); })()"
+        )
+    with page.expect_request(
+        lambda r: (
+            r.url.endswith(HEARTBEAT)
+            and json.loads(r.post_data or "{}").get("state") == "ended"
+        ),
+        timeout=10_000,
+    ):
+        page.evaluate(
+            "(() => { const v = document.querySelector('video');"
+            " v.currentTime = v.duration - 0.2; })()"
+        )
+    skipped = tr(
+        "Only the parts you play count: play the parts you skipped to complete "
+        "the video.",
+        "ru",
+    )
+    status = page.locator("[data-video-progress] [aria-live]").first
+    status.wait_for()
+    page.wait_for_function(
+        "(text) => document.querySelector('[data-video-progress] [aria-live]')"
+        ".textContent.includes(text)",
+        arg=skipped,
+        timeout=10_000,
+    )
+    assert tr("Video watched", "ru") not in status.inner_text()
