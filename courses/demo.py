@@ -718,25 +718,26 @@ def _editors(index: CourseIndexPage) -> Group:
     """Course editors write courses, lessons and videos, and submit pages for
     review; they cannot publish."""
     editors, _created = Group.objects.get_or_create(name=EDITORS)
-    for app_label, codenames in EDITOR_PERMISSIONS.items():
-        editors.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label, codename__in=codenames
-            )
-        )
+    _grant_editing(editors)
     _page_permissions(editors, index, ("add_page", "change_page"))
     return editors
 
 
+def _grant_editing(group: Group) -> None:
+    for app_label, codenames in EDITOR_PERMISSIONS.items():
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        )
+
+
 def _workflow(index: CourseIndexPage) -> Workflow:
     """Course pages go through review by the course moderators before they are
-    published."""
+    published. Moderators keep the video library too: what keeps a guide lesson
+    from approval (a video's captions) is theirs to see and mend."""
     moderators, _created = Group.objects.get_or_create(name=MODERATORS)
-    moderators.permissions.add(
-        Permission.objects.get(
-            content_type__app_label="wagtailadmin", codename="access_admin"
-        )
-    )
+    _grant_editing(moderators)
     _page_permissions(moderators, index, ("add_page", "change_page", "publish_page"))
     task = CourseReviewTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:

@@ -161,3 +161,9 @@ def test_demo_course_editors_write_videos_and_pages_and_moderators_publish(
     editing = index.permissions_for_user(editor)
     assert editing.can_add_subpage() and not editing.can_publish_subpage()
     assert index.permissions_for_user(moderator).can_publish_subpage()
+    # Moderators see and mend a video's captions, which can hold a lesson back.
+    client.force_login(moderator)
+    video = Video.objects.first()
+    assert (
+        client.get(f"/admin/snippets/courses/video/edit/{video.pk}/").status_code == 200
+    )
