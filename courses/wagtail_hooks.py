@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import access, mux, services, views
@@ -38,6 +39,13 @@ class VideoEditView(EditView):
         return context
 
 
+class VideoChooserViewSet(SnippetChooserViewSet):
+    """The chooser of a lesson's video, titled in each editor's language: Wagtail's
+    own title came out in whichever language was active when it was built."""
+
+    page_title = gettext_lazy("Choose a video")
+
+
 class VideoViewSet(SnippetViewSet):
     """Videos with their captions; edited with the model's panels so that each
     language's title appears side by side."""
@@ -48,6 +56,7 @@ class VideoViewSet(SnippetViewSet):
     menu_order = 250
     add_to_admin_menu = True
     edit_view_class = VideoEditView
+    chooser_viewset_class = VideoChooserViewSet
     edit_template_name = "courses/admin/video_edit.html"
     list_display = [
         "title",

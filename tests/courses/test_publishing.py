@@ -322,6 +322,9 @@ def test_the_video_chooser_speaks_each_editors_language(client, editor, guide):
             assert json.dumps(text)[1:-1] in html, (language, message)
         if language != "en":
             assert json.dumps("Choose a video")[1:-1] not in html
+        modal = client.get("/admin/snippets/choose/courses/video/").json()["html"]
+        title = tr("Choose a video", language) if language != "en" else "Choose a video"
+        assert f"{title} <span" in unescape(modal), language
 
 
 @pytest.mark.django_db
