@@ -1,6 +1,7 @@
 """Rules of the courses app: Mux webhooks and sync, captions on Mux, and what the
 player gets for a video."""
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -195,12 +196,13 @@ CAPTION_GRANT_AGE = 24 * 3600
 
 def captions_url(caption: VideoCaption, grant: bool = False) -> str:
     """Where a caption file is served (``courses.views.video_captions``); with a
-    grant, to anyone for ``CAPTION_GRANT_AGE`` seconds."""
+    grant, to anyone for ``CAPTION_GRANT_AGE`` seconds. The address changes with
+    the file, so that no browser keeps playing a replaced one from its cache."""
     url = reverse("video-captions", args=[caption.video_id, caption.language])
+    query = {"v": hashlib.sha256(caption.file.name.encode()).hexdigest()[:12]}
     if grant:
-        token = CAPTION_GRANTS.sign(f"{caption.video_id}:{caption.language}")
-        url += "?" + urlencode({"grant": token})
-    return url
+        query["grant"] = CAPTION_GRANTS.sign(f"{caption.video_id}:{caption.language}")
+    return f"{url}?{urlencode(query)}"
 
 
 def attach_captions(video_id: int) -> list[str]:

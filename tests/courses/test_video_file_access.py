@@ -199,7 +199,11 @@ def test_files_are_kept_where_the_web_server_does_not_serve_them(course):
         assert not stored.is_relative_to(settings.MEDIA_ROOT)
     # The player and Mux get the captions from the view that checks access.
     source = services.player_source(video)
-    assert source["captions"][0]["url"] == f"/videos/{video.pk}/captions/kk.vtt"
+    url = source["captions"][0]["url"]
+    assert url.startswith(f"/videos/{video.pk}/captions/kk.vtt?v=")
+    # A replaced file gets another address, which no browser has cached.
+    caption.file.save("captions.vtt", caption.file.open("rb"))
+    assert services.player_source(video)["captions"][0]["url"] != url
 
 
 def test_a_private_course_s_captions_go_only_to_those_it_accepts(
@@ -227,7 +231,8 @@ def test_mux_fetches_a_private_course_s_captions_with_a_grant(client, course):
         page=course, restriction_type=PageViewRestriction.LOGIN
     )
     url = services.captions_url(caption, grant=True)
-    assert url.startswith(f"/videos/{video.pk}/captions/kk.vtt?grant=")
+    assert url.startswith(f"/videos/{video.pk}/captions/kk.vtt?v=")
+    assert "&grant=" in url
     assert client.get(url.split("?")[0]).status_code == 404
     assert client.get(url).status_code == 200
 
