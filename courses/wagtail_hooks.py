@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
@@ -154,11 +155,10 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
     under them) may not be published yet, as the edit form does."""
     if action_type != "publish" or request.method != "POST":
         return None
-    lessons = [
-        page.specific for page in objects if isinstance(page.specific, LessonPage)
-    ]
+    pages = [page.specific for page in objects if isinstance(page, Page)]
+    lessons = [page for page in pages if isinstance(page, LessonPage)]
     if request.POST.get("include_descendants"):
-        for page in objects:
+        for page in pages:
             lessons += LessonPage.objects.descendant_of(page).filter(
                 has_unpublished_changes=True
             )
