@@ -15,7 +15,7 @@ authentication and parsing that CONTRACTS.md prescribes cost on this server:
   registry call that is rate-limited across processes and audited in the database
   cannot be faster than ``both``.
 
-``/media/`` (captions, images) is served here as the reverse proxy serves it in
+``/media/`` (images) is served here as the reverse proxy serves it in
 production, for ``bench/page_weight.py``.
 """
 
