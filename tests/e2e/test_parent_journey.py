@@ -72,11 +72,12 @@ def url_in_russian(live_server, lesson) -> str:
 
 
 def sign_in_with_the_form(window, live_server, login: str) -> None:
-    """Fill in the sign-in form the window shows and land on the Russian home."""
+    """Fill in the sign-in form the window shows and land on "My learning", in
+    Russian."""
     window.locator("input[name=login]").fill(login)
     window.locator("input[name=password]").fill(PASSWORD)
     window.locator("main form button[type=submit]").click()
-    window.wait_for_url(f"{live_server.url}/ru/")
+    window.wait_for_url(f"{live_server.url}/ru/dashboard/")
 
 
 def let_days_pass(parent, days: int) -> None:
