@@ -479,9 +479,16 @@ class VideoStatus(models.TextChoices):
     ERRORED = "errored", _("Errored")
 
 
+def _stored(file) -> bool:
+    """A file already in the storage (not a new upload): checked when it came."""
+    return getattr(file, "_committed", False) is True
+
+
 def validate_webvtt(file) -> None:
     """A caption file must be WebVTT (its first line starts with ``WEBVTT``) and
     hold some caption text."""
+    if _stored(file):
+        return
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
@@ -522,6 +529,8 @@ def video_content_type(name: str) -> str:
 def validate_video_file(file) -> None:
     """A local video must be an MP4 or WebM file, by its name and by its first
     bytes, so that nothing else (a page or a script) is ever served as a video."""
+    if _stored(file):
+        return
     kind = VIDEO_TYPES.get(file.name.rsplit(".", 1)[-1].lower())
     position = file.tell() if hasattr(file, "tell") else 0
     try:
@@ -557,6 +566,15 @@ class VideoForm(WagtailAdminModelForm):
                 _(
                     "Live lessons of the mandatory guide show this video "
                     "(%(lessons)s): attach another file instead of removing it."
+                )
+                % {"lessons": titles},
+            )
+        if not cleaned_data.get("duration"):
+            self.add_error(
+                "duration",
+                _(
+                    "Live lessons of the mandatory guide show this video "
+                    "(%(lessons)s): watching is counted against its duration."
                 )
                 % {"lessons": titles},
             )

@@ -19,7 +19,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import access, mux, services, views
-from courses.models import LessonPage, Video
+from courses.models import CoursePage, LessonPage, Video
 from lms.cache import UNREACHABLE
 
 
@@ -119,12 +119,14 @@ def push_captions_to_mux(request, instance):
 
 
 @hooks.register("before_serve_page")
-def nothing_under_a_page_that_is_not_live(page, request, serve_args, serve_kwargs):
-    """Unpublishing a course takes its lessons off the site, as the progress API
-    treats them, whether or not the editor also unpublished them ("include
-    descendants"): Wagtail itself would go on serving a live page under one that
-    is not."""
-    if page.get_ancestors().filter(depth__gt=1, live=False).exists():
+def no_lesson_of_a_course_that_is_not_live(page, request, serve_args, serve_kwargs):
+    """Unpublishing a course takes its lessons off the site, as the progress API,
+    the course list and the video files treat them, whether or not the editor also
+    unpublished them ("include descendants"): Wagtail itself would go on serving
+    them."""
+    if isinstance(page, LessonPage) and not (
+        CoursePage.objects.filter(path=page.path[: -page.steplen], live=True).exists()
+    ):
         raise Http404
 
 
@@ -158,10 +160,9 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
     pages = [page.specific for page in objects if isinstance(page, Page)]
     lessons = [page for page in pages if isinstance(page, LessonPage)]
     if request.POST.get("include_descendants"):
+        # What Wagtail then publishes: the descendants that are not live.
         for page in pages:
-            lessons += LessonPage.objects.descendant_of(page).filter(
-                has_unpublished_changes=True
-            )
+            lessons += LessonPage.objects.descendant_of(page).not_live()
     refused = {}
     for lesson in lessons:
         if problems := lesson.get_latest_revision_as_object().publish_problems():

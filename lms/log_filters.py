@@ -12,14 +12,24 @@ import re
 
 from lms.iin import mask_iin
 
-# Between two digits: up to three of whitespace (a no-break space too), a dash of
-# any kind, "+", or any of these percent-encoded as a query string has them.
-SEPARATOR = r"(?:[\s+\-\u2010-\u2015\u2212]|%(?:20|09|2[bBdD]|[cC]2%[aA]0))"
+# Between two digits: up to three of a space, a tab, a no-break space, a dash of
+# any kind, "+", or any of these percent-encoded as a query string has them. Never
+# a line break: each line of a log is read on its own.
+SEPARATOR = r"(?:[ \t+\-\u00a0\u2010-\u2015\u2212]|%(?:20|09|2[bBdD]|[cC]2%[aA]0))"
 TWELVE_DIGITS = re.compile(rf"(?<!\d)(?:\d{SEPARATOR}{{0,3}}){{11}}\d(?!\d)")
+# More digits right before or after, across separators: a longer number (two
+# dates, a list of counts), not an IIN.
+DIGITS_BEFORE = re.compile(rf"\d{SEPARATOR}{{1,3}}$")
+DIGITS_AFTER = re.compile(rf"^{SEPARATOR}{{1,3}}\d")
 PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def _masked(match: re.Match) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if DIGITS_BEFORE.search(text[max(0, start - 10) : start]) or DIGITS_AFTER.match(
+        text[end : end + 10]
+    ):
+        return match.group()
     digits = re.sub(r"\D", "", PERCENT_ESCAPE.sub("", match.group()))
     return mask_iin(digits)
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -18,16 +19,16 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     path resolves, and Wagtail's catch-all resolves every path, so an API's
     ``404 {"detail": …}`` would otherwise become a redirect to an HTML page.
 
-    The registry API's clients are machines: a call without ``Accept-Language``
-    is answered in the English of docs/registry-integration.md, not in the
-    site's default Kazakh.
+    The registry API's clients are machines: a call whose ``Accept-Language``
+    names none of the site's languages (or that sends none) is answered in the
+    English of docs/registry-integration.md, not in the site's default Kazakh.
     """
 
     machine_apis = ("/api/v1/registry/",)
 
     def process_request(self, request):
-        if request.path_info.startswith(self.machine_apis) and not request.headers.get(
-            "Accept-Language"
+        if request.path_info.startswith(self.machine_apis) and not _asks_for_ours(
+            request.headers.get("Accept-Language", "")
         ):
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
@@ -40,6 +41,15 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", get_language())
             return response
         return super().process_response(request, response)
+
+
+def _asks_for_ours(header: str) -> bool:
+    """Does an ``Accept-Language`` header name one of the site's languages?"""
+    ours = {code for code, _name in settings.LANGUAGES}
+    for language, _quality in parse_accept_lang_header(header):
+        if language.split("-")[0].lower() in ours:
+            return True
+    return False
 
 
 class JsonApiErrorsMiddleware:

@@ -411,3 +411,75 @@ def test_a_video_live_guide_lessons_show_keeps_its_file_and_is_not_deleted(
     for response in (client.get(delete, follow=True), client.post(delete, follow=True)):
         assert "take the video out of those lessons" in response.content.decode()
     assert type(video).objects.filter(pk=video.pk).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_publishing_descendants_checks_only_what_it_publishes(
+    client, editor, guide
+):
+    good = VideoFactory(title="Дайын")
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=good, language=language)
+    live = LessonPageFactory(parent=guide, title="Жарияланған", slug="live")
+    live.body_kk = [{"type": "video", "value": {"video": VideoFactory().pk}}]
+    live.save_revision()  # a pending draft that breaks the rule: not published here
+    draft = draft_lesson(guide, good)
+    client.force_login(editor)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={guide.pk}&next=/admin/pages/"
+    response = client.post(url, {"include_descendants": "on"})
+    assert response.status_code == 302
+    assert LessonPage.objects.get(pk=draft.pk).live
+
+
+@pytest.mark.django_db
+def test_a_video_whose_file_went_missing_can_still_be_edited(client, editor):
+    video = VideoFactory(title="Кіріспе")
+    caption = VideoCaptionFactory(video=video, language="kk")
+    video.file.storage.delete(video.file.name)
+    caption.file.storage.delete(caption.file.name)
+    client.force_login(editor)
+    edit = f"/admin/snippets/courses/video/edit/{video.pk}/"
+    data = {
+        "title_kk": "Жаңа атау",
+        "title_ru": "",
+        "title_en": "",
+        "duration": "12",
+        "mux_asset_id": "",
+        "mux_playback_id": "",
+        **nested_form_data(
+            {
+                "captions": inline_formset(
+                    [{"id": caption.pk, "language": "kk"}], initial=1
+                )
+            }
+        ),
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert video.title_kk == "Жаңа атау"
+
+
+@pytest.mark.django_db
+def test_a_video_live_guide_lessons_show_keeps_its_duration(client, editor, guide):
+    video = VideoFactory(title="Кіріспе", mux_playback_id="play-1", file="")
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    draft_lesson(guide, video).get_latest_revision().publish()
+    client.force_login(editor)
+    edit = f"/admin/snippets/courses/video/edit/{video.pk}/"
+    captions = [
+        {"id": c.pk, "language": c.language} for c in video.captions.order_by("pk")
+    ]
+    data = {
+        "title_kk": "Кіріспе",
+        "duration": "",
+        "mux_asset_id": "",
+        "mux_playback_id": "play-1",
+        **nested_form_data({"captions": inline_formset(captions, initial=3)}),
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 200
+    assert "watching is counted against its duration" in response.content.decode()
+    video.refresh_from_db()
+    assert video.duration == 10.0

@@ -94,7 +94,15 @@ def test_an_iin_typed_in_groups_is_masked(typed):
     assert IIN[:6] not in output and IIN[6:] not in output
 
 
-def test_dates_times_and_phone_numbers_are_left_alone():
+@pytest.mark.parametrize(
+    "text",
+    [
+        "at 2026-11-30 21:39:09,123 call +7 701 234 56 78",
+        "from 2026-12-01 - 2026-12-31",
+        "rows\n1024\n2048\n4096",
+        '127.0.0.1 - - [01/Dec/2026:07:56:12 +0000] "GET /kk/ HTTP/1.1" 200 31415',
+    ],
+)
+def test_dates_times_counts_and_phone_numbers_are_left_alone(text):
     logger = logging.getLogger("lms.tests")
-    text = "at 2026-11-30 21:39:09,123 call +7 701 234 56 78"
     assert text in console_output(logger, lambda: logger.info(text))

@@ -214,6 +214,12 @@ def test_a_call_without_accept_language_is_answered_in_english(api, db):
         assert response["Content-Language"] == "en"
         response = api(path, body, HTTP_ACCEPT_LANGUAGE="kk")
         assert response.json()["detail"] == kk
+    for header in ("*", "de-DE, de;q=0.9"):  # none of the site's languages
+        response = api("verify", "{not json", HTTP_ACCEPT_LANGUAGE=header)
+        assert response.json()["detail"] == "The body must be JSON."
+    assert api("verify", "{not json", HTTP_ACCEPT_LANGUAGE="de, ru;q=0.5").json()[
+        "detail"
+    ] == tr("The body must be JSON.", "ru")
     assert api("verify", "{not json", token="wrong").json()["detail"] == (
         "Authentication credentials are missing or wrong."
     )
