@@ -80,8 +80,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """A message that will be read in the Wagtail admin (a staff member
         signing in on their way there) is written in the admin's language, and one
         read on "My learning" after signing in in the learner's own (see
-        ``get_login_redirect_url``); either may differ from the sign-in page's."""
-        language = _admin_language(request) or _landing_language(request)
+        ``get_login_redirect_url``); either may differ from the sign-in page's.
+        Other messages are read on the page they come from, in its language."""
+        template = kwargs.get("message_template", args[1] if len(args) > 1 else None)
+        language = _admin_language(request)
+        if not language and template == LOGGED_IN_MESSAGE:
+            language = _landing_language(request)
         with translation.override(language) if language else nullcontext():
             super().add_message(request, *args, **kwargs)
 
@@ -118,6 +122,9 @@ def _admin_language(request: HttpRequest) -> str | None:
     if not target.startswith("/admin/"):
         return None
     return UserProfile.get_for_user(user).get_preferred_language()
+
+
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
 
 
 def _landing_language(request: HttpRequest) -> str | None:

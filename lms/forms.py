@@ -21,6 +21,7 @@ from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
 from lms import iin_claims, ratelimit
+from lms.models import SIGN_IN_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -262,8 +263,8 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         try:
             validate_email(value)
         except forms.ValidationError:
-            if self._email_for_sign_in_name(value):
-                return value
+            if SIGN_IN_NAME.fullmatch(value):
+                return value  # a staff sign-in name, or fails like a wrong password
             raise forms.ValidationError(
                 _("Enter your IIN (12 digits) or your e-mail address."),
                 code="invalid_login",
@@ -280,14 +281,17 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         return credentials
 
     @staticmethod
-    def _email_for_sign_in_name(name: str) -> str | None:
-        """The e-mail of the staff account with this sign-in name (``admin``)."""
-        return (
+    def _email_for_sign_in_name(name: str) -> str:
+        """The e-mail of the staff account with this sign-in name (``admin``); for
+        a name no staff account has, an address no account can have, so that the
+        sign-in fails as with a wrong password and reveals no name."""
+        email = (
             get_user_model()
             .objects.filter(sign_in_name__iexact=name, is_staff=True)
             .values_list("email", flat=True)
             .first()
         )
+        return email or f"{name.lower()}@sign-in-name.invalid"
 
     @staticmethod
     def _email_for_iin(iin: str) -> str:

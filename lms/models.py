@@ -1,7 +1,10 @@
 """The platform's user: signs in with e-mail or IIN, the IIN kept only as a keyed
 hash for lookup and encrypted for certificates."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,12 @@ class UserManager(BaseUserManager):
         return self.get(iin_hash=iin_tools.iin_hash(iin))
 
 
+# A staff member's sign-in name: Latin letters, digits, dots, hyphens and
+# underscores, starting with a letter, so that it is never taken for an IIN or an
+# e-mail address.
+SIGN_IN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,63}")
+
+
 class User(AbstractUser):
     """A learner, editor or staff member."""
 
@@ -55,6 +64,15 @@ class User(AbstractUser):
             "Staff only, optional: a short name to sign in with instead of the "
             "e-mail address (the demo's superuser is «admin»)."
         ),
+        validators=[
+            RegexValidator(
+                rf"^{SIGN_IN_NAME.pattern}\Z",
+                _(
+                    "Use Latin letters, digits, dots, hyphens and underscores, "
+                    "starting with a letter."
+                ),
+            )
+        ],
     )
     iin_hash = models.CharField(
         _("IIN (keyed hash)"),

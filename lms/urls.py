@@ -18,6 +18,7 @@ from lms.views import (
     iin_claim,
     my_data,
     page_password,
+    set_language,
     sign_in_here,
 )
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("accounts/data/", my_data, name="account_data"),
     path("accounts/email/", email_addresses, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # One sign-in form for everyone, rate-limited (lms.views.sign_in_here).
     path("admin/login/", sign_in_here),

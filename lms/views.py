@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_http_methods,
     require_POST,
 )
+from django.views.i18n import set_language as django_set_language
 
 from wagtail import views as wagtail_views
 
@@ -180,6 +181,23 @@ def sign_in_here(request):
     ):
         target += "?" + urlencode({"next": next_url})
     return HttpResponseRedirect(target)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; for a signed-in learner it also becomes the
+    account's language, in which signing in later lands ("My learning") and
+    e-mails are written."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if (
+        user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.preferred_language != language
+    ):
+        get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
+    return response
 
 
 class EmailAddressesView(EmailView):

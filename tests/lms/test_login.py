@@ -123,7 +123,8 @@ def test_wrong_password_or_unknown_iin_gives_one_message(
     "login_value,expected",
     [
         ("010101600586", "Enter a valid IIN: 12 digits with a correct check digit."),
-        ("aigerim", "Enter your IIN (12 digits) or your e-mail address."),
+        ("Айгерім", "Enter your IIN (12 digits) or your e-mail address."),
+        ("a b@c", "Enter your IIN (12 digits) or your e-mail address."),
     ],
 )
 def test_malformed_login_is_explained(client, account, login_value, expected):
@@ -308,11 +309,11 @@ def test_the_admins_password_reset_leads_to_the_limited_one(
 
 def test_only_staff_sign_in_by_sign_in_name(client, db):
     learner = UserFactory(email=fresh_email("learner"), sign_in_name="aigerim")
-    response = login(client, "aigerim", language="ru")
-    assert response.status_code == 200  # a learner's name is no way in
-    assert page_errors(response) == [
-        tr("Enter your IIN (12 digits) or your e-mail address.", "ru")
-    ]
+    for name in ("aigerim", "nobody"):  # a learner's name, a name nobody has
+        response = login(client, name, language="ru")
+        assert response.status_code == 200
+        # The same answer as a wrong password: which names exist is not told.
+        assert page_errors(response) == [tr(MISMATCH, "ru")]
     learner.is_staff = True
     learner.save(update_fields=["is_staff"])
     assert login(client, "aigerim").status_code == 302
@@ -349,3 +350,40 @@ def test_signing_up_leads_to_my_learning(client, db):
     )
     assert response.status_code == 302
     assert response["Location"] == "/kk/dashboard/"
+
+
+def test_switching_language_becomes_the_accounts_language(client, db):
+    learner = UserFactory(email=fresh_email("learner"), preferred_language="kk")
+    client.force_login(learner)
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/ru/"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.preferred_language == "ru"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})  # ignored
+    learner.refresh_from_db()
+    assert learner.preferred_language == "ru"
+    client.logout()
+    response = client.post(
+        LOGIN_URL,
+        {"login": learner.email, "password": PASSWORD},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert response["Location"] == "/ru/dashboard/"
+
+
+NEW = "Zhana-kupiya-soz-7"
+
+
+def test_account_messages_are_in_the_pages_language(client, db):
+    learner = UserFactory(email=fresh_email("learner"), preferred_language="kk")
+    client.force_login(learner)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW, "password2": NEW},
+        HTTP_ACCEPT_LANGUAGE="ru",
+        follow=True,
+    )
+    assert tr("Your password has been changed.", "ru") in unescape(
+        response.content.decode()
+    )
