@@ -9,10 +9,12 @@ languages' bodies carry the same videos and quiz in translation.
 import logging
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -544,6 +546,31 @@ def validate_video_file(file) -> None:
         )
 
 
+class ServedFile:
+    """A stored file as the admin's file field shows it: its name, linked to the
+    view that serves it (``courses.views``), since private files have no public
+    address."""
+
+    def __init__(self, file, url: str):
+        self.file, self.url = file, url
+
+    def __str__(self):
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class ServedFileInput(forms.ClearableFileInput):
+    """The file field of a video or caption: "Currently: <name>" links to where
+    the application serves the file, not to a ``MEDIA_URL`` address that does not
+    exist."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        instance = getattr(value, "instance", None)
+        if value and instance is not None and instance.pk:
+            return ServedFile(value, instance.served_url())
+        return value
+
+
 class VideoForm(WagtailAdminModelForm):
     """Keeps a video that a live lesson of the mandatory guide shows playable and
     captioned in every language: that was checked when the lesson was published
@@ -656,7 +683,11 @@ class Video(index.Indexed, ClusterableModel):
     panels = [
         FieldPanel("title"),
         MultiFieldPanel(
-            [FieldPanel("file"), FieldPanel("duration"), FieldPanel("poster")],
+            [
+                FieldPanel("file", widget=ServedFileInput),
+                FieldPanel("duration"),
+                FieldPanel("poster"),
+            ],
             heading=_("Local file"),
         ),
         MultiFieldPanel(
@@ -708,6 +739,9 @@ class Video(index.Indexed, ClusterableModel):
                 }
             )
 
+    def served_url(self) -> str:
+        return reverse("video-file", args=[self.pk])
+
     @property
     def is_playable(self) -> bool:
         return self.status == VideoStatus.READY and bool(
@@ -741,7 +775,7 @@ class VideoCaption(Orderable):
     # The captions as text to read under the video, kept from the file on save.
     transcript = models.TextField(_("transcript"), blank=True, editable=False)
 
-    panels = [FieldPanel("language"), FieldPanel("file")]
+    panels = [FieldPanel("language"), FieldPanel("file", widget=ServedFileInput)]
 
     class Meta(Orderable.Meta):
         verbose_name = _("caption track")
@@ -753,6 +787,11 @@ class VideoCaption(Orderable):
 
     def __str__(self):
         return f"{self.video} [{self.language}]"
+
+    def served_url(self) -> str:
+        from courses.services import captions_url
+
+        return captions_url(self)
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

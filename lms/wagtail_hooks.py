@@ -34,7 +34,7 @@ from lms import iin as iin_tools
 
 class LearnerEditForm(UserEditForm):
     """Wagtail's user form with the masked IIN, when eGov confirmed it, and the
-    consent time shown read-only."""
+    consent time shown read-only, and a staff member's sign-in name."""
 
     iin_masked = forms.CharField(label=_("IIN"), required=False, disabled=True)
     iin_confirmed = forms.DateTimeField(
@@ -46,6 +46,9 @@ class LearnerEditForm(UserEditForm):
     account_closed_at = forms.DateTimeField(
         label=_("Closed by its holder at"), required=False, disabled=True
     )
+
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | {"sign_in_name"}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

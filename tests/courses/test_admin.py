@@ -168,3 +168,20 @@ def test_a_live_guide_lessons_video_keeps_captions_in_every_language(
         lesson.unpublish()
     assert edit(delete_en=True).status_code == 302
     assert not VideoCaption.objects.filter(video=video, language="en").exists()
+
+
+@pytest.mark.django_db
+def test_the_edit_page_links_files_to_where_they_are_served(client, editor):
+    import re
+
+    video = VideoFactory(title="Кіріспе")
+    VideoCaptionFactory(video=video, language="kk")
+    client.force_login(editor)
+    html = client.get(f"{LIST_URL}edit/{video.pk}/").content.decode()
+    links = dict(re.findall(r'<a href="([^"]*)"[^>]*>([^<]*\.(?:mp4|vtt))</a>', html))
+    assert f"/videos/{video.pk}/file" in links
+    caption_link = next(url for url in links if "/captions/" in url)
+    assert caption_link.startswith(f"/videos/{video.pk}/captions/kk.vtt?v=")
+    assert "/media/" not in " ".join(links)
+    for url in links:
+        assert client.get(url.replace("&amp;", "&")).status_code in (200, 206)

@@ -1,3 +1,5 @@
+from html import unescape
+
 from django.core import mail
 from django.utils import timezone
 
@@ -190,3 +192,34 @@ def test_only_those_who_edit_users_close_accounts(client, learner_with_iin):
     url = f"/admin/users/close/{learner_with_iin.pk}/"
     assert client.post(url, {"request": "Letter"}).status_code == 302
     assert User.objects.get(pk=learner_with_iin.pk).closed_at is None
+
+
+def test_staff_give_a_staff_member_a_sign_in_name(staff_client, db):
+    editor = UserFactory(email="marat@example.kz", is_staff=True)
+    other = UserFactory(email="dana@example.kz", is_staff=True)
+    url = f"/admin/users/edit/{editor.pk}/"
+    assert 'name="sign_in_name"' in staff_client.get(url).content.decode()
+    data = {
+        "email": editor.email,
+        "first_name": "Марат",
+        "last_name": "Оспанов",
+        "is_active": "on",
+    }
+    response = staff_client.post(url, {**data, "sign_in_name": "791028302728"})
+    assert response.status_code == 200  # never taken for an IIN
+    message = (
+        "Use Latin letters, digits, dots, hyphens and underscores, starting with "
+        "a letter."
+    )
+    assert tr(message, "kk") in unescape(response.content.decode())
+    assert staff_client.post(url, {**data, "sign_in_name": "marat"}).status_code == 302
+    editor.refresh_from_db()
+    assert editor.sign_in_name == "marat"
+    # Staff without one keep none, however many.
+    other_url = f"/admin/users/edit/{other.pk}/"
+    response = staff_client.post(
+        other_url, {**data, "email": other.email, "sign_in_name": ""}
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.sign_in_name is None
