@@ -345,9 +345,9 @@ class LessonPage(TranslatedPage):
     def publish(self, revision, *args, log_action=True, **kwargs):
         """Every way of publishing keeps the mandatory guide's rule, not only the
         edit form (``LessonPageForm``): the admin's bulk action is stopped before
-        it starts (``courses.wagtail_hooks``), a scheduled publication whose
-        videos lost their captions meanwhile is called off, and anything else is
-        refused."""
+        it starts and a copy made live is taken down (``courses.wagtail_hooks``),
+        a scheduled publication whose videos lost their captions meanwhile is
+        called off, and anything else is refused."""
         problems = revision.as_object().publish_problems()
         if not problems:
             return super().publish(revision, *args, log_action=log_action, **kwargs)

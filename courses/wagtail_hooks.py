@@ -179,3 +179,21 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("wagtailadmin_explore_root")
     return redirect(target)
+
+
+@hooks.register("after_copy_page")
+def copies_keep_the_guide_rule(request, page, new_page):
+    """ "Publish copies" makes the copies live without publishing them: a copied
+    lesson of the mandatory guide that may not be published yet is taken down
+    again at once, and the editor is told why."""
+    pages = [new_page.specific, *new_page.get_descendants().live().specific()]
+    for lesson in pages:
+        if not (isinstance(lesson, LessonPage) and lesson.live):
+            continue
+        if problems := lesson.publish_problems():
+            lesson.unpublish(user=request.user)
+            messages.warning(
+                request,
+                _("The copy «%(lesson)s» is kept as a draft: %(problems)s")
+                % {"lesson": lesson.title, "problems": " ".join(problems)},
+            )

@@ -483,3 +483,33 @@ def test_a_video_live_guide_lessons_show_keeps_its_duration(client, editor, guid
     assert "watching is counted against its duration" in response.content.decode()
     video.refresh_from_db()
     assert video.duration == 10.0
+
+
+@pytest.mark.django_db
+def test_a_copy_published_with_publish_copies_keeps_the_caption_rule(
+    client, editor, guide
+):
+    video = VideoFactory(title="Кіріспе")
+    VideoCaptionFactory(video=video, language="kk")
+    lesson = LessonPageFactory(parent=guide, title="Сабақ", slug="sabak")
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save()  # live from before the rule
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/pages/{lesson.pk}/copy/",
+        {
+            "new_title_kk": "Көшірме",
+            "new_slug_kk": "koshirme",
+            "new_title_ru": "Копия",
+            "new_slug_ru": "kopiya",
+            "new_title_en": "Copy",
+            "new_slug_en": "copy",
+            "new_parent_page": guide.pk,
+            "publish_copies": "on",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    copy = LessonPage.objects.exclude(pk=lesson.pk).get(slug_kk="koshirme")
+    assert not copy.live
+    assert "is kept as a draft" in response.content.decode()
