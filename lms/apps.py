@@ -7,4 +7,4 @@ class LmsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from lms import signals  # noqa: F401 - connects the receivers
+        from lms import checks, signals  # noqa: F401 - registers checks, receivers

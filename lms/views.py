@@ -55,7 +55,12 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any failure means "not ok"
         database = "unavailable"
     queue = queue_status()
-    healthy = database == "ok" and queue["state"] != "unavailable"
+    # With RQ, queued work waits for a worker: none listening is not healthy.
+    healthy = (
+        database == "ok"
+        and queue["state"] != "unavailable"
+        and queue.get("workers", 1) > 0
+    )
     return JsonResponse(
         {
             "status": "ok" if healthy else "degraded",

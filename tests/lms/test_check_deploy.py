@@ -36,6 +36,9 @@ def required_values():
     }
 
 
+SMTP = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+
+
 def manage(env, *args):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -49,7 +52,9 @@ def manage(env, *args):
 
 def test_check_deploy_with_production_settings_reports_nothing(tmp_path):
     result = manage(
-        production_environment(tmp_path, **required_values()), "check", "--deploy"
+        production_environment(tmp_path, **required_values(), **SMTP),
+        "check",
+        "--deploy",
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -93,3 +98,37 @@ def test_production_cookies_are_sent_over_https_only(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True True True"
+
+
+def test_check_deploy_warns_when_no_email_would_leave(tmp_path):
+    values = required_values()  # the console backend, by default
+    result = manage(production_environment(tmp_path, **values), "check", "--deploy")
+    assert result.returncode == 0
+    assert "lms.W001" in result.stderr + result.stdout
+
+
+def test_commands_read_the_environment_file_as_cron_runs_them(tmp_path):
+    """cron starts commands with an almost empty environment: ``.env`` (here the
+    file LMS_ENV_FILE names) gives them the web processes' settings."""
+    values = {
+        **required_values(),
+        **SMTP,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "LMS_VAR_DIR": str(tmp_path / "var"),
+    }
+    lines = []
+    for name, value in values.items():
+        escaped = value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+        lines.append(f'{name}="{escaped}"')
+    env_file = tmp_path / "lms.env"
+    env_file.write_text("\n".join(lines) + "\n")
+    bare = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LMS_ENV_FILE": str(env_file),
+    }
+    result = manage(bare, "check", "--deploy")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output
+    assert not (tmp_path / "var").exists()

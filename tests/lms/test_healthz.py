@@ -32,13 +32,29 @@ def test_healthz_with_in_process_tasks(client, settings):
 def test_healthz_with_rq_on_redis(client, settings):
     if not REDIS_URL:
         pytest.skip("REDIS_URL is not set")
-    rq_settings(settings, REDIS_URL)
+    from redis import Redis
+    from rq import Queue, Worker
+
+    # A database of its own, where no other test's worker is registered.
+    url = REDIS_URL.rsplit("/", 1)[0] + "/15"
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    rq_settings(settings, url)
+
     body = client.get("/healthz").json()
-    assert body["status"] == "ok"
+    assert body["status"] == "degraded"  # queued work would wait for no one
     assert body["database"] == "ok"
-    queue = body["queue"]
-    assert queue["backend"] == "rq" and queue["state"] == "ok"
-    assert isinstance(queue["queued"], int) and isinstance(queue["workers"], int)
+    assert body["queue"] == {"backend": "rq", "state": "ok", "queued": 0, "workers": 0}
+
+    worker = Worker([Queue("default", connection=connection)], connection=connection)
+    worker.register_birth()
+    try:
+        body = client.get("/healthz").json()
+        assert body["status"] == "ok"
+        assert body["queue"]["workers"] == 1
+    finally:
+        worker.register_death()
+        connection.flushdb()
 
 
 @pytest.mark.django_db
