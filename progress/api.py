@@ -129,6 +129,7 @@ def ping(request):
 )
 def heartbeat(request, payload: HeartbeatIn):
     """Report where the player is; answers what the server has credited."""
+    arrived = services.now()  # before the throttle and the cache can delay it
     try:
         services.throttle(request.user.pk, "heartbeat", services.heartbeat_limit())
         services.check_lesson_access(request, payload.lesson)
@@ -141,6 +142,7 @@ def heartbeat(request, payload: HeartbeatIn):
             rate=payload.rate,
             state=payload.state,
             language=_language(request),
+            at=arrived,
         )
     except services.ProgressError as error:
         return _error(error)

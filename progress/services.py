@@ -392,11 +392,17 @@ def record_heartbeat(
     rate: float,
     state: str,
     language: str = "kk",
+    at: datetime | None = None,
 ) -> HeartbeatResult:
     """Apply one heartbeat of the player and return the video's progress.
 
+    ``at`` is when the heartbeat arrived (the API reads it before anything else),
+    so that the time the server measures between heartbeats does not change with
+    how long the throttle, the cache or a lock took to answer this one.
+
     Raises NotFound or Invalid without changing anything for bad input.
     """
+    at = at or now()
     for name, value in (("position", position), ("rate", rate)):
         if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise Invalid(_("%(name)s must be a finite number ≥ 0.") % {"name": name})
@@ -419,10 +425,10 @@ def record_heartbeat(
     step = _Step(user.pk, lesson_id, video_id, session, position, rate, state)
 
     if connection.vendor == "postgresql":
-        result = _heartbeat_unlocked(step, duration)
+        result = _heartbeat_unlocked(step, duration, at)
         if result is not None:
             return result
-    return _heartbeat_locked(user, step, structure, duration, language)
+    return _heartbeat_locked(user, step, structure, duration, language, at)
 
 
 @dataclass(frozen=True)
@@ -451,11 +457,15 @@ def _result(progress: VideoProgress, duration: float) -> HeartbeatResult:
 
 
 def _heartbeat_locked(
-    user, step: _Step, structure: LessonStructure, duration: float, language: str
+    user,
+    step: _Step,
+    structure: LessonStructure,
+    duration: float,
+    language: str,
+    at: datetime,
 ) -> HeartbeatResult:
     """The general path: locks the learner's row for the video, creates what a
     first heartbeat needs, and completes the video when it is watched."""
-    at = now()
     completed_now = False
     with transaction.atomic():
         progress = _locked_progress(user, step.video_id)
@@ -579,7 +589,9 @@ def _sql(template: str) -> str:
     )
 
 
-def _heartbeat_unlocked(step: _Step, duration: float) -> HeartbeatResult | None:
+def _heartbeat_unlocked(
+    step: _Step, duration: float, at: datetime
+) -> HeartbeatResult | None:
     """Apply the step without a lock; None when the locked path must do it (first
     heartbeat of the video or the session, the video completes, or concurrent
     heartbeats kept winning)."""
@@ -596,7 +608,6 @@ def _heartbeat_unlocked(step: _Step, duration: float) -> HeartbeatResult | None:
                 return None
             progress, playback = _unlocked_state(row)
             _check_session(playback, step)
-            at = now()
             credited, slack = _credit_step(
                 progress, playback, step.position, step.state, at
             )

@@ -2,6 +2,7 @@
 tests control. The video of ``video_lesson`` is 100 seconds long."""
 
 import random
+from datetime import timedelta
 
 import pytest
 
@@ -103,6 +104,29 @@ def test_honest_two_times_over_a_weak_connection_completes(
     answer = player.beat(DURATION, state="ended", rate=2.0)
     assert answer["completed"] is True
     assert answer["coverage"] >= 0.95
+
+
+@pytest.mark.django_db
+def test_a_heartbeat_is_timed_when_it_arrives(player, clock, monkeypatch):
+    """A throttle or cache slow to answer (a Redis that hangs until each call's
+    timeout) does not move the server's time of the heartbeat: at 2×, a step
+    whose first heartbeat was held up inside the server for 3 s still counts."""
+    from progress import services
+
+    throttle = services.throttle
+    holds = iter([3.0, 0.0] * 20)
+
+    def slow_throttle(*args, **kwargs):
+        clock.tick(next(holds))
+        return throttle(*args, **kwargs)
+
+    monkeypatch.setattr(services, "throttle", slow_throttle)
+    arrived = clock.current
+    player.beat(0, rate=2.0)
+    for step in range(1, 5):
+        clock.current = arrived + timedelta(seconds=5 * step)  # arrives every 5 s
+        answer = player.beat(10.0 * step, rate=2.0)
+    assert answer["watched_seconds"] == 40.0
 
 
 @pytest.mark.django_db
