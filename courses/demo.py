@@ -47,6 +47,8 @@ EDITOR_PERMISSIONS = {
     "courses": ["add_video", "change_video", "delete_video", "view_video"],
     "wagtailimages": ["add_image", "choose_image"],
     "wagtaildocs": ["add_document", "choose_document"],
+    # Editors see the results of what they publish (PRODUCT.md, journey 6).
+    "reports": ["view_report"],
 }
 
 INDEX = {

@@ -11,14 +11,25 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
 from lms.regions import Region
-from progress.models import Enrollment, LessonCompletion
+from progress.models import CourseCompletion, Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -60,15 +71,44 @@ def _course_titles(ids) -> dict[int, str]:
 
 
 def learners_by_day(
-    enrollments: QuerySet[Enrollment], start: datetime.date, end: datetime.date
+    enrollments: QuerySet[Enrollment],
+    start: datetime.date,
+    end: datetime.date,
+    language: str | None = None,
 ) -> list[dict]:
     """Per day, course, language and region: how many learners started the
-    course and how many completed it. Newest day first."""
-    keys = ["course_id", "language", "user__region"]
+    course and how many completed it. Newest day first.
+
+    A learner may change language on the way: a start counts in the language of
+    the enrolment, a completion in the one the course was completed in (that of
+    the certificate). ``language`` keeps only those that happened in it.
+    """
+    completion_language = Subquery(
+        CourseCompletion.objects.filter(
+            user=OuterRef("user_id"), course=OuterRef("course_id")
+        ).values("language")[:1]
+    )
+    columns = (
+        ("started", "started_at", enrollments, "language"),
+        (
+            "completed",
+            "completed_at",
+            enrollments.annotate(completed_in=completion_language),
+            "completed_in",
+        ),
+    )
     counts = defaultdict(lambda: {"started": 0, "completed": 0})
-    for column, field in (("started", "started_at"), ("completed", "completed_at")):
-        for row in _per_day(enrollments, field, start, end, keys):
-            key = (row["day"], row["course_id"], row["language"], row["user__region"])
+    for column, field, rows, language_key in columns:
+        if language:
+            rows = rows.filter(**{language_key: language})
+        keys = ["course_id", language_key, "user__region"]
+        for row in _per_day(rows, field, start, end, keys):
+            key = (
+                row["day"],
+                row["course_id"],
+                row[language_key],
+                row["user__region"],
+            )
             counts[key][column] = row["count"]
     titles = _course_titles({key[1] for key in counts})
     regions = dict(Region.choices)
@@ -98,27 +138,41 @@ def learners_by_day(
 
 def drop_off(course: CoursePage, enrollments: QuerySet[Enrollment]) -> list[dict]:
     """Where the learners of ``course`` stop: of those enrolled, how many
-    completed each live lesson, in course order, and the course itself."""
+    completed each live lesson, in course order, and the course itself; and of
+    those who have not completed it, how many got no further than each step."""
     enrollments = enrollments.filter(course=course)
     enrolled = enrollments.count()
     lessons = course.lessons()
+    lesson_ids = [lesson.pk for lesson in lessons]
     completed = dict(
         LessonCompletion.objects.filter(
-            lesson__in=lessons, user__in=enrollments.values("user_id")
+            lesson__in=lesson_ids, user__in=enrollments.values("user_id")
         )
         .values("lesson_id")
         .annotate(count=Count("pk"))
         .values_list("lesson_id", "count")
     )
+    stopped = _furthest_steps(enrollments.filter(completed_at__isnull=True), lessons)
 
-    def row(step, title, count):
+    def row(step, title, count, stopped_here=""):
         share = round(100 * count / enrolled, 1) if enrolled else 0.0
-        return {"step": step, "title": title, "learners": count, "share": share}
+        return {
+            "step": step,
+            "title": title,
+            "learners": count,
+            "share": share,
+            "stopped": stopped_here,
+        }
 
     return [
-        row(0, _("Started the course"), enrolled),
+        row(0, _("Started the course"), enrolled, stopped.get(0, 0)),
         *(
-            row(number, lesson.title, completed.get(lesson.pk, 0))
+            row(
+                number,
+                lesson.title,
+                completed.get(lesson.pk, 0),
+                stopped.get(number, 0),
+            )
             for number, lesson in enumerate(lessons, start=1)
         ),
         row(
@@ -127,6 +181,35 @@ def drop_off(course: CoursePage, enrollments: QuerySet[Enrollment]) -> list[dict
             enrollments.filter(completed_at__isnull=False).count(),
         ),
     ]
+
+
+def _furthest_steps(enrollments: QuerySet[Enrollment], lessons) -> dict[int, int]:
+    """How many of ``enrollments`` have as their furthest completed lesson each
+    step of ``lessons`` (0: none of them), counted in the database."""
+    if not lessons:
+        return {0: enrollments.count()}
+    step = Case(
+        *(
+            When(lesson_id=lesson.pk, then=Value(number))
+            for number, lesson in enumerate(lessons, start=1)
+        ),
+        output_field=IntegerField(),
+    )
+    furthest = (
+        LessonCompletion.objects.filter(
+            user=OuterRef("user_id"), lesson__in=[lesson.pk for lesson in lessons]
+        )
+        .annotate(step=step)
+        .order_by("-step")
+        .values("step")[:1]
+    )
+    return dict(
+        enrollments.annotate(furthest=Coalesce(Subquery(furthest), 0))
+        .values("furthest")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("furthest", "count")
+    )
 
 
 def registry_calls_by_day(

@@ -4,6 +4,7 @@ or XLSX by Wagtail's report views."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
+from django_filters.fields import DateRangeField
 
 from courses.models import CourseKind, CoursePage
 from lms.regions import Region
@@ -34,20 +36,65 @@ def _ignore(queryset, name, value):
     return queryset
 
 
-class EnrollmentFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=_courses)
-    language = django_filters.ChoiceFilter(
-        label=_("Language"), choices=settings.LANGUAGES, empty_label=_("All")
+# Days outside these years are typing mistakes, and the day after 31.12.9999 cannot
+# be computed at all.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+NOT_STATED = "none"
+
+
+class PeriodField(DateRangeField):
+    def clean(self, value):
+        period = super().clean(value)
+        if not period:
+            return period
+        days = [moment for moment in (period.start, period.stop) if moment]
+        if any(not FIRST_YEAR <= moment.year <= LAST_YEAR for moment in days):
+            raise ValidationError(
+                _("Choose days from %(first)s to %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        if period.start and period.stop and period.start > period.stop:
+            raise ValidationError(
+                _("The period ends before it begins."), code="reversed"
+            )
+        return period
+
+
+class PeriodFilter(django_filters.DateFromToRangeFilter):
+    field_class = PeriodField
+
+
+def _period(label=None, **kwargs):
+    return PeriodFilter(
+        label=label or _("Period"), widget=DateRangePickerWidget, **kwargs
     )
+
+
+def _region(queryset, name, value):
+    return queryset.filter(**{name: "" if value == NOT_STATED else value})
+
+
+def _language_filter(**kwargs):
+    return django_filters.ChoiceFilter(
+        label=_("Language"), choices=settings.LANGUAGES, empty_label=_("All"), **kwargs
+    )
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    """The learners report counts each column by the language it happened in, so it
+    applies the language itself."""
+
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=_courses)
+    language = _language_filter(method=_ignore)
     region = django_filters.ChoiceFilter(
         label=_("Region"),
         field_name="user__region",
-        choices=Region.choices,
+        choices=[*Region.choices, (NOT_STATED, _("Not stated"))],
         empty_label=_("All"),
+        method=_region,
     )
-    period = django_filters.DateFromToRangeFilter(
-        label=_("Period"), method=_ignore, widget=DateRangePickerWidget
-    )
+    period = _period(method=_ignore)
 
     class Meta:
         model = Enrollment
@@ -55,9 +102,8 @@ class EnrollmentFilterSet(WagtailFilterSet):
 
 
 class DropOffFilterSet(EnrollmentFilterSet):
-    period = django_filters.DateFromToRangeFilter(
-        label=_("Started in"), field_name="started_at", widget=DateRangePickerWidget
-    )
+    language = _language_filter()
+    period = _period(label=_("Started in"), field_name="started_at")
     course = django_filters.ModelChoiceFilter(
         label=_("Course"), queryset=_courses, method=_ignore
     )
@@ -70,9 +116,7 @@ class RegistryCallFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=RegistryCallKind.choices, empty_label=_("All")
     )
-    period = django_filters.DateFromToRangeFilter(
-        label=_("Period"), method=_ignore, widget=DateRangePickerWidget
-    )
+    period = _period(method=_ignore)
 
     class Meta:
         model = RegistryCall
@@ -123,16 +167,48 @@ class FiguresReport(ReportView):
         self.export_headings = {column.name: column.label for column in self.columns}
         self.list_export = [column.name for column in self.columns]
 
+    def dispatch(self, request, *args, **kwargs):
+        # Days are Kazakhstan's, whatever time zone a staff member chose for the
+        # admin: two analysts must get the same figures for the same day.
+        with timezone.override(settings.TIME_ZONE):
+            return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.filter_errors:
+            # A mistyped or outdated filter shows the report with its errors and no
+            # figures; an export would otherwise be of rows the filters do not say.
+            self.is_export = False
+        return super().get(request, *args, **kwargs)
+
+    @cached_property
+    def filter_errors(self) -> list[str]:
+        """The filters' errors, each behind its filter's label."""
+        if self.filters is None or self.filters.is_valid():
+            return []
+        form = self.filters.form
+        return [
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
+        ]
+
     def get_queryset(self):
         return self.model._default_manager.all()
 
     def get_filtered_queryset(self):
+        if self.filter_errors:
+            return []
         return self.figures(super().get_filtered_queryset())
 
     def cleaned(self, name):
         if self.filters is not None and self.filters.is_valid():
             return self.filters.form.cleaned_data.get(name)
         return None
+
+    def summary(self) -> str:
+        """A line of totals over every row of the figures."""
+        return ""
 
     @cached_property
     def period(self) -> tuple[datetime.date, datetime.date]:
@@ -196,7 +272,16 @@ class LearnersReport(FiguresReport):
     ]
 
     def figures(self, rows):
-        return queries.learners_by_day(rows, *self.period)
+        return queries.learners_by_day(
+            rows, *self.period, language=self.cleaned("language")
+        )
+
+    def summary(self) -> str:
+        rows = self.object_list
+        return _("In all: %(started)s started, %(completed)s completed.") % {
+            "started": sum(row["started"] for row in rows),
+            "completed": sum(row["completed"] for row in rows),
+        }
 
 
 class DropOffReport(FiguresReport):
@@ -215,6 +300,7 @@ class DropOffReport(FiguresReport):
         Column("title", label=_("Lesson")),
         Count("learners", _("Learners")),
         Count("share", _("% of those who started")),
+        Count("stopped", _("Stopped here")),
     ]
 
     @cached_property
@@ -259,3 +345,10 @@ class RegistryCallsReport(FiguresReport):
 
     def figures(self, rows):
         return queries.registry_calls_by_day(rows, *self.period)
+
+    def summary(self) -> str:
+        rows = self.object_list
+        return _("In all: %(calls)s calls, %(answered)s answered.") % {
+            "calls": sum(row["calls"] for row in rows),
+            "answered": sum(row["answered"] for row in rows),
+        }

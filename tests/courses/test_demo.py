@@ -167,3 +167,7 @@ def test_demo_course_editors_write_videos_and_pages_and_moderators_publish(
     assert (
         client.get(f"/admin/snippets/courses/video/edit/{video.pk}/").status_code == 200
     )
+    # Both see the results of what they publish (PRODUCT.md, journey 6).
+    for person in (editor, moderator):
+        client.force_login(person)
+        assert client.get("/admin/figures/drop-off/").status_code == 200

@@ -91,12 +91,12 @@ def test_drop_off_follows_the_lessons_in_order(guide_course, course_index):
 
     rows = queries.drop_off(guide_course, Enrollment.objects.filter(language="kk"))
 
-    assert [(r["step"], r["learners"], r["share"]) for r in rows] == [
-        (0, 3, 100.0),
-        (1, 3, 100.0),
-        (2, 2, 66.7),
-        (3, 1, 33.3),
-        (4, 1, 33.3),
+    assert [(r["step"], r["learners"], r["share"], r["stopped"]) for r in rows] == [
+        (0, 3, 100.0, 0),
+        (1, 3, 100.0, 1),  # the learner who did only lesson 1 stopped there
+        (2, 2, 66.7, 1),
+        (3, 1, 33.3, 0),  # the one who did all three completed the course
+        (4, 1, 33.3, ""),
     ]
     assert [r["title"] for r in rows[1:4]] == ["Сабақ 1", "Сабақ 2", "Сабақ 3"]
 
@@ -391,3 +391,135 @@ def test_counts_line_up_on_the_right(admin_client, activity):
     for classname in set(counts):
         rule = rf"\.listing td\.{re.escape(classname)}\b[^{{]*{{[^}}]*text-align: end"
         assert re.search(rule, rules), classname
+
+
+@pytest.mark.django_db
+def test_where_learners_stop_is_their_furthest_lesson(guide_course):
+    """A learner who skipped ahead stopped at the furthest lesson they did, and one
+    who did none stopped at the start."""
+    first, second, third = guide_course.lessons()
+    skipper = enrol(guide_course, "kk", timezone.now())
+    for lesson in (first, third):
+        LessonCompletion.objects.create(
+            user=skipper, lesson=lesson, course=guide_course
+        )
+    enrol(guide_course, "kk", timezone.now())
+
+    rows = queries.drop_off(guide_course, Enrollment.objects.all())
+
+    assert [(r["learners"], r["stopped"]) for r in rows] == [
+        (2, 1),
+        (1, 0),
+        (0, 0),
+        (1, 1),
+        (0, ""),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_completion_counts_in_the_language_it_happened_in(admin_client, guide_course):
+    user = enrol(guide_course, "kk", at(TODAY, 9), at(TODAY, 18))
+    CourseCompletion.objects.filter(user=user).update(language="ru")
+
+    rows = queries.learners_by_day(Enrollment.objects.all(), TODAY, TODAY)
+    assert [(r["language"], r["started"], r["completed"]) for r in rows] == [
+        ("Қазақша", 1, 0),
+        ("Русский", 0, 1),
+    ]
+    only_ru = queries.learners_by_day(
+        Enrollment.objects.all(), TODAY, TODAY, language="ru"
+    )
+    assert [(r["language"], r["started"], r["completed"]) for r in only_ru] == [
+        ("Русский", 0, 1)
+    ]
+    page = admin_client.get(
+        "/admin/figures/learners/results/",
+        {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()},
+    ).content.decode()
+    assert "Барлығы: 1 бастады, 1 аяқтады." in page
+
+
+@pytest.mark.django_db
+def test_learners_who_gave_no_region_can_be_chosen(admin_client, activity):
+    exported = admin_client.get(
+        "/admin/figures/learners/",
+        {"period_from": "2026-11-01", "period_to": "2026-11-30"}
+        | {"region": "none", "export": "csv"},
+    )
+    lines = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    assert [(line[2], line[3], line[4]) for line in lines[1:]] == [
+        ("Русский", _("Not stated"), "1")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_figures_are_of_kazakhstans_days_whatever_the_admins_zone(
+    admin_client, admin_user, guide_course
+):
+    evening = datetime.datetime(2026, 11, 20, 18, 59, tzinfo=datetime.UTC)
+    enrol(guide_course, "kk", evening)  # 20 Nov, 23:59 in Astana
+    enrol(guide_course, "kk", evening + datetime.timedelta(minutes=1))  # 21 Nov
+    period = {"period_from": "2026-11-20", "period_to": "2026-11-21", "export": "csv"}
+
+    def days():
+        response = admin_client.get("/admin/figures/learners/", period)
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        return [(line[0], line[4]) for line in list(csv.reader(io.StringIO(body)))[1:]]
+
+    in_astana = days()
+    profile = UserProfile.get_for_user(admin_user)
+    profile.current_time_zone = "UTC"
+    profile.save()
+    assert days() == in_astana == [("2026-11-21", "1"), ("2026-11-20", "1")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ({"region": "xx"}, "Region"),
+        ({"language": "ru", "course": "999999"}, "Course"),
+        ({"period_to": "9999-12-31"}, "Choose days from 2000 to 2100."),
+        ({"period_from": "0001-01-01"}, "Choose days from 2000 to 2100."),
+        (
+            {"period_from": "2026-11-23", "period_to": "2026-11-20"},
+            "The period ends before it begins.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("slug", ["learners", "drop-off", "registry-calls"])
+def test_a_filter_that_is_not_valid_shows_its_error_and_no_figures(
+    admin_client, admin_user, activity, slug, query, error
+):
+    """Wagtail leaves every filter out when one is not valid; the figures (and a
+    file named after the filters) would then be of other rows than the filters
+    say."""
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    if slug == "registry-calls" and "region" in query:
+        query, error = {"kind": "xx"}, "Kind"
+    if slug == "registry-calls" and "course" in query:
+        query, error = {"client": "999999"}, "Client"
+    page = admin_client.get(f"/admin/figures/{slug}/", query)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "The figures are not shown because a filter is not valid" in html
+    assert error in html.split("data-report-filter-errors")[1]
+    assert "data-report-scope" not in html and "<table class=\"listing" not in html
+
+    exported = admin_client.get(f"/admin/figures/{slug}/", query | {"export": "csv"})
+    assert exported.status_code == 200
+    assert "Content-Disposition" not in exported
+    assert "The figures are not shown" in exported.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_filter_errors_are_translated():
+    from reports.views import PeriodField
+
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            with pytest.raises(Exception) as raised:
+                PeriodField().clean(["2026-11-23", "2026-11-20"])
+            assert "The period ends" not in str(raised.value)
