@@ -127,6 +127,12 @@ class CoursePage(TranslatedPage):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
         context["script_text"] = texts.course_script_text()
+        if request.user.is_authenticated:
+            from progress.services import certificate_for
+
+            # The page's script offers the certificate once the course is complete;
+            # a revoked one is said so here instead.
+            context["certificate"] = certificate_for(request.user, self)
         return context
 
 

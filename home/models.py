@@ -82,9 +82,9 @@ class HomePage(TranslatedPage):
         if not user.is_authenticated:
             return "new"
         from progress.models import Enrollment
-        from progress.services import guide_course, has_completed_guide
+        from progress.services import GuideStanding, guide_course, guide_standing
 
-        if has_completed_guide(user):
+        if guide_standing(user) != GuideStanding.NOT_YET:
             return "completed"
         guide = guide_course()
         started = (

@@ -31,6 +31,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -1075,6 +1076,7 @@ def certificate_for(user, course) -> dict | None:
         "credential_url": f"/certificates/{number}/credential.jwt",
         "verify_url": f"/certificates/verify/{number}/",
         "status": certificate.status,
+        "revoked_at": certificate.revoked_at,
     }
 
 
@@ -1090,6 +1092,7 @@ def course_progress(user, course: CoursePage) -> dict:
     certificate = certificate_for(user, course)
     if certificate is not None:
         certificate.pop("status")
+        certificate.pop("revoked_at")
     return {
         "course": course.pk,
         "lessons_total": len(lessons),
@@ -1197,26 +1200,39 @@ def course_summary(user, course: CoursePage) -> CourseSummary:
         completed=completed,
         certificate=certificate_for(user, course),
     )
-    for lesson in lessons:
-        if lesson.pk in done:
-            continue
-        summary.resume_lesson = lesson
-        structure = lesson_structure(lesson.pk)
-        if structure is not None:
-            rows = {
-                row.video_id: row
-                for row in VideoProgress.objects.filter(
-                    user=user, video_id__in=structure.video_ids
-                )
-            }
-            for video_id in structure.video_ids:
-                row = rows.get(video_id)
-                if row is not None and row.completed_at:
-                    continue
-                summary.resume_at = row.resume_position if row else 0.0
-                break
-        break
+    summary.resume_lesson, summary.resume_at = _resume_point(
+        user, [lesson for lesson in lessons if lesson.pk not in done]
+    )
     return summary
+
+
+def _resume_point(user, lessons: list[LessonPage]) -> tuple[LessonPage | None, float]:
+    """Where to pick up among the lessons not yet completed: where the learner
+    stopped in the unfinished video they watched last, else the start of the first
+    of those lessons."""
+    videos = {
+        lesson.pk: structure.video_ids
+        for lesson in lessons
+        if (structure := lesson_structure(lesson.pk)) is not None
+    }
+    rows = {
+        row.video_id: row
+        for row in VideoProgress.objects.filter(
+            user=user,
+            video_id__in={pk for ids in videos.values() for pk in ids},
+            completed_at__isnull=True,
+        )
+    }
+    watched = [
+        (rows[video_id].updated_at, lesson, rows[video_id].resume_position)
+        for lesson in lessons
+        for video_id in videos.get(lesson.pk, ())
+        if video_id in rows and rows[video_id].resume_position > 0
+    ]
+    if watched:
+        _at, lesson, position = max(watched, key=lambda item: item[0])
+        return lesson, position
+    return (lessons[0] if lessons else None), 0.0
 
 
 def dashboard(user) -> list[CourseSummary]:
@@ -1240,10 +1256,35 @@ def guide_course() -> CoursePage | None:
     )
 
 
-def has_completed_guide(user) -> bool:
-    return CourseCompletion.objects.filter(
+class GuideStanding(StrEnum):
+    """Where a person stands with the mandatory guide, as the registration
+    service will see it."""
+
+    NOT_YET = "not_yet"
+    PREPARING = "preparing"  # completed; the certificate is being issued
+    READY = "ready"  # holds a valid certificate: the registry answers `completed`
+    REVOKED = "revoked"  # completed, but the certificate was revoked
+
+
+def guide_standing(user) -> GuideStanding:
+    """Ready only with a valid certificate of the guide, the rule of the registry's
+    ``guide-status``; a revoked certificate is not replaced by completing again."""
+    from certificates.models import Certificate, CertificateStatus
+
+    statuses = set(
+        Certificate.objects.filter(user=user, course_kind=CourseKind.GUIDE).values_list(
+            "status", flat=True
+        )
+    )
+    if CertificateStatus.VALID in statuses:
+        return GuideStanding.READY
+    if statuses:
+        return GuideStanding.REVOKED
+    if CourseCompletion.objects.filter(
         user=user, course__kind=CourseKind.GUIDE
-    ).exists()
+    ).exists():
+        return GuideStanding.PREPARING
+    return GuideStanding.NOT_YET
 
 
 def active_partnership(user) -> Partnership | None:
@@ -1263,10 +1304,17 @@ def partner_of(partnership: Partnership, user):
     )
 
 
+# A declined invitation looks pending to the one who sent it: telling them of the
+# decline would tell them that the IIN has an account.
+SENT = (PartnershipStatus.PENDING, PartnershipStatus.DECLINED)
+
+
 def outgoing_invitation(user) -> Partnership | None:
-    return Partnership.objects.filter(
-        inviter=user, status=PartnershipStatus.PENDING
-    ).first()
+    return (
+        Partnership.objects.filter(inviter=user, status__in=SENT)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def incoming_invitations(user) -> list[Partnership]:
@@ -1298,9 +1346,9 @@ def invite_partner(user, iin: str) -> Partnership:
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if active_partnership(user) is not None:
             raise Invalid(_("You are already linked with a partner; unlink first."))
-        Partnership.objects.filter(
-            inviter=user, status=PartnershipStatus.PENDING
-        ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
+        Partnership.objects.filter(inviter=user, status__in=SENT).update(
+            status=PartnershipStatus.CANCELLED, ended_at=now()
+        )
         return Partnership.objects.create(inviter=user, invitee_iin_hash=iin_hash)
 
 
@@ -1321,23 +1369,39 @@ def _own_invitation(user, partnership_id: int) -> Partnership:
 
 
 def accept_invitation(user, partnership_id: int) -> Partnership:
-    """Link the invitee with the inviter; each person has one partner at a time."""
+    """Link the invitee with the inviter; each person has one partner at a time.
+
+    Both people are locked first, in a fixed order, then the invitations: two
+    people accepting each other's invitations at once wait for one another
+    instead of deadlocking. The one who comes second finds the two already
+    linked, and is told so as a success.
+    """
+    inviter_id = (
+        Partnership.objects.filter(pk=partnership_id)
+        .values_list("inviter_id", flat=True)
+        .first()
+    )
     with transaction.atomic():
-        invitation = _own_invitation(user, partnership_id)
-        ids = sorted([user.pk, invitation.inviter_id])
         list(
             get_user_model()
             .objects.select_for_update()
-            .filter(pk__in=ids)
+            .filter(pk__in=sorted({user.pk, inviter_id or user.pk}))
             .order_by("pk")
         )
+        try:
+            invitation = _own_invitation(user, partnership_id)
+        except NotFound:
+            linked = active_partnership(user)
+            if linked is not None and partner_of(linked, user).pk == inviter_id:
+                return linked
+            raise
         if active_partnership(user) is not None:
             raise Invalid(_("You are already linked with a partner; unlink first."))
         if active_partnership(invitation.inviter) is not None:
             raise Invalid(_("This invitation can no longer be accepted."))
-        Partnership.objects.filter(
-            inviter=user, status=PartnershipStatus.PENDING
-        ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
+        Partnership.objects.filter(inviter=user, status__in=SENT).update(
+            status=PartnershipStatus.CANCELLED, ended_at=now()
+        )
         invitation.invitee = user
         invitation.status = PartnershipStatus.ACTIVE
         invitation.responded_at = now()
@@ -1348,14 +1412,15 @@ def accept_invitation(user, partnership_id: int) -> Partnership:
 def decline_invitation(user, partnership_id: int) -> None:
     with transaction.atomic():
         invitation = _own_invitation(user, partnership_id)
+        invitation.invitee = user  # the decline is in their copy of their data
         invitation.status = PartnershipStatus.DECLINED
         invitation.responded_at = now()
-        invitation.save(update_fields=["status", "responded_at"])
+        invitation.save(update_fields=["invitee", "status", "responded_at"])
 
 
 def cancel_invitation(user, partnership_id: int) -> None:
     updated = Partnership.objects.filter(
-        pk=partnership_id, inviter=user, status=PartnershipStatus.PENDING
+        pk=partnership_id, inviter=user, status__in=SENT
     ).update(status=PartnershipStatus.CANCELLED, ended_at=now())
     if not updated:
         raise NotFound(_("No such invitation."))
@@ -1369,7 +1434,7 @@ def end_partnerships(user) -> None:
     mine.filter(status=PartnershipStatus.ACTIVE).update(
         status=PartnershipStatus.ENDED, ended_at=ended
     )
-    mine.filter(status=PartnershipStatus.PENDING).update(
+    Partnership.objects.filter(inviter=user, status__in=SENT).update(
         status=PartnershipStatus.CANCELLED, ended_at=ended
     )
 
@@ -1393,12 +1458,20 @@ class CoupleStatus:
     guide: CoursePage | None
     mine: CourseSummary | None
     theirs: CourseSummary | None
-    i_completed: bool
-    partner_completed: bool
+    my_standing: GuideStanding
+    partner_standing: GuideStanding
+
+    @property
+    def i_completed(self) -> bool:
+        return self.my_standing in (GuideStanding.READY, GuideStanding.PREPARING)
+
+    @property
+    def partner_completed(self) -> bool:
+        return self.partner_standing in (GuideStanding.READY, GuideStanding.PREPARING)
 
     @property
     def both_ready(self) -> bool:
-        return self.i_completed and self.partner_completed
+        return self.my_standing == self.partner_standing == GuideStanding.READY
 
 
 def couple_status(user) -> CoupleStatus | None:
@@ -1413,8 +1486,8 @@ def couple_status(user) -> CoupleStatus | None:
         guide=guide,
         mine=course_summary(user, guide) if guide else None,
         theirs=course_summary(partner, guide) if guide else None,
-        i_completed=has_completed_guide(user),
-        partner_completed=has_completed_guide(partner),
+        my_standing=guide_standing(user),
+        partner_standing=guide_standing(partner),
     )
 
 
@@ -1474,13 +1547,15 @@ def learning_record(user) -> dict:
     ):
         mine = partnership.inviter_id == user.pk
         other = partnership.invitee if mine else partnership.inviter
+        # Who declined an invitation is theirs to know, not the sender's.
+        hidden = mine and partnership.status == PartnershipStatus.DECLINED
         partners.append(
             {
                 "invited_by_me": mine,
-                "partner": other.get_full_name() if other else None,
-                "status": partnership.status,
+                "partner": other.get_full_name() if other and not hidden else None,
+                "status": PartnershipStatus.PENDING if hidden else partnership.status,
                 "invited_at": when(partnership.created_at),
-                "answered_at": when(partnership.responded_at),
+                "answered_at": None if hidden else when(partnership.responded_at),
                 "ended_at": when(partnership.ended_at),
             }
         )

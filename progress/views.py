@@ -56,6 +56,11 @@ def couple(request, form=None):
         "return_path": reverse("progress:couple"),
     }
     context.update(_couple_context(request.user))
+    if form is not None and context["couple"]:
+        # Sent from a page that was open before the link was made: the form is
+        # not shown any more, so its errors are shown as messages.
+        for error in form.errors.get("iin", []):
+            messages.error(request, error)
     return render(request, "progress/couple.html", context, status=400 if form else 200)
 
 

@@ -265,3 +265,29 @@ def test_one_session_for_two_videos_at_once_is_refused_for_one(
     refused = tr("This session belongs to another video.", "kk")
     assert sorted(outcomes) == sorted(["ok", refused])
     assert PlaybackSession.objects.filter(user=learner, uuid=session).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("rounds", range(5))
+def test_two_people_accepting_each_others_invitations_at_once_are_linked_once(
+    learner, partner, rounds
+):
+    """Each acceptance locks both people before any invitation, so the two wait
+    for each other instead of deadlocking, and the second is told they are
+    linked."""
+    from lms.factories import VALID_IINS
+    from progress.models import Partnership, PartnershipStatus
+
+    mine = services.invite_partner(learner, VALID_IINS[1])
+    theirs = services.invite_partner(partner, VALID_IINS[0])
+    answers = [None, None]
+
+    def accept(index):
+        who, invitation = ((learner, theirs), (partner, mine))[index]
+        answers[index] = services.accept_invitation(who, invitation.pk)
+
+    run_at_once(2, accept)
+
+    (active,) = Partnership.objects.filter(status=PartnershipStatus.ACTIVE)
+    assert {answer.pk for answer in answers} == {active.pk}
+    assert {active.inviter_id, active.invitee_id} == {learner.pk, partner.pk}

@@ -7,6 +7,7 @@ from django.test import Client
 import pytest
 
 from certificates.models import Certificate
+from certificates.services import create_certificate, revoke_certificate
 from lms.factories import VALID_IINS, UserFactory
 from progress import services
 from progress.models import (
@@ -16,6 +17,7 @@ from progress.models import (
     Partnership,
     PartnershipStatus,
 )
+from tests.lms.i18n import tr
 from tests.progress.conftest import Player
 
 THIRD_IIN = VALID_IINS[2]
@@ -126,14 +128,20 @@ def test_couple_flow(learner, partner, guide_course):
     assert invitation.invitee == partner
 
     # Both see each other's guide progress, not yet ready.
-    complete_guide(learner, guide_course)
+    mine = complete_guide(learner, guide_course)
     for client, other in ((me, partner), (them, learner)):
         page = client.get("/en/couple/").content.decode()
         assert "data-couple" in page
         assert other.get_full_name() in page
         assert "data-both-ready" not in page
 
-    complete_guide(partner, guide_course)
+    # Ready to apply once the registry would say so: with the certificates.
+    theirs = complete_guide(partner, guide_course)
+    for client in (me, them):
+        page = client.get("/en/couple/").content.decode()
+        assert "data-both-ready" not in page and "data-preparing" in page
+    for completion in (mine, theirs):
+        create_certificate(completion)
     for client in (me, them):
         page = client.get("/en/dashboard/").content.decode()
         assert "data-both-ready" in page
@@ -347,3 +355,142 @@ def test_the_home_page_leads_each_learner_on_with_the_guide(
         'href="/kk/dashboard/" data-guide-state="completed"'
         in client.get("/kk/").content.decode()
     )
+
+
+def linked(learner, partner):
+    services.invite_partner(learner, VALID_IINS[1])
+    return services.accept_invitation(partner, Partnership.objects.get().pk)
+
+
+@pytest.mark.django_db
+def test_a_revoked_certificate_takes_the_couples_readiness_away(
+    learner, partner, guide_course
+):
+    """Ready to apply is what the registry's guide-status answers: a valid
+    certificate of the guide, not a completion whose certificate was revoked."""
+    linked(learner, partner)
+    for person in (learner, partner):
+        create_certificate(complete_guide(person, guide_course))
+    me, them = logged_in(learner), logged_in(partner)
+    assert "data-both-ready" in me.get("/en/couple/").content.decode()
+
+    (certificate,) = Certificate.objects.filter(user=partner)
+    revoke_certificate(certificate, "Issued by mistake", None)
+
+    mine = me.get("/en/couple/").content.decode()
+    assert "data-both-ready" not in mine
+    assert "Your partner's certificate of the guide was revoked" in mine
+    (block,) = re.findall(r"<dd data-partner-progress>(.*?)</dd>", mine, re.S)
+    assert 'data-standing="revoked"' in block
+    theirs = them.get("/ru/couple/").content.decode()
+    assert "data-both-ready" not in theirs and "data-revoked" in theirs
+    assert (
+        tr(
+            "Your certificate of the guide was revoked: the marriage registration "
+            "service no longer accepts it. See “My learning” for what to do.",
+            "ru",
+        )
+        in theirs
+    )
+
+    dashboard = them.get("/en/dashboard/").content.decode()
+    assert "data-revoked" in dashboard
+    assert "is no longer valid: the marriage registration service" in dashboard
+    assert "there is nothing to print or send" not in dashboard
+    course_page = them.get(guide_course.url.replace("/kk/", "/en/", 1))
+    html = course_page.content.decode()
+    assert "data-certificate-revoked" in html
+    assert "data-certificate hidden" not in html  # no offer to download it
+
+
+@pytest.mark.django_db
+def test_an_invitation_waiting_while_linked_cannot_be_accepted(learner, partner):
+    third = UserFactory(iin=THIRD_IIN, first_name="Айгүл")
+    linked(learner, partner)
+    services.invite_partner(third, VALID_IINS[0])
+    for page in ("/en/dashboard/", "/en/couple/"):
+        html = logged_in(learner).get(page).content.decode()
+        (invitation,) = re.findall(
+            r'<div class="notice notice--warning invitation"(.*?)</div>', html, re.S
+        )
+        assert "Айгүл" in invitation and "unlink first" in invitation
+        assert "/accept/" not in invitation and "/decline/" in invitation
+
+
+@pytest.mark.django_db
+def test_a_declined_invitation_looks_pending_to_its_sender(learner, partner):
+    """Telling the sender of a decline would tell them the IIN has an account."""
+    me = logged_in(learner)
+    me.post("/en/couple/invite/", {"iin": VALID_IINS[1]})
+    invitation = Partnership.objects.get()
+    waiting = me.get("/en/couple/").content.decode()
+    services.decline_invitation(partner, invitation.pk)
+
+    def outgoing(page):
+        (block,) = re.findall(
+            r"<div class=\"notice\" data-outgoing>.*?</div>", page, re.S
+        )
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", block)
+
+    assert outgoing(me.get("/en/couple/").content.decode()) == outgoing(waiting)
+    (link,) = services.learning_record(learner)["couple_links"]
+    assert link["status"] == "pending" and link["answered_at"] is None
+    assert link["partner"] is None
+    (theirs,) = services.learning_record(partner)["couple_links"]
+    assert theirs["status"] == "declined"
+
+    # The sender can withdraw it, or send another, as if it were pending.
+    assert me.post(f"/en/couple/{invitation.pk}/cancel/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == PartnershipStatus.CANCELLED
+    assert "data-outgoing" not in me.get("/en/couple/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invitation_sent_from_a_page_open_before_linking_says_why_not(
+    learner, partner
+):
+    linked(learner, partner)
+    response = logged_in(learner).post("/en/couple/invite/", {"iin": THIRD_IIN})
+    assert response.status_code == 400
+    assert "You are already linked with a partner; unlink first." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_accepting_each_others_invitations_links_the_two_once(learner, partner):
+    mine = services.invite_partner(learner, VALID_IINS[1])
+    theirs = services.invite_partner(partner, VALID_IINS[0])
+    services.accept_invitation(learner, theirs.pk)
+    # The second acceptance finds them linked already: no error.
+    response = logged_in(partner).post(f"/en/couple/{mine.pk}/accept/", follow=True)
+    html = response.content.decode()
+    assert "You are now linked" in html and "No such invitation" not in html
+    assert Partnership.objects.filter(status=PartnershipStatus.ACTIVE).count() == 1
+    with pytest.raises(services.NotFound):
+        services.accept_invitation(UserFactory(iin=THIRD_IIN), mine.pk)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_resumes_where_the_learner_watched_last(
+    signed_in, clock, guide_course, learner
+):
+    """A learner who opened the third lesson first is led back there."""
+    first, _second, third = guide_course.lessons()
+    player = Player(signed_in, first, first.videos()[0])
+    player.beat(0)
+    clock.tick(3)
+    player.beat(3, state="paused")
+    clock.tick(60)
+    player = Player(signed_in, third, third.videos()[0])
+    player.beat(0)
+    clock.tick(8)
+    player.beat(8, state="paused")
+
+    html = signed_in.get("/en/dashboard/").content.decode()
+    (resume,) = re.findall(
+        r'<a class="button button--primary" data-resume href="([^"]+)"', html
+    )
+    assert resume == third.url.replace("/kk/", "/en/", 1) or resume == third.url
+    assert "from 0:08" in html

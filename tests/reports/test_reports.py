@@ -506,7 +506,7 @@ def test_a_filter_that_is_not_valid_shows_its_error_and_no_figures(
     html = page.content.decode()
     assert "The figures are not shown because a filter is not valid" in html
     assert error in html.split("data-report-filter-errors")[1]
-    assert "data-report-scope" not in html and "<table class=\"listing" not in html
+    assert "data-report-scope" not in html and '<table class="listing' not in html
 
     exported = admin_client.get(f"/admin/figures/{slug}/", query | {"export": "csv"})
     assert exported.status_code == 200
