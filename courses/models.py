@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +67,134 @@ class CourseIndexPage(TranslatedPage):
         return context
 
 
-class CoursePage(TranslatedPage):
+def guide_lesson_problems(video_ids: list[int]) -> list[str]:
+    """Why a lesson showing these videos may not be live in the mandatory guide:
+    it must show at least one video, each ready and captioned in every language."""
+    if not video_ids:
+        return [
+            _(
+                "It shows no video: each lesson of the mandatory guide shows at "
+                "least one."
+            )
+        ]
+    by_id = Video.objects.prefetch_related("captions").in_bulk(video_ids)
+    return video_publish_problems([by_id[i] for i in video_ids if i in by_id])
+
+
+def guide_course_problems(course: "CoursePage", kind: str) -> list[str]:
+    """Why a course of this kind may not be live: the registration service asks
+    about one mandatory guide, so only one is live at a time, and each of its live
+    lessons keeps the guide's rule (its kind may have just been changed)."""
+    if kind != CourseKind.GUIDE:
+        return []
+    problems = []
+    other = CoursePage.objects.live().filter(kind=CourseKind.GUIDE)
+    if course.pk:
+        other = other.exclude(pk=course.pk)
+    if other := other.order_by("path").first():
+        problems.append(
+            _(
+                "«%(course)s» is the live mandatory guide, and the marriage "
+                "registration service asks about one: unpublish it first."
+            )
+            % {"course": other.title}
+        )
+    if course.pk:
+        for lesson in LessonPage.objects.child_of(course).live():
+            for problem in guide_lesson_problems(lesson.video_ids()):
+                problems.append(f"«{lesson.title}»: {problem}")
+    return problems
+
+
+class PublishingCheckForm(WagtailAdminPageForm):
+    """Checks, when the editor publishes, submits for moderation or approves,
+    what ``publish_problems`` of the page checks; drafts can always be saved."""
+
+    refusal = ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self._is_heading_for_publication():
+            if problems := self.problems(cleaned_data):
+                raise ValidationError([self.refusal, *problems])
+        return cleaned_data
+
+    def problems(self, cleaned_data) -> list[str]:
+        raise NotImplementedError
+
+    def _is_heading_for_publication(self) -> bool:
+        data = self.data or {}
+        if any(data.get(action) for action in PUBLISHING_ACTIONS):
+            return True
+        return bool(
+            data.get("action-workflow-action")
+            and data.get("workflow-action-name") == "approve"
+        )
+
+
+class CoursePageForm(PublishingCheckForm):
+    refusal = _("This course cannot be published as the mandatory guide yet.")
+
+    def problems(self, cleaned_data):
+        return guide_course_problems(self.instance, cleaned_data.get("kind"))
+
+
+class LessonPageForm(PublishingCheckForm):
+    """A lesson of the mandatory guide needs ready, fully captioned videos."""
+
+    refusal = _("This lesson of the mandatory guide cannot be published yet.")
+
+    def problems(self, cleaned_data):
+        parent = self.parent_page or (
+            self.instance.get_parent() if self.instance.pk else None
+        )
+        course = parent.specific if parent else None
+        if not isinstance(course, CoursePage) or not course.requires_captions:
+            return []
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        body = cleaned_data.get(f"body_{default}")
+        return guide_lesson_problems(list(dict.fromkeys(_video_ids_in(body))))
+
+
+class PublishingChecked:
+    """Every way of publishing keeps the page's ``publish_problems``, not only the
+    edit form: the admin's bulk action is stopped before it starts and a copy
+    made live is taken down (``courses.wagtail_hooks``), a scheduled publication
+    that would break the rule is called off, and anything else is refused."""
+
+    def publish_problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def publish(self, revision, *args, log_action=True, **kwargs):
+        problems = revision.as_object().publish_problems()
+        if not problems:
+            return super().publish(revision, *args, log_action=log_action, **kwargs)
+        if log_action == "wagtail.publish.scheduled":
+            call_off_scheduled_publication(self, revision, problems)
+            return None
+        raise ValidationError([self.base_form_class.refusal, *problems])
+
+
+def call_off_scheduled_publication(page, revision, problems) -> None:
+    """Cancel the schedule, in the page's history too, so that staff see why the
+    page did not go live."""
+    from wagtail.log_actions import log
+
+    logger.warning(
+        "Scheduled publication of page %s called off: %s",
+        page.pk,
+        " ".join(str(problem) for problem in problems),
+    )
+    type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+    log(
+        instance=page,
+        action="courses.publication_called_off",
+        revision=revision,
+        data={"problems": [str(problem) for problem in problems]},
+    )
+
+
+class CoursePage(PublishingChecked, TranslatedPage):
     """A course: the mandatory guide or an academy course, with lessons as children."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=CourseKind.choices)
@@ -96,11 +224,18 @@ class CoursePage(TranslatedPage):
         FieldPanel("summary"),
         FieldPanel("cover_image"),
         HelpPanel(
-            content=_(
-                "Lessons are the pages under this course, in the order shown in "
-                "the page explorer. A lesson of the mandatory guide can be "
-                "published only when each of its videos is ready and has captions "
-                "in Kazakh, Russian and English."
+            content=format_lazy(
+                "{} {}",
+                _(
+                    "Lessons are the pages under this course, in the order shown "
+                    "in the page explorer. A lesson of the mandatory guide can be "
+                    "published only when each of its videos is ready and has "
+                    "captions in Kazakh, Russian and English."
+                ),
+                _(
+                    "Only one course of the mandatory guide is live at a time, "
+                    "and each of its lessons shows at least one video."
+                ),
             ),
             heading=_("Lessons"),
         ),
@@ -109,6 +244,7 @@ class CoursePage(TranslatedPage):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")
@@ -116,6 +252,10 @@ class CoursePage(TranslatedPage):
     def lessons(self) -> list["LessonPage"]:
         """Live lessons in tree order."""
         return list(LessonPage.objects.child_of(self).live().order_by("path"))
+
+    def publish_problems(self) -> list[str]:
+        """Why this course may not be published; empty when it may."""
+        return guide_course_problems(self, self.kind)
 
     @property
     def requires_captions(self) -> bool:
@@ -273,43 +413,7 @@ def video_publish_problems(videos: list["Video"]) -> list[str]:
     return problems
 
 
-class LessonPageForm(WagtailAdminPageForm):
-    """Checks, when the editor publishes or submits for moderation, that a lesson
-    of the mandatory guide has ready, fully captioned videos. Drafts can always
-    be saved."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if not self._is_heading_for_publication():
-            return cleaned_data
-        parent = self.parent_page or (
-            self.instance.get_parent() if self.instance.pk else None
-        )
-        course = parent.specific if parent else None
-        if not isinstance(course, CoursePage) or not course.requires_captions:
-            return cleaned_data
-        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
-        ids = list(dict.fromkeys(_video_ids_in(cleaned_data.get(f"body_{default}"))))
-        by_id = Video.objects.prefetch_related("captions").in_bulk(ids)
-        problems = video_publish_problems([by_id[i] for i in ids if i in by_id])
-        if problems:
-            raise ValidationError(
-                [_("This lesson of the mandatory guide cannot be published yet.")]
-                + problems
-            )
-        return cleaned_data
-
-    def _is_heading_for_publication(self) -> bool:
-        data = self.data or {}
-        if any(data.get(action) for action in PUBLISHING_ACTIONS):
-            return True
-        return bool(
-            data.get("action-workflow-action")
-            and data.get("workflow-action-name") == "approve"
-        )
-
-
-class LessonPage(TranslatedPage):
+class LessonPage(PublishingChecked, TranslatedPage):
     """A lesson: videos, text and at most one quiz. The Kazakh body decides which
     videos and quiz count; the Russian and English bodies must agree with it."""
 
@@ -341,36 +445,10 @@ class LessonPage(TranslatedPage):
         course = self.get_parent().specific if self.pk or self.path else None
         if not isinstance(course, CoursePage) or not course.requires_captions:
             return []
-        ids = self.video_ids()
-        by_id = Video.objects.prefetch_related("captions").in_bulk(ids)
-        return video_publish_problems([by_id[i] for i in ids if i in by_id])
+        return guide_lesson_problems(self.video_ids())
 
     def course(self) -> CoursePage:
         return CoursePage.objects.get(path=self.path[: -self.steplen])
-
-    def publish(self, revision, *args, log_action=True, **kwargs):
-        """Every way of publishing keeps the mandatory guide's rule, not only the
-        edit form (``LessonPageForm``): the admin's bulk action is stopped before
-        it starts and a copy made live is taken down (``courses.wagtail_hooks``),
-        a scheduled publication whose videos lost their captions meanwhile is
-        called off, and anything else is refused."""
-        problems = revision.as_object().publish_problems()
-        if not problems:
-            return super().publish(revision, *args, log_action=log_action, **kwargs)
-        if log_action == "wagtail.publish.scheduled":
-            logger.warning(
-                "Scheduled publication of lesson %s called off: %s",
-                self.pk,
-                " ".join(str(problem) for problem in problems),
-            )
-            type(revision).objects.filter(pk=revision.pk).update(
-                approved_go_live_at=None
-            )
-            return None
-        raise ValidationError(
-            [_("This lesson of the mandatory guide cannot be published yet.")]
-            + problems
-        )
 
     def get_context(self, request, *args, **kwargs):
         from courses import services

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import access, mux, services, views
-from courses.models import CoursePage, LessonPage, Video
+from courses.models import CoursePage, LessonPage, PublishingChecked, Video
 from lms.cache import UNREACHABLE
 
 
@@ -153,27 +154,29 @@ def keep_videos_that_live_lessons_show(request, instances):
 @hooks.register("before_bulk_action")
 def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, action):
     """The admin's bulk "Publish" refuses, before publishing anything, when a
-    lesson of the mandatory guide among the pages (or, with "include descendants",
-    under them) may not be published yet, as the edit form does."""
+    course or lesson among the pages (or, with "include descendants", under them)
+    may not be published yet, as the edit form does: a second live mandatory
+    guide, or a lesson of the guide without ready, captioned video."""
     if action_type != "publish" or request.method != "POST":
         return None
     pages = [page.specific for page in objects if isinstance(page, Page)]
-    lessons = [page for page in pages if isinstance(page, LessonPage)]
     if request.POST.get("include_descendants"):
         # What Wagtail then publishes: the descendants that are not live.
-        for page in pages:
-            lessons += LessonPage.objects.descendant_of(page).not_live()
+        for page in list(pages):
+            pages += Page.objects.descendant_of(page).not_live().specific()
     refused = {}
-    for lesson in lessons:
-        if problems := lesson.get_latest_revision_as_object().publish_problems():
-            refused[lesson.pk] = (lesson, problems)
+    for page in pages:
+        if not isinstance(page, PublishingChecked):
+            continue
+        if problems := page.get_latest_revision_as_object().publish_problems():
+            refused[page.pk] = (page, problems)
     if not refused:
         return None
-    for lesson, problems in refused.values():
+    for page, problems in refused.values():
         messages.error(
             request,
             _("«%(lesson)s» cannot be published yet: %(problems)s")
-            % {"lesson": lesson.title, "problems": " ".join(problems)},
+            % {"lesson": page.title, "problems": " ".join(problems)},
         )
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -183,17 +186,33 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
 
 @hooks.register("after_copy_page")
 def copies_keep_the_guide_rule(request, page, new_page):
-    """ "Publish copies" makes the copies live without publishing them: a copied
-    lesson of the mandatory guide that may not be published yet is taken down
-    again at once, and the editor is told why."""
+    """ "Publish copies" makes the copies live without publishing them: a copy that
+    may not be published yet (a second live mandatory guide, a lesson of the guide
+    without ready, captioned video) is taken down again at once, and the editor
+    is told why."""
     pages = [new_page.specific, *new_page.get_descendants().live().specific()]
-    for lesson in pages:
-        if not (isinstance(lesson, LessonPage) and lesson.live):
+    for copy in pages:
+        if not (isinstance(copy, PublishingChecked) and copy.live):
             continue
-        if problems := lesson.publish_problems():
-            lesson.unpublish(user=request.user)
+        if problems := copy.publish_problems():
+            copy.unpublish(user=request.user)
             messages.warning(
                 request,
                 _("The copy «%(lesson)s» is kept as a draft: %(problems)s")
-                % {"lesson": lesson.title, "problems": " ".join(problems)},
+                % {"lesson": copy.title, "problems": " ".join(problems)},
             )
+
+
+class PublicationCalledOff(LogFormatter):
+    label = gettext_lazy("Scheduled publication called off")
+
+    def format_message(self, log_entry):
+        problems = " ".join(log_entry.data.get("problems", []))
+        return _("Scheduled publication called off: %(problems)s") % {
+            "problems": problems
+        }
+
+
+@hooks.register("register_log_actions")
+def register_course_log_actions(actions):
+    actions.register_action("courses.publication_called_off")(PublicationCalledOff)

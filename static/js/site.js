@@ -16,10 +16,21 @@
     }
   };
 
+  /* replace() swaps only the page open now for the target: Back from there does
+     not return to it, but the pages of this site visited before it stay in the
+     tab's Back history and in the browser's history. The help page says so. */
   function leave(url) {
-    // replace() keeps this site out of the tab's Back history.
     try { document.body.style.visibility = "hidden"; } catch (e) { /* ignore */ }
     window.location.replace(url);
+  }
+
+  var NOT_TYPED = /^(button|checkbox|color|file|hidden|image|radio|range|reset|submit)$/i;
+  function isField(element) {
+    if (!element || element.nodeType !== 1) { return false; }
+    if (element.isContentEditable) { return true; }
+    var name = element.tagName;
+    if (name === "TEXTAREA" || name === "SELECT") { return true; }
+    return name === "INPUT" && !NOT_TYPED.test(element.type || "");
   }
 
   var exit = document.querySelector("[data-quick-exit]");
@@ -32,6 +43,12 @@
     var lastEscape = 0;
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" && event.key !== "Esc") { return; }
+      // In a field, Esc belongs to the field (clearing a search, closing a list
+      // or an input method): twice there does not leave the site.
+      if (isField(event.target) || isField(document.activeElement)) {
+        lastEscape = 0;
+        return;
+      }
       var now = Date.now();
       if (now - lastEscape < 1500) {
         leave(target);

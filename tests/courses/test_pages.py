@@ -200,7 +200,7 @@ def test_lessons_are_listed_in_tree_order_and_only_when_live(course_index):
 
 @pytest.mark.django_db
 def test_lessons_of_a_course_that_is_not_live_are_not_served(client, course_index):
-    course = CoursePageFactory(parent=course_index)
+    course = CoursePageFactory(parent=course_index, kind="couples")
     lesson = LessonPageFactory(parent=course)
     url = lesson.get_url()
     assert client.get(url).status_code == 200

@@ -1,0 +1,193 @@
+"""The mandatory guide is one course, and each of its lessons has video to watch:
+the registration service accepts its certificates, so none may be earned from a
+second guide or from a lesson with nothing to watch."""
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from wagtail.models import PageLogEntry
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+import pytest
+
+from courses.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    VideoCaptionFactory,
+    VideoFactory,
+)
+from courses.models import CoursePage, LessonPage
+from lms.factories import UserFactory
+from tests.courses.test_publishing import lesson_form
+
+
+@pytest.fixture
+def editor(db):
+    """A superuser whose admin is in English, so messages can be compared."""
+    from wagtail.users.models import UserProfile
+
+    user = UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+def captioned_video(title="Бейне"):
+    video = VideoFactory(title=title)
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    return video
+
+
+def live_guide(course_index, title="Нұсқаулық"):
+    course = CoursePageFactory(parent=course_index, kind="guide", title=title)
+    lesson = LessonPageFactory(parent=course)
+    lesson.body_kk = [{"type": "video", "value": {"video": captioned_video().pk}}]
+    lesson.save_revision().publish()
+    return course
+
+
+def course_form(course, action="action-publish", kind="guide"):
+    data = nested_form_data(
+        {
+            **{f"title_{code}": course.title for code in ("kk", "ru", "en")},
+            **{f"slug_{code}": course.slug for code in ("kk", "ru", "en")},
+            "kind": kind,
+            "estimated_minutes": "10",
+            "summary_kk": "Мазмұны",
+            "comments": inline_formset([]),
+        }
+    )
+    data[action] = "1"
+    return data
+
+
+@pytest.mark.django_db
+def test_a_guide_lesson_with_no_video_is_not_published(client, editor, course_index):
+    guide = live_guide(course_index)
+    text_only = LessonPageFactory(parent=guide, live=False, title="Мәтін")
+    text_only.body_kk = [{"type": "paragraph", "value": "<p>Мәтін</p>"}]
+    revision = text_only.save_revision()
+
+    with translation.override("en"), pytest.raises(ValidationError, match="no video"):
+        revision.publish()
+    client.force_login(editor)
+    data = lesson_form(captioned_video(), action="action-publish")
+    data["body_kk-count"] = "0"
+    response = client.post(f"/admin/pages/{text_only.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "each lesson of the mandatory guide shows at least one" in (
+        response.content.decode()
+    )
+    assert not LessonPage.objects.get(pk=text_only.pk).live
+
+    # An academy's lesson may be text only.
+    academy = CoursePageFactory(parent=course_index, kind="parents")
+    reading = LessonPageFactory(parent=academy, live=False)
+    reading.save_revision().publish()
+    assert LessonPage.objects.get(pk=reading.pk).live
+
+
+@pytest.mark.django_db
+def test_a_second_guide_is_not_published_while_one_is_live(
+    client, editor, course_index
+):
+    first = live_guide(course_index, "Бірінші")
+    second = CoursePageFactory(
+        parent=course_index, kind="guide", title="Екінші", live=False
+    )
+
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="«Бірінші» is the live mandatory guide"),
+    ):
+        second.save_revision().publish()
+
+    client.force_login(editor)
+    response = client.post(f"/admin/pages/{second.pk}/edit/", course_form(second))
+    assert response.status_code == 200
+    assert "is the live mandatory guide" in response.content.decode()
+    # Bulk "Publish" refuses too, before publishing anything.
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={second.pk}&next=/admin/pages/"
+    response = client.post(url, {}, follow=True)
+    assert "is the live mandatory guide" in response.content.decode()
+    assert not CoursePage.objects.get(pk=second.pk).live
+
+    # A draft can be saved; once the first is unpublished, the second goes live.
+    response = client.post(
+        f"/admin/pages/{second.pk}/edit/", course_form(second, action="action-save")
+    )
+    assert response.status_code == 302
+    first.unpublish()
+    second.get_latest_revision().publish()
+    assert CoursePage.objects.get(pk=second.pk).live
+
+
+@pytest.mark.django_db
+def test_a_copy_of_the_live_guide_is_kept_as_a_draft(client, editor, course_index):
+    guide = live_guide(course_index)
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/pages/{guide.pk}/copy/",
+        {
+            "new_title_kk": "Көшірме",
+            "new_slug_kk": "koshirme",
+            "new_title_ru": "Копия",
+            "new_slug_ru": "kopiya",
+            "new_title_en": "Copy",
+            "new_slug_en": "copy",
+            "new_parent_page": course_index.pk,
+            "copy_subpages": "on",
+            "publish_copies": "on",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    copy = CoursePage.objects.get(slug_kk="koshirme")
+    assert not copy.live
+    assert "is kept as a draft" in response.content.decode()
+    assert list(CoursePage.objects.live().filter(kind="guide")) == [guide]
+
+
+@pytest.mark.django_db
+def test_a_live_course_becomes_the_guide_only_if_its_lessons_keep_the_rule(
+    client, editor, course_index
+):
+    academy = CoursePageFactory(parent=course_index, kind="couples", title="Жұптар")
+    reading = LessonPageFactory(parent=academy, title="Оқу")
+    reading.save_revision().publish()
+
+    client.force_login(editor)
+    response = client.post(f"/admin/pages/{academy.pk}/edit/", course_form(academy))
+    assert response.status_code == 200
+    assert "«Оқу»: It shows no video" in response.content.decode()
+    assert CoursePage.objects.get(pk=academy.pk).kind == "couples"
+
+
+@pytest.mark.django_db
+def test_a_scheduled_publication_called_off_is_in_the_pages_history(course_index):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    guide = live_guide(course_index)
+    video = VideoFactory(title="Жартылай")
+    VideoCaptionFactory(video=video, language="kk")
+    lesson = LessonPageFactory(parent=guide, live=False)
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    revision = lesson.save_revision(
+        approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    call_command("publish_scheduled")
+
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is None
+    assert not LessonPage.objects.get(pk=lesson.pk).live
+    entry = PageLogEntry.objects.get(
+        page=lesson, action="courses.publication_called_off"
+    )
+    assert "ru, en" in " ".join(entry.data["problems"])
+    assert str(entry.message).endswith(entry.data["problems"][0])
