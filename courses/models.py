@@ -664,6 +664,7 @@ class VideoForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         if not self.instance.pk:
             return cleaned_data
+        self._check_who_may_change_what_learners_see()
         lessons = live_guide_lessons_showing(self.instance.pk)
         if not lessons:
             return cleaned_data
@@ -708,6 +709,38 @@ class VideoForm(WagtailAdminModelForm):
                 % {"lessons": titles, "languages": ", ".join(missing)}
             )
         return cleaned_data
+
+
+    def _check_who_may_change_what_learners_see(self) -> None:
+        """A video that live lessons show has no draft: a change reaches their
+        learners at once, without the review the lessons went through. Only who
+        may publish those lessons (the moderators) may make it."""
+        from courses import access
+
+        changed = self.has_changed() or any(
+            formset.has_changed() for formset in getattr(self, "formsets", {}).values()
+        )
+        user = self.for_user
+        shown = access.lessons_by_video().get(self.instance.pk)
+        if not (changed and shown and user is not None):
+            return
+        lessons = LessonPage.objects.filter(pk__in=[pk for pk, _private in shown])
+        refused = [
+            lesson
+            for lesson in lessons
+            if not lesson.permissions_for_user(user).can_publish()
+        ]
+        if refused:
+            raise ValidationError(
+                _(
+                    "Live lessons show this video (%(lessons)s): a change to it "
+                    "reaches their learners at once, so only those who may publish "
+                    "those lessons can make it. Ask a moderator, or add a new video "
+                    "and show it in a draft of the lesson."
+                )
+                % {"lessons": ", ".join(f"«{lesson.title}»" for lesson in refused)},
+                code="needs_publisher",
+            )
 
 
 def live_guide_lessons_showing(video_id: int) -> list["LessonPage"]:

@@ -191,3 +191,70 @@ def test_a_scheduled_publication_called_off_is_in_the_pages_history(course_index
     )
     assert "ru, en" in " ".join(entry.data["problems"])
     assert str(entry.message).endswith(entry.data["problems"][0])
+
+
+def video_edit_data(client, video, **changes):
+    form = client.get(f"/admin/snippets/courses/video/edit/{video.pk}/").context["form"]
+    return {
+        **{
+            name: value
+            for name, value in form.initial.items()
+            if isinstance(value, str | int | float) and name != "file"
+        },
+        **nested_form_data(
+            {
+                "captions": inline_formset(
+                    [
+                        {"id": c.pk, "language": c.language, "ORDER": number}
+                        for number, c in enumerate(
+                            video.captions.order_by("sort_order", "pk"), start=1
+                        )
+                    ],
+                    initial=video.captions.count(),
+                )
+            }
+        ),
+        **changes,
+    }
+
+
+@pytest.mark.django_db
+def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
+    client, home_page
+):
+    """A video has no draft: an editor's change would reach learners without the
+    review the lessons went through."""
+    from django.contrib.auth.models import Group
+
+    from courses import demo
+    from courses.models import Video
+
+    demo.load(home_page, None)
+    shown = LessonPage.objects.live().first().videos()[0]
+    editor, moderator = UserFactory(), UserFactory()
+    editor.groups.add(Group.objects.get(name=demo.EDITORS))
+    moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+    url = f"/admin/snippets/courses/video/edit/{shown.pk}/"
+
+    client.force_login(editor)
+    response = client.post(url, video_edit_data(client, shown, duration="600"))
+    assert response.status_code == 200
+    assert "only those who may publish those lessons can make it" in (
+        response.content.decode()
+    )
+    assert Video.objects.get(pk=shown.pk).duration == shown.duration
+    # Saving it unchanged, or changing a video no live lesson shows, is theirs.
+    response = client.post(url, video_edit_data(client, shown))
+    assert response.status_code == 302
+    unused = VideoFactory(title="Жаңа")
+    response = client.post(
+        f"/admin/snippets/courses/video/edit/{unused.pk}/",
+        video_edit_data(client, unused, duration="42"),
+    )
+    assert response.status_code == 302
+    assert Video.objects.get(pk=unused.pk).duration == 42
+
+    client.force_login(moderator)
+    response = client.post(url, video_edit_data(client, shown, title_en="Renamed"))
+    assert response.status_code == 302
+    assert Video.objects.get(pk=shown.pk).title_en == "Renamed"
