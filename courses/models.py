@@ -30,6 +30,7 @@ from modelcluster.models import ClusterableModel
 
 from courses import captions, texts
 from courses.blocks import LessonBodyBlock
+from courses.media_duration import file_duration
 from lms import data_saver
 from lms.pages import TranslatedPage
 from lms.storage import private_storage
@@ -597,6 +598,11 @@ def validate_webvtt(file) -> None:
         ) from None
 
 
+# The longest video, as a heartbeat's position may be (``progress.api``), and how
+# far a typed duration may be from what a local file's header says.
+MAX_DURATION = 86_400
+DURATION_TOLERANCE = 1.0
+
 # The local video files the player can play, by extension, each with its type and
 # how its first bytes begin: an MP4's "ftyp" box at offset 4, WebM's EBML header.
 VIDEO_TYPES = {
@@ -709,7 +715,6 @@ class VideoForm(WagtailAdminModelForm):
                 % {"lessons": titles, "languages": ", ".join(missing)}
             )
         return cleaned_data
-
 
     def _check_who_may_change_what_learners_see(self) -> None:
         """A video that live lessons show has no draft: a change reaches their
@@ -846,6 +851,17 @@ class Video(index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
+        if self.duration is not None and not 0 < self.duration <= MAX_DURATION:
+            raise ValidationError(
+                {
+                    "duration": _(
+                        "Enter how many seconds the video lasts: more than 0 and "
+                        "at most 24 hours."
+                    )
+                }
+            )
+        if self.file and not self.mux_playback_id:
+            self._take_the_duration_from_the_file()
         if self.file and not self.mux_playback_id and not self.duration:
             raise ValidationError(
                 {
@@ -853,6 +869,33 @@ class Video(index.Indexed, ClusterableModel):
                         "A local file needs its duration: watching is counted "
                         "against it."
                     )
+                }
+            )
+
+    def _take_the_duration_from_the_file(self) -> None:
+        """A local file says how long it plays: that fills in an empty duration,
+        and a typed one must agree with it, since watching is counted against
+        it. A file whose header cannot be read keeps the typed duration."""
+        try:
+            if _stored(self.file):
+                with self.file.open("rb") as file:
+                    lasts = file_duration(file)
+            else:  # an upload, which the form saves next: left open
+                lasts = file_duration(self.file.file)
+        except (OSError, ValueError):
+            return
+        if lasts is None:
+            return
+        if not self.duration:
+            self.duration = round(lasts, 2)
+        elif abs(self.duration - lasts) > DURATION_TOLERANCE:
+            raise ValidationError(
+                {
+                    "duration": _(
+                        "The file lasts %(seconds)s seconds: enter that, or leave "
+                        "the duration empty to take it from the file."
+                    )
+                    % {"seconds": f"{lasts:.2f}"}
                 }
             )
 

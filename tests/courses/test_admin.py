@@ -3,26 +3,14 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
-from wagtail.users.models import UserProfile
 
 import pytest
 
 from courses.factories import VideoCaptionFactory, VideoFactory
 from courses.models import Video, VideoCaption
-from lms.factories import UserFactory
 
 LIST_URL = "/admin/snippets/courses/video/"
 MP4 = b"\x00\x00\x00\x18ftypmp42" + bytes(24)  # how an MP4 file begins
-
-
-@pytest.fixture
-def editor(db):
-    """A superuser whose admin is in English, so messages can be compared."""
-    user = UserFactory(is_staff=True, is_superuser=True, email="ed@example.kz")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.utils import translation
 
 from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.users.models import UserProfile
 
 import pytest
 
@@ -19,18 +20,6 @@ from courses.factories import (
 from courses.models import CoursePage, LessonPage
 from lms.factories import UserFactory
 from tests.courses.test_publishing import lesson_form
-
-
-@pytest.fixture
-def editor(db):
-    """A superuser whose admin is in English, so messages can be compared."""
-    from wagtail.users.models import UserProfile
-
-    user = UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
 
 
 def captioned_video(title="Бейне"):
@@ -232,6 +221,10 @@ def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
     demo.load(home_page, None)
     shown = LessonPage.objects.live().first().videos()[0]
     editor, moderator = UserFactory(), UserFactory()
+    for person in (editor, moderator):
+        profile = UserProfile.get_for_user(person)
+        profile.preferred_language = "en"
+        profile.save()
     editor.groups.add(Group.objects.get(name=demo.EDITORS))
     moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
     url = f"/admin/snippets/courses/video/edit/{shown.pk}/"

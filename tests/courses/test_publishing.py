@@ -17,17 +17,6 @@ from courses.factories import (
     VideoFactory,
 )
 from courses.models import LessonPage, VideoStatus
-from lms.factories import UserFactory
-
-
-@pytest.fixture
-def editor(db):
-    """A superuser whose admin is in English, so messages can be compared."""
-    user = UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
 
 
 @pytest.fixture
