@@ -178,7 +178,12 @@ class QuizBlock(blocks.StructBlock):
         context["pass_mark_percent"] = value.get("pass_mark")
         total = len(value.get("questions") or [])
         context["questions_total"] = total
-        context["questions_needed"] = questions_needed(total, value.get("pass_mark"))
+        # A draft may lack its pass mark (required only to publish): its preview
+        # then says nothing of what passes.
+        pass_mark = value.get("pass_mark")
+        context["questions_needed"] = (
+            questions_needed(total, pass_mark) if pass_mark is not None else None
+        )
         return context
 
 

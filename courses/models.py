@@ -308,6 +308,9 @@ class Quiz:
         return score + 1e-9 >= self.pass_mark
 
 
+NO_PASS = 2.0  # a pass mark no score reaches
+
+
 def quiz_score(correct: int, total: int) -> float:
     return round(correct / total, 4) if total else 0.0
 
@@ -546,9 +549,11 @@ class LessonPage(PublishingChecked, TranslatedPage):
                     correct=correct,
                 )
             )
+        pass_mark = structure["pass_mark"]
         return Quiz(
             heading=text["heading"],
-            pass_mark=structure["pass_mark"] / 100,
+            # Only a draft's preview lacks it: nothing passes until it is set.
+            pass_mark=NO_PASS if pass_mark is None else pass_mark / 100,
             questions=questions,
         )
 

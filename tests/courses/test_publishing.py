@@ -504,3 +504,24 @@ def test_a_copy_published_with_publish_copies_keeps_the_caption_rule(
     copy = LessonPage.objects.exclude(pk=lesson.pk).get(slug_kk="koshirme")
     assert not copy.live
     assert "is kept as a draft" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_draft_quiz_without_its_pass_mark_can_be_previewed(client, editor, guide):
+    """Wagtail saves a draft without the fields it requires only to publish."""
+    from courses.factories import quiz_block
+
+    lesson = LessonPageFactory(parent=guide, live=False)
+    quiz = quiz_block()
+    quiz["value"]["pass_mark"] = None
+    lesson.body_kk = [quiz]
+    lesson.save_revision()
+    client.force_login(editor)
+
+    response = client.get(f"/admin/pages/{lesson.pk}/view_draft/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-quiz-form" in html and "To pass, answer" not in html
+    draft = lesson.get_latest_revision_as_object()
+    assert not draft.quiz("kk").passes(1.0)
