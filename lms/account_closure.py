@@ -48,14 +48,14 @@ def close_account(user, *, by=None, request: str = "") -> bool:
     from certificates.services import revoke_all
     from progress.services import end_partnerships
 
-    if user.is_staff or user.is_superuser:
+    if user.is_staff_member:
         raise StaffAccount
     user_model = get_user_model()
     with transaction.atomic():
         account = user_model.objects.select_for_update().get(pk=user.pk)
         if account.closed_at:
             return False
-        if account.is_staff or account.is_superuser:
+        if account.is_staff_member:
             raise StaffAccount
         told = {
             "user_id": account.pk,

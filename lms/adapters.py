@@ -117,7 +117,7 @@ def _admin_language(request: HttpRequest) -> str | None:
 
     user = getattr(request, "user", None)
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if not (user and user.is_authenticated and user.is_staff):
+    if not (user and user.is_authenticated and user.is_staff_member):
         return None
     if not target.startswith("/admin/"):
         return None

@@ -285,13 +285,10 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         """The e-mail of the staff account with this sign-in name (``admin``); for
         a name no staff account has, an address no account can have, so that the
         sign-in fails as with a wrong password and reveals no name."""
-        email = (
-            get_user_model()
-            .objects.filter(sign_in_name__iexact=name, is_staff=True)
-            .values_list("email", flat=True)
-            .first()
-        )
-        return email or f"{name.lower()}@sign-in-name.invalid"
+        user = get_user_model().objects.filter(sign_in_name__iexact=name).first()
+        if user is not None and user.is_staff_member:
+            return user.email
+        return f"{name.lower()}@sign-in-name.invalid"
 
     @staticmethod
     def _email_for_iin(iin: str) -> str:

@@ -133,6 +133,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
+    @property
+    def is_staff_member(self) -> bool:
+        """Staff: may open the admin. Users made in Wagtail's admin and given a
+        staff group have no ``is_staff`` flag."""
+        return (
+            self.is_staff
+            or self.is_superuser
+            or self.has_perm("wagtailadmin.access_admin")
+        )
+
     def set_iin(self, iin: str) -> None:
         """Store an IIN as its keyed hash and encrypted value, never in clear."""
         self.iin_hash = iin_tools.iin_hash(iin)

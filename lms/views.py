@@ -185,6 +185,12 @@ def sign_in_here(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target += "?" + urlencode({"next": next_url})
+    if request.user.is_authenticated:
+        # Sent here for lack of a permission (the admin, a group's page): the
+        # sign-in page would send a signed-in user straight back, and round.
+        return render(
+            request, "account/no_access.html", {"sign_in_url": target}, status=403
+        )
     return HttpResponseRedirect(target)
 
 
@@ -290,7 +296,7 @@ def iin_claim(request):
 def close_account(request):
     """The learner closes their account (``lms.account_closure``): what is erased
     and what stays, then the password (or IIN) and an acknowledgement."""
-    if request.user.is_staff or request.user.is_superuser:
+    if request.user.is_staff_member:
         return render(request, "account/close_staff.html", status=403)
     data = request.POST if request.method == "POST" else None
     form = CloseAccountForm(request.user, data)

@@ -93,7 +93,7 @@ def can_close(staff, account) -> bool:
     open account, by someone who may edit users."""
     return (
         staff.has_perm("lms.change_user")
-        and not (account.is_staff or account.is_superuser)
+        and not account.is_staff_member
         and account.closed_at is None
     )
 

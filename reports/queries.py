@@ -83,10 +83,13 @@ def learners_by_day(
     the enrolment, a completion in the one the course was completed in (that of
     the certificate). ``language`` keeps only those that happened in it.
     """
-    completion_language = Subquery(
-        CourseCompletion.objects.filter(
-            user=OuterRef("user_id"), course=OuterRef("course_id")
-        ).values("language")[:1]
+    completion_language = Coalesce(
+        Subquery(
+            CourseCompletion.objects.filter(
+                user=OuterRef("user_id"), course=OuterRef("course_id")
+            ).values("language")[:1]
+        ),
+        F("language"),
     )
     columns = (
         ("started", "started_at", enrollments, "language"),

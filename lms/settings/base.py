@@ -324,8 +324,12 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # Accounts (django-allauth, CONTRACTS.md §4)
 LOGIN_URL = "account_login"
 # The admin and private pages send to the same, rate-limited sign-in page.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"  # lms.views.sign_in_here
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# A signed-in user sent to sign in (a page for a group they are not in) gets the
+# form, to sign in with another account, not a redirect back to where they came
+# from, which would send them here again.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 # Staff reset a forgotten password on the site's own, rate-limited form
 # (/accounts/password/reset/, where /admin/password_reset/ leads); Wagtail's would
 # send any number of e-mails.

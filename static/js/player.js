@@ -131,7 +131,9 @@
     return hlsScript;
   }
 
-  function attachSource(video) {
+  /* startPosition() says where to start loading the stream: where the learner
+     left off last time, or -1 for the beginning. */
+  function attachSource(video, startPosition) {
     var hls = video.dataset.hls;
     if (!hls) return;
     if (video.canPlayType("application/vnd.apple.mpegurl")) {
@@ -139,41 +141,53 @@
       return;
     }
     if (dataSaver) {
-      // hls.js starts fetching the stream as soon as it is attached, whatever
-      // preload says: with data saver on, neither hls.js nor the stream is fetched
-      // before the learner presses play.
+      // With data saver on, not even hls.js is fetched before the learner
+      // presses play.
       video.addEventListener(
         "play",
         function () {
-          playWithHlsJs(video, hls, true);
+          playWithHlsJs(video, hls, startPosition);
         },
         { once: true }
       );
       return;
     }
-    playWithHlsJs(video, hls, false);
+    playWithHlsJs(video, hls, startPosition);
   }
 
-  function playWithHlsJs(video, hls, playWhenReady) {
+  /* hls.js fetches the stream as soon as it is attached, whatever preload says,
+     unless told to wait (autoStartLoad: false): it then reads the playlist only,
+     and fetches video from the first play on, from the resume position. */
+  function playWithHlsJs(video, hls, startPosition) {
     function fallback() {
+      var playing = !video.paused;
       video.src = hls;
-      if (playWhenReady) video.play().catch(function () {});
+      if (playing) video.play().catch(function () {});
     }
     loadHlsJs()
       .then(function (Hls) {
         if (!Hls || !Hls.isSupported()) return fallback();
+        var config = { capLevelToPlayerSize: true, autoStartLoad: false };
         // With data saver on, start from the lowest quality instead of a guess;
         // the stream itself already stops at low resolution.
-        var player = new Hls(
-          dataSaver
-            ? { capLevelToPlayerSize: true, startLevel: 0 }
-            : { capLevelToPlayerSize: true }
-        );
-        if (playWhenReady) {
-          player.on(Hls.Events.MANIFEST_PARSED, function () {
-            video.play().catch(function () {});
-          });
+        if (dataSaver) config.startLevel = 0;
+        var player = new Hls(config);
+        // Play pressed before hls.js took the video over (always so with data
+        // saver on): attaching it stops the video, which plays once loading.
+        var pressed = !video.paused;
+        var parsed = false;
+        var started = false;
+        function start() {
+          if (started || !parsed || !(pressed || !video.paused)) return;
+          started = true;
+          player.startLoad(startPosition());
+          if (pressed) video.play().catch(function () {});
         }
+        player.on(Hls.Events.MANIFEST_PARSED, function () {
+          parsed = true;
+          start();
+        });
+        video.addEventListener("play", start);
         player.loadSource(hls);
         player.attachMedia(video);
       })
@@ -204,7 +218,9 @@
     var self = this;
     var video = this.video;
     if (!video) return;
-    attachSource(video);
+    attachSource(video, function () {
+      return self.startPosition();
+    });
     video.addEventListener("loadedmetadata", function () {
       showCaptionsInPageLanguage(video);
       self.applyResume();
@@ -307,12 +323,40 @@
     if (this.completed && !wasCompleted) refreshLessonAndCourse();
   };
 
+  /* Where the learner left off, unless that is at the very end (then the video
+     starts over); 0 for none. */
+  Player.prototype.resumePoint = function () {
+    var at = this.resumeAt;
+    var duration = isFinite(this.video.duration) && this.video.duration
+      ? this.video.duration
+      : parseFloat(this.figure.dataset.duration) || this.duration || 0;
+    return !at || (duration && at >= duration - 2) ? 0 : at;
+  };
+
+  /* Where hls.js starts loading on the first play: where the video is, or where
+     the learner left off, or -1, the start. */
+  Player.prototype.startPosition = function () {
+    if (this.video.currentTime > 0) return this.video.currentTime;
+    var at = this.resumePoint();
+    if (!at) return -1;
+    this.loadedFrom = at;
+    return at;
+  };
+
   Player.prototype.applyResume = function () {
     var video = this.video;
     var at = this.resumeAt;
-    if (!at || video.currentTime > 0) return;
+    if (!at || this.resumed) return;
+    // hls.js started loading there (startPosition) and moves the video there.
+    var loadedThere = this.loadedFrom === at;
+    if (video.currentTime > 0 && !loadedThere) return;
     if (isFinite(video.duration) && at >= video.duration - 2) return;
-    video.currentTime = at;
+    this.resumed = true;
+    if (!loadedThere) video.currentTime = at;
+    this.showResume(at);
+  };
+
+  Player.prototype.showResume = function (at) {
     var live = this.progress && this.progress.querySelector("[aria-live]");
     if (live) {
       live.textContent = format(text.resume, { time: clock(at) });
@@ -349,8 +393,12 @@
           player.coverage = Number(entry.coverage) || 0;
           player.completed = Boolean(entry.completed);
           player.resumeAt = Number(entry.resume_at) || 0;
+          player.duration = Number(entry.duration) || 0;
           if (player.coverage > 0 || player.completed) player.showProgressOnly(entry);
-          if (player.video && player.video.readyState >= 1) player.applyResume();
+          if (!player.video) return;
+          if (player.video.readyState >= 1) player.applyResume();
+          // Not loaded yet (hls.js and data saver wait for play): say it now.
+          else if (player.resumePoint()) player.showResume(player.resumeAt);
         });
       });
       if (state.quiz && state.quiz.passed) markQuizPassed();
@@ -444,9 +492,20 @@
     var form = root.querySelector("[data-quiz-form]");
     if (!form) return;
     var result = form.querySelector("[data-quiz-result]");
+    var button = form.querySelector("button[type=submit]");
+    // Hidden in the page: without this script nothing would check the answers.
+    if (button) button.hidden = false;
+    var sending = false;
+    // The answer, and the focus with it: the button pressed stays where it is
+    // while the answers are checked (aria-disabled, not disabled, which would
+    // drop the focus to the top of the page).
+    function show(message) {
+      result.textContent = message;
+      result.focus();
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!signedIn) return;
+      if (!signedIn || sending) return;
       var answers = {};
       var unanswered = 0;
       form.querySelectorAll("fieldset").forEach(function (fieldset) {
@@ -460,21 +519,21 @@
         result.textContent = text.quizUnanswered;
         return;
       }
-      var button = form.querySelector("button[type=submit]");
-      if (button) button.disabled = true;
+      sending = true;
+      if (button) button.setAttribute("aria-disabled", "true");
       var wasAvailable = progressAvailable;
       progressAvailable = true; // always try: the answer is what the learner asked for
       api("POST", "/lessons/" + lessonId + "/quiz", { answers: answers }).then(function (answer) {
         progressAvailable = wasAvailable && progressAvailable;
-        if (button) button.disabled = false;
+        sending = false;
+        if (button) button.removeAttribute("aria-disabled");
         if (!answer) {
-          result.textContent = text.quizError;
+          show(text.quizError);
           return;
         }
         var percent = Math.round((Number(answer.score) || 0) * 100);
-        result.textContent =
-          (text.quizScore || "") + ": " + percent + "%. " + (answer.passed ? text.quizPassed : text.quizFailed);
         result.classList.toggle("is-passed", Boolean(answer.passed));
+        show((text.quizScore || "") + ": " + percent + "%. " + (answer.passed ? text.quizPassed : text.quizFailed));
         if (answer.passed) refreshLessonAndCourse();
       });
     });

@@ -302,9 +302,12 @@ def test_mux_video_plays_over_hls(
     with translation.override("kk"):
         page.goto(live_server.url + lesson.get_url())
 
-    page.wait_for_function(
-        "() => document.querySelector('video').readyState >= 1", timeout=15_000
-    )
+    if native_hls:
+        page.wait_for_function(
+            "() => document.querySelector('video').readyState >= 1", timeout=15_000
+        )
+    else:  # hls.js reads only the playlist until play
+        page.wait_for_function("() => window.Hls !== undefined", timeout=15_000)
     with page.expect_request(lambda r: r.url.endswith(HEARTBEAT), timeout=10_000):
         page.evaluate(
             "(() => { const v = document.querySelector('video');"

@@ -20,7 +20,7 @@ from courses.factories import CoursePageFactory, VideoFactory, make_lesson
 from courses.models import CoursePage
 from lms import roles
 from lms.factories import UserFactory
-from progress.models import Enrollment, LessonCompletion
+from progress.models import CourseCompletion, Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -68,6 +68,8 @@ def enrol(course, language, region, started, completed=None, reached=0):
     Enrollment.objects.filter(pk=enrollment.pk).update(
         started_at=started, completed_at=completed
     )
+    if completed:
+        CourseCompletion.objects.create(user=user, course=course, language=language)
     for lesson in course.lessons()[:reached]:
         LessonCompletion.objects.create(user=user, lesson=lesson, course=course)
 
@@ -218,29 +220,29 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
     page.wait_for_url("**/admin/figures/drop-off/")
     expect(page.locator("[data-report-scope]")).to_have_text("Курс: Счастливая семья")
     assert table(page) == [
-        ["0", "Начали курс", "6", "100,0"],
-        ["1", "Урок 1", "5", "83,3"],
-        ["2", "Урок 2", "4", "66,7"],
-        ["3", "Урок 3", "3", "50,0"],
-        ["4", "Завершили курс", "3", "50,0"],
+        ["0", "Начали курс", "6", "100,0", "1"],
+        ["1", "Урок 1", "5", "83,3", "1"],
+        ["2", "Урок 2", "4", "66,7", "1"],
+        ["3", "Урок 3", "3", "50,0", "0"],
+        ["4", "Завершили курс", "3", "50,0", ""],
     ]
     choose(page, "Язык", language="ru")
     page.wait_for_url("**language=ru*")
     expect(page.locator("#listing-results tbody tr").first).to_contain_text("5")
     assert [row[2:] for row in table(page)] == [
-        ["5", "100,0"],
-        ["4", "80,0"],
-        ["3", "60,0"],
-        ["2", "40,0"],
-        ["2", "40,0"],
+        ["5", "100,0", "1"],
+        ["4", "80,0", "1"],
+        ["3", "60,0", "1"],
+        ["2", "40,0", "0"],
+        ["2", "40,0", ""],
     ]
     page.screenshot(path=str(tmp_path / "2-drop-off-ru.png"), full_page=True)
     choose(page, "Курс", course=str(academy.pk))
     expect(page.locator("[data-report-scope]")).to_have_text("Курс: Ата-аналар")
     assert [row[1:] for row in table(page)] == [
-        ["Начали курс", "1", "100,0"],
-        ["Кіріспе", "0", "0,0"],
-        ["Завершили курс", "0", "0,0"],
+        ["Начали курс", "1", "100,0", "1"],
+        ["Кіріспе", "0", "0,0", "0"],
+        ["Завершили курс", "0", "0,0", ""],
     ]
 
     # 4. The registry's checks, per client and answer, then one client's.

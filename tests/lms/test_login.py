@@ -226,9 +226,9 @@ def test_other_sign_in_forms_lead_to_the_limited_one(client, db, path, next_url)
 
 
 def test_the_admin_and_private_pages_ask_to_sign_in_on_the_limited_form(client, db):
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(f"{LOGIN_URL}?next=")
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"{LOGIN_URL}?next=%2Fadmin%2F"
 
 
 def test_an_editor_guessing_through_the_admin_is_locked_out_too(
@@ -387,3 +387,41 @@ def test_account_messages_are_in_the_pages_language(client, db):
     assert tr("Your password has been changed.", "ru") in unescape(
         response.content.decode()
     )
+
+
+def test_staff_given_a_group_in_the_admin_sign_in_by_sign_in_name(client, db):
+    """Wagtail's admin makes users without Django's ``is_staff`` flag: a staff
+    group is what makes them staff."""
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(email=fresh_email("editor"), sign_in_name="neweditor")
+    assert login(client, "neweditor").status_code == 200
+    group = Group.objects.create(name="Editors of this test")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    editor.groups.add(group)
+    assert login(client, "neweditor").status_code == 302
+    assert signed_in_user_id(client) == editor.pk
+
+
+def test_a_learner_who_opens_the_admin_is_told_there_is_no_access(client, db):
+    """Sent to sign in by the admin, a signed-in learner was sent back to the
+    admin by the sign-in page, and round (too many redirects)."""
+    learner = UserFactory(email=fresh_email("learner"))
+    client.force_login(learner)
+    response = client.get("/admin/", follow=True)
+    assert [url for url, _status in response.redirect_chain] == [
+        "/admin/login/?next=/admin/"
+    ]
+    assert response.status_code == 403
+    html = unescape(response.content.decode())
+    assert (
+        tr(
+            "You are signed in, but this account may not open that page. To use "
+            "another account, sign out and sign in with it.",
+            "kk",
+        )
+        in html
+    )
+    assert 'action="/accounts/logout/"' in html
+    # Signing in again is offered, not a redirect away from the form.
+    assert client.get("/accounts/login/?next=/admin/").status_code == 200
