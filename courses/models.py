@@ -16,7 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -366,7 +366,11 @@ def lesson_body_disagreements(bodies: dict[str, object]) -> list[str]:
     Kazakh one. An empty translation falls back to Kazakh and is fine."""
     default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
     reference = bodies.get(default)
-    names = dict(settings.LANGUAGES)
+    # In the reader's language ("Ағылшын тесті"), not each language's own name.
+    names = {
+        code: get_language_info(code)["name_translated"]
+        for code, _name in settings.LANGUAGES
+    }
     messages = []
     for language, body in bodies.items():
         if language == default or not body:

@@ -42,6 +42,24 @@ class TranslatedPage(Page):
         with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
             return super().save_revision(*args, clean=False, **kwargs)
 
+    def untranslated(self) -> list[tuple[str, list[str]]]:
+        """The content fields filled in Kazakh but not in every other language
+        (those show the Kazakh text there): each field's label and the languages
+        it lacks. Slugs fall back on purpose and are left out."""
+        from modeltranslation.translator import translator
+
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        others = [code for code, _name in settings.LANGUAGES if code != default]
+        found = []
+        for name in translator.get_options_for_model(type(self)).get_field_names():
+            if name in ("slug", "url_path") or not getattr(self, f"{name}_{default}"):
+                continue
+            lacking = [code for code in others if not getattr(self, f"{name}_{code}")]
+            if lacking:
+                label = self._meta.get_field(name).verbose_name
+                found.append((str(label), lacking))
+        return found
+
     @property
     def preview_modes(self):
         return list(settings.LANGUAGES)

@@ -244,3 +244,29 @@ class ListDisplay(BaseFieldDisplay):
 
 register_display_class(models.ForeignKey, display_class=RelatedDisplay)
 register_display_class(models.JSONField, display_class=ListDisplay)
+
+
+@hooks.register("after_publish_page")
+def tell_what_is_not_translated(request, page):
+    """A field left empty in Russian or English shows the Kazakh text to those
+    readers: the page is published, and the editor is told which fields to
+    translate."""
+    from lms.pages import TranslatedPage
+
+    page = page.specific
+    if not isinstance(page, TranslatedPage):
+        return
+    if missing := page.untranslated():
+        messages.warning(
+            request,
+            _(
+                "«%(page)s» is published, but readers in another language see "
+                "the Kazakh text of: %(fields)s."
+            )
+            % {
+                "page": page.title,
+                "fields": "; ".join(
+                    f"{label} ({', '.join(codes)})" for label, codes in missing
+                ),
+            },
+        )

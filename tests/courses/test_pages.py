@@ -105,7 +105,7 @@ def test_translated_body_must_show_the_same_videos(guide_course):
     lesson.body_ru = [{"type": "video", "value": {"video": VideoFactory().pk}}]
     with translation.override("en"), pytest.raises(ValidationError) as error:
         lesson.full_clean()
-    assert "Русский body must show the same videos" in str(error.value)
+    assert "The Russian body must show the same videos" in str(error.value)
 
 
 @pytest.mark.django_db

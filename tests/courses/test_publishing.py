@@ -1,6 +1,8 @@
 """A lesson of the mandatory guide is published only with ready, captioned videos;
 the editor is told why, and drafts can always be saved."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -286,7 +288,7 @@ def test_saving_a_revision_still_reports_problems_in_the_editors_language(guide)
     lesson.body_ru = [{"type": "video", "value": {"video": VideoFactory().pk}}]
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         lesson.save_revision()
-    assert "The Русский body must show the same videos" in str(refused.value)
+    assert "The Russian body must show the same videos" in str(refused.value)
 
 
 @pytest.mark.django_db
@@ -525,3 +527,48 @@ def test_a_draft_quiz_without_its_pass_mark_can_be_previewed(client, editor, gui
     assert "data-quiz-form" in html and "To pass, answer" not in html
     draft = lesson.get_latest_revision_as_object()
     assert not draft.quiz("kk").passes(1.0)
+
+
+@pytest.mark.django_db
+def test_a_language_is_named_in_the_editors_language(guide):
+    video = VideoFactory()
+    lesson = draft_lesson(guide, video)
+    lesson.body_en = [{"type": "video", "value": {"video": VideoFactory().pk}}]
+    with translation.override("kk"), pytest.raises(ValidationError) as refused:
+        lesson.save_revision()
+    assert "Ағылшын мәтінінде" in str(refused.value)
+    assert "English" not in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_publishing_says_which_fields_are_not_translated(client, editor, course_index):
+    academy = CoursePageFactory(parent=course_index, kind="parents")
+    lesson = LessonPageFactory(parent=academy, live=False, title="Сабақ", slug="sabak")
+    client.force_login(editor)
+    data = lesson_form(VideoFactory(), action="action-publish")
+    data.update(summary_kk="Қысқаша", title_ru="Урок", summary_ru="Кратко")
+
+    response = client.post(edit_url(lesson), data, follow=True)
+
+    assert LessonPage.objects.get(pk=lesson.pk).live
+    html = response.content.decode()
+    assert "readers in another language see the Kazakh text of" in html
+    (said,) = re.findall(r"see the Kazakh text of: ([^<]*?)\.\s", html)
+    assert set(said.split("; ")) == {"title (en)", "summary (en)", "body (ru, en)"}
+
+    # Nothing said when everything is translated.
+    data.update(title_en="Lesson", summary_en="In short")
+    data.update(
+        nested_form_data(
+            {
+                f"body_{code}": streamfield([("video", {"video": data_video})])
+                for code, data_video in (("ru", video_id(data)), ("en", video_id(data)))
+            }
+        )
+    )
+    response = client.post(edit_url(lesson), data, follow=True)
+    assert "readers in another language" not in response.content.decode()
+
+
+def video_id(data) -> int:
+    return int(data["body_kk-0-value-video"])

@@ -219,3 +219,25 @@ def test_the_admin_javascript_speaks_kazakh(client, kazakh_admin):
         lambda msgid, plural, n: catalogue.get(msgid, [msgid, plural])[n != 1],
     )
     assert missing == [], "No Kazakh in the JavaScript for:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "kazakh"),
+    [
+        (19, "19\u00a0секунд бұрын"),
+        (60, "бір минут бұрын"),
+        (3 * 3600, "3\u00a0сағат бұрын"),
+        (3 * 86400, "3\u00a0күн бұрын"),
+    ],
+)
+def test_how_long_ago_is_said_in_kazakh(seconds, kazakh):
+    """The admin says when a page was last changed with Django's humanize, which
+    has no Kazakh for it."""
+    import datetime
+
+    from django.contrib.humanize.templatetags.humanize import naturaltime
+    from django.utils import timezone, translation
+
+    with translation.override("kk"):
+        moment = timezone.now() - datetime.timedelta(seconds=seconds)
+        assert naturaltime(moment) == kazakh
