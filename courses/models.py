@@ -73,9 +73,11 @@ def guide_lesson_problems(video_ids: list[int]) -> list[str]:
     it must show at least one video, each ready and captioned in every language."""
     if not video_ids:
         return [
-            _(
-                "It shows no video: each lesson of the mandatory guide shows at "
-                "least one."
+            str(
+                _(
+                    "It shows no video: each lesson of the mandatory guide shows "
+                    "at least one."
+                )
             )
         ]
     by_id = Video.objects.prefetch_related("captions").in_bulk(video_ids)

@@ -20,7 +20,13 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import access, mux, services, views
-from courses.models import CoursePage, LessonPage, PublishingChecked, Video
+from courses.models import (
+    CoursePage,
+    LessonPage,
+    PublishingChecked,
+    Video,
+    guide_lesson_problems,
+)
 from lms.cache import UNREACHABLE
 
 
@@ -216,3 +222,26 @@ class PublicationCalledOff(LogFormatter):
 @hooks.register("register_log_actions")
 def register_course_log_actions(actions):
     actions.register_action("courses.publication_called_off")(PublicationCalledOff)
+
+
+@hooks.register("before_move_page")
+def move_no_lesson_that_breaks_the_guide_rule(request, page, destination):
+    """A live lesson moved under the live mandatory guide is live in it at once:
+    it must keep the guide's rule as if it were published there."""
+    destination = destination.specific
+    if not (
+        isinstance(page, LessonPage)
+        and page.live
+        and isinstance(destination, CoursePage)
+        and destination.requires_captions
+    ):
+        return None
+    problems = guide_lesson_problems(page.video_ids())
+    if not problems:
+        return None
+    messages.error(
+        request,
+        _("«%(lesson)s» cannot be moved into the mandatory guide: %(problems)s")
+        % {"lesson": page.title, "problems": " ".join(problems)},
+    )
+    return redirect("wagtailadmin_explore", page.get_parent().pk)

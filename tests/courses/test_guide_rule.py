@@ -251,3 +251,44 @@ def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
     response = client.post(url, video_edit_data(client, shown, title_en="Renamed"))
     assert response.status_code == 302
     assert Video.objects.get(pk=shown.pk).title_en == "Renamed"
+
+
+@pytest.mark.django_db
+def test_a_live_lesson_without_video_is_not_moved_into_the_guide(
+    client, editor, course_index
+):
+    guide = live_guide(course_index)
+    academy = CoursePageFactory(parent=course_index, kind="parents")
+    reading = LessonPageFactory(parent=academy, title="Оқу")
+    reading.save_revision().publish()
+    client.force_login(editor)
+
+    url = f"/admin/pages/{reading.pk}/move/{guide.pk}/confirm/"
+    for response in (client.get(url, follow=True), client.post(url, follow=True)):
+        assert "cannot be moved into the mandatory guide" in response.content.decode()
+    reading.refresh_from_db()
+    assert reading.get_parent().pk == academy.pk
+
+    # A lesson with ready, captioned video may go there.
+    watched = LessonPageFactory(parent=academy, title="Бейне", slug="beine")
+    watched.body_kk = [{"type": "video", "value": {"video": captioned_video().pk}}]
+    watched.save_revision().publish()
+    client.post(f"/admin/pages/{watched.pk}/move/{guide.pk}/confirm/")
+    watched.refresh_from_db()
+    assert watched.get_parent().pk == guide.pk
+
+
+@pytest.mark.django_db
+def test_bulk_publishing_a_guide_lesson_without_video_is_refused(
+    client, editor, course_index
+):
+    guide = live_guide(course_index)
+    text_only = LessonPageFactory(parent=guide, live=False, title="Мәтін")
+    text_only.save_revision()
+    client.force_login(editor)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={text_only.pk}&next=/admin/"
+    response = client.post(url, {}, follow=True)
+    assert "«Мәтін» cannot be published yet: It shows no video" in (
+        response.content.decode()
+    )
+    assert not LessonPage.objects.get(pk=text_only.pk).live
