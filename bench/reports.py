@@ -2,7 +2,8 @@
 
 Loads about a million enrolments (650,000 learners over two years: each in the
 guide, every third also in the couples' academy, every fifth in the parents'
-academy; 60 % completed two days after starting) and a million registry calls
+academy; 60 % completed two days after starting, each completion with its
+course completion row, one in seven in another language) and a million registry calls
 into the PostgreSQL database ``lms_bench_reports`` (INSERT … SELECT
 generate_series, indexes rebuilt after the load, then ANALYZE), and times, side
 by side in interleaved rounds, the two report queries that count rows per local
@@ -101,6 +102,22 @@ def setup(learners: int, calls: int) -> None:
             f"{series.format(learners)} "
             "JOIN lms_user u ON u.email = 'bench' || g || '@example.kz' "
             f"JOIN {courses} ON g % c.every = 0",
+        ),
+        # A completed enrolment has its course completion, in the language the
+        # course was completed in (here: the enrolment's, or the next one for
+        # every seventh, who changed language on the way).
+        "progress_coursecompletion": common.insert_select(
+            "progress_coursecompletion",
+            {
+                "user_id": "e.user_id",
+                "course_id": "e.course_id",
+                "language": "CASE WHEN e.id % 7 = 0 THEN (ARRAY['ru', 'en', 'kk'])"
+                "[array_position(ARRAY['kk', 'ru', 'en'], e.language)] "
+                "ELSE e.language END",
+                "completed_at": "e.completed_at",
+                "certificate_requested_at": "e.completed_at",
+            },
+            "progress_enrollment e WHERE e.completed_at IS NOT NULL",
         ),
         "registry_registrycall": common.insert_select(
             "registry_registrycall", call_cols, series.format(calls)

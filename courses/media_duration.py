@@ -9,22 +9,38 @@ import struct
 MAX_STEPS = 10_000
 
 
+class Unreadable(Exception):
+    """The header is not what its format says it must be."""
+
+
 def file_duration(file) -> float | None:
     """Seconds the file plays, or None when its header cannot be read."""
     position = file.tell() if hasattr(file, "tell") else 0
     try:
+        file.seek(0, 2)
+        length = file.tell()
         file.seek(0)
         head = file.read(8)
         file.seek(0)
         if head[4:8] == b"ftyp":
-            return _mp4_duration(file)
+            return _mp4_duration(file, length)
         if head[:4] == b"\x1a\x45\xdf\xa3":
-            return _webm_duration(file)
+            return _webm_duration(file, length)
         return None
-    except (OSError, ValueError, struct.error):
+    except (Unreadable, OSError, ValueError, ArithmeticError, struct.error):
         return None
     finally:
         file.seek(position)
+
+
+def _read(file, size: int, end: int) -> bytes:
+    """``size`` bytes that the file really has before ``end``."""
+    if size < 0 or file.tell() + size > end:
+        raise Unreadable("beyond its end")
+    data = file.read(size)
+    if len(data) != size:
+        raise Unreadable("cut short")
+    return data
 
 
 def _positive(seconds: float) -> float | None:
@@ -34,43 +50,41 @@ def _positive(seconds: float) -> float | None:
 # MP4: boxes of a 32-bit size (1: a 64-bit size follows; 0: to the end) and a type.
 
 
-def _boxes(file, end: int | None):
-    """(type, start of content, end) of each box from the current position."""
+def _boxes(file, end: int):
+    """(type, start of content, end) of each box from the current position to
+    ``end``; a box that claims to reach beyond ``end`` ends the reading."""
     for _step in range(MAX_STEPS):
         start = file.tell()
-        if end is not None and start + 8 > end:
+        if start + 8 > end:
             return
-        header = file.read(8)
-        if len(header) < 8:
-            return
-        size, kind = struct.unpack(">I4s", header)
+        size, kind = struct.unpack(">I4s", _read(file, 8, end))
         if size == 1:
-            size = struct.unpack(">Q", file.read(8))[0]
+            size = struct.unpack(">Q", _read(file, 8, end))[0]
         elif size == 0:
-            file.seek(0, 2)
-            size = file.tell() - start
-            file.seek(start + 8)
+            size = end - start
         content = file.tell()
-        if size < content - start:
-            return
+        if size < content - start or start + size > end:
+            raise Unreadable("a box beyond its parent")
         yield kind, content, start + size
         file.seek(start + size)
 
 
-def _mp4_duration(file) -> float | None:
-    for kind, content, end in _boxes(file, None):
+def _mp4_duration(file, length: int) -> float | None:
+    for kind, content, end in _boxes(file, length):
         if kind != b"moov":
             continue
         file.seek(content)
-        for inner, inner_content, _inner_end in _boxes(file, end):
+        for inner, inner_content, inner_end in _boxes(file, end):
             if inner != b"mvhd":
                 continue
             file.seek(inner_content)
-            version = file.read(4)[0]
+            version = _read(file, 4, inner_end)[0]
             if version == 1:
-                timescale, duration = struct.unpack(">16xIQ", file.read(28))
+                timescale, duration = struct.unpack(
+                    ">16xIQ", _read(file, 28, inner_end)
+                )
             else:
-                timescale, duration = struct.unpack(">8xII", file.read(16))
+                timescale, duration = struct.unpack(">8xII", _read(file, 16, inner_end))
             return _positive(duration / timescale) if timescale else None
         return None
     return None
@@ -82,14 +96,12 @@ TIMECODE_SCALE, DURATION = 0x2AD7B1, 0x4489
 UNKNOWN_SIZE = object()
 
 
-def _vint(file, keep_marker: bool):
-    first = file.read(1)
-    if not first:
-        raise ValueError("end of file")
+def _vint(file, keep_marker: bool, end: int):
+    first = _read(file, 1, end)
     length = 8 - first[0].bit_length() + 1
     if length > 8:
-        raise ValueError("not an EBML number")
-    data = first + file.read(length - 1)
+        raise Unreadable("not an EBML number")
+    data = first + _read(file, length - 1, end)
     value = int.from_bytes(data, "big")
     if keep_marker:
         return value
@@ -97,35 +109,44 @@ def _vint(file, keep_marker: bool):
     return UNKNOWN_SIZE if value == (1 << (7 * length)) - 1 else value
 
 
-def _elements(file, end: int | None):
+def _elements(file, end: int):
+    """(ID, start of content, size) of each element to ``end``; only a segment
+    may have an unknown size, and reading stops there."""
     for _step in range(MAX_STEPS):
-        if end is not None and file.tell() >= end:
+        if file.tell() >= end:
             return
-        element = _vint(file, keep_marker=True)
-        size = _vint(file, keep_marker=False)
+        element = _vint(file, keep_marker=True, end=end)
+        size = _vint(file, keep_marker=False, end=end)
         content = file.tell()
+        if size is not UNKNOWN_SIZE and content + size > end:
+            raise Unreadable("an element beyond its parent")
         yield element, content, size
         if size is UNKNOWN_SIZE:
             return
         file.seek(content + size)
 
 
-def _webm_duration(file) -> float | None:
-    for element, content, size in _elements(file, None):
+def _webm_duration(file, length: int) -> float | None:
+    for element, content, size in _elements(file, length):
         if element != SEGMENT:
             continue
-        segment_end = None if size is UNKNOWN_SIZE else content + size
+        segment_end = length if size is UNKNOWN_SIZE else content + size
         file.seek(content)
         for child, child_content, child_size in _elements(file, segment_end):
-            if child != INFO or child_size is UNKNOWN_SIZE:
+            if child != INFO:
                 continue
+            if child_size is UNKNOWN_SIZE:
+                return None
             scale, duration = 1_000_000, None
+            info_end = child_content + child_size
             file.seek(child_content)
-            for field, field_content, field_size in _elements(
-                file, child_content + child_size
-            ):
+            for field, field_content, field_size in _elements(file, info_end):
+                if field not in (TIMECODE_SCALE, DURATION):
+                    continue
+                if field_size is UNKNOWN_SIZE or field_size > 8:
+                    return None
                 file.seek(field_content)
-                data = file.read(field_size)
+                data = _read(file, field_size, info_end)
                 if field == TIMECODE_SCALE:
                     scale = int.from_bytes(data, "big")
                 elif field == DURATION and field_size in (4, 8):

@@ -682,6 +682,7 @@ class VideoForm(WagtailAdminModelForm):
         if not self.instance.pk:
             return cleaned_data
         self._check_who_may_change_what_learners_see()
+        self._take_an_empty_duration_from_a_new_file(cleaned_data)
         lessons = live_guide_lessons_showing(self.instance.pk)
         if not lessons:
             return cleaned_data
@@ -727,36 +728,50 @@ class VideoForm(WagtailAdminModelForm):
             )
         return cleaned_data
 
-    def _check_who_may_change_what_learners_see(self) -> None:
-        """A video that live lessons show has no draft: a change reaches their
-        learners at once, without the review the lessons went through. Only who
-        may publish those lessons (the moderators) may make it."""
-        from courses import access
+    @staticmethod
+    def _take_an_empty_duration_from_a_new_file(cleaned_data) -> None:
+        """Before anything asks for a duration: a new file says it (and the
+        model checks a typed one against it)."""
+        file = cleaned_data.get("file")
+        if file and not _stored(file) and not cleaned_data.get("duration"):
+            if lasts := file_duration(file):
+                cleaned_data["duration"] = round(lasts, 2)
 
+    def _check_who_may_change_what_learners_see(self) -> None:
         changed = self.has_changed() or any(
             formset.has_changed() for formset in getattr(self, "formsets", {}).values()
         )
-        user = self.for_user
-        shown = access.lessons_by_video().get(self.instance.pk)
-        if not (changed and shown and user is not None):
+        if not changed or self.for_user is None:
             return
-        lessons = LessonPage.objects.filter(pk__in=[pk for pk, _private in shown])
-        refused = [
-            lesson
-            for lesson in lessons
-            if not lesson.permissions_for_user(user).can_publish()
-        ]
-        if refused:
-            raise ValidationError(
-                _(
-                    "Live lessons show this video (%(lessons)s): a change to it "
-                    "reaches their learners at once, so only those who may publish "
-                    "those lessons can make it. Ask a moderator, or add a new video "
-                    "and show it in a draft of the lesson."
-                )
-                % {"lessons": ", ".join(f"«{lesson.title}»" for lesson in refused)},
-                code="needs_publisher",
-            )
+        if refused := lessons_refusing_change(self.instance, self.for_user):
+            raise ValidationError(video_change_refusal(refused), code="needs_publisher")
+
+
+def lessons_refusing_change(video: "Video", user) -> list["LessonPage"]:
+    """The live lessons showing ``video`` that ``user`` may not publish. A video
+    has no draft: a change reaches those lessons' learners at once, without the
+    review the lessons went through, so only who may publish them all (the
+    moderators) may make it."""
+    from courses import access
+
+    shown = access.lessons_by_video().get(video.pk)
+    if not shown:
+        return []
+    lessons = LessonPage.objects.filter(pk__in=[pk for pk, _private in shown])
+    return [
+        lesson
+        for lesson in lessons
+        if not lesson.permissions_for_user(user).can_publish()
+    ]
+
+
+def video_change_refusal(lessons: list["LessonPage"]) -> str:
+    return _(
+        "Live lessons show this video (%(lessons)s): a change to it reaches their "
+        "learners at once, so only those who may publish those lessons can make "
+        "it. Ask a moderator, or add a new video and show it in a draft of the "
+        "lesson."
+    ) % {"lessons": ", ".join(f"«{lesson.title}»" for lesson in lessons)}
 
 
 def live_guide_lessons_showing(video_id: int) -> list["LessonPage"]:
@@ -990,15 +1005,16 @@ class MuxWebhookEvent(models.Model):
 
 
 class CourseReviewTask(AbstractGroupApprovalTask):
-    """Approval by a group of moderators, who cannot approve a lesson of the
-    mandatory guide while its videos are not ready or lack captions: they can
-    only request changes."""
+    """Approval by a group of moderators, who cannot approve a page that may not
+    be published (``PublishingChecked``: a lesson of the mandatory guide whose
+    videos are not ready or lack captions, a second live guide): they can only
+    request changes."""
 
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)
-        lesson = getattr(obj, "specific", obj)
-        if isinstance(lesson, LessonPage):
-            draft = lesson.get_latest_revision_as_object()
+        page = getattr(obj, "specific", obj)
+        if isinstance(page, PublishingChecked):
+            draft = page.get_latest_revision_as_object()
             if draft.publish_problems():
                 actions = [action for action in actions if action[0] != "approve"]
         return actions

@@ -20,7 +20,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses import access, mux, services
-from courses.models import Video, VideoCaption, video_content_type
+from courses.models import (
+    Video,
+    VideoCaption,
+    lessons_refusing_change,
+    video_change_refusal,
+    video_content_type,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +64,9 @@ def start_mux_upload(request, pk: int):
     video = get_object_or_404(Video, pk=pk)
     if not request.user.has_perm("courses.change_video"):
         raise PermissionDenied
+    if refused := lessons_refusing_change(video, request.user):
+        # A new upload takes the current one off the lessons at once.
+        return JsonResponse({"detail": video_change_refusal(refused)}, status=403)
     if not mux.is_configured():
         return JsonResponse(
             {"detail": _("Mux is not configured: attach a local file instead.")},

@@ -1412,10 +1412,9 @@ def accept_invitation(user, partnership_id: int) -> Partnership:
 def decline_invitation(user, partnership_id: int) -> None:
     with transaction.atomic():
         invitation = _own_invitation(user, partnership_id)
-        invitation.invitee = user  # the decline is in their copy of their data
         invitation.status = PartnershipStatus.DECLINED
         invitation.responded_at = now()
-        invitation.save(update_fields=["invitee", "status", "responded_at"])
+        invitation.save(update_fields=["status", "responded_at"])
 
 
 def cancel_invitation(user, partnership_id: int) -> None:
@@ -1540,22 +1539,31 @@ def learning_record(user) -> dict:
         .order_by("created_at")
     ]
     partners = []
+    declined_by_me = (
+        Q(invitee_iin_hash=user.iin_hash, invitee=None, responded_at__isnull=False)
+        if user.iin_hash
+        else Q(pk__in=[])
+    )
     for partnership in (
-        Partnership.objects.filter(Q(inviter=user) | Q(invitee=user))
+        Partnership.objects.filter(Q(inviter=user) | Q(invitee=user) | declined_by_me)
         .select_related("inviter", "invitee")
         .order_by("created_at")
     ):
         mine = partnership.inviter_id == user.pk
         other = partnership.invitee if mine else partnership.inviter
-        # Who declined an invitation is theirs to know, not the sender's.
-        hidden = mine and partnership.status == PartnershipStatus.DECLINED
+        # A decline is the decliner's to know, not the sender's: to the sender a
+        # declined invitation is still waiting (or withdrawn, if they withdrew it).
+        declined = mine and partnership.invitee is None
+        status = partnership.status
+        if declined and status == PartnershipStatus.DECLINED:
+            status = PartnershipStatus.PENDING
         partners.append(
             {
                 "invited_by_me": mine,
-                "partner": other.get_full_name() if other and not hidden else None,
-                "status": PartnershipStatus.PENDING if hidden else partnership.status,
+                "partner": other.get_full_name() if other else None,
+                "status": status,
                 "invited_at": when(partnership.created_at),
-                "answered_at": None if hidden else when(partnership.responded_at),
+                "answered_at": None if declined else when(partnership.responded_at),
                 "ended_at": when(partnership.ended_at),
             }
         )

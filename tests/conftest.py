@@ -35,6 +35,18 @@ def forget_cache_keys(pattern: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_cached_lessons_by_video():
+    """Which lessons show each video is cached across requests; a test's rolled
+    back pages must not be seen by the next test, whose ids may be the same."""
+    from django.core.cache import cache
+
+    from courses import access
+
+    yield
+    cache.delete(access.LESSONS_BY_VIDEO_KEY)
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Kazakh: a request in another language leaves that
     language active in the thread, which must not leak into the next test."""

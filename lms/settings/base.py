@@ -324,12 +324,11 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 # Accounts (django-allauth, CONTRACTS.md §4)
 LOGIN_URL = "account_login"
 # The admin and private pages send to the same, rate-limited sign-in page.
-WAGTAILADMIN_LOGIN_URL = "/admin/login/"  # lms.views.sign_in_here
-WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# A signed-in user sent to sign in (a page for a group they are not in) gets the
-# form, to sign in with another account, not a redirect back to where they came
-# from, which would send them here again.
-ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
+# Both first reach lms.views.sign_in_here: a signed-in user sent to sign in (the
+# admin, a page for a group they are not in) is told they have no access there;
+# the sign-in page would send them straight back, and round.
+WAGTAIL_FRONTEND_LOGIN_URL = "wagtailcore_login"
 # Staff reset a forgotten password on the site's own, rate-limited form
 # (/accounts/password/reset/, where /admin/password_reset/ leads); Wagtail's would
 # send any number of e-mails.

@@ -292,3 +292,66 @@ def test_bulk_publishing_a_guide_lesson_without_video_is_refused(
         response.content.decode()
     )
     assert not LessonPage.objects.get(pk=text_only.pk).live
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_upload_over_a_video_learners_watch(
+    client, home_page, settings
+):
+    """A new Mux upload takes the current one off the lessons at once."""
+    from django.contrib.auth.models import Group
+
+    from courses import demo
+    from courses.models import Video
+
+    settings.MUX_TOKEN_ID, settings.MUX_TOKEN_SECRET = "id", "secret"
+    demo.load(home_page, None)
+    shown = LessonPage.objects.live().first().videos()[0]
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name=demo.EDITORS))
+    client.force_login(editor)
+
+    response = client.post(f"/admin/courses/videos/{shown.pk}/mux-upload/")
+
+    assert response.status_code == 403
+    assert "«Нұсқаулық туралы»" in response.json()["detail"]
+    assert Video.objects.get(pk=shown.pk).is_ready
+
+
+@pytest.mark.django_db
+def test_a_moderator_replaces_a_guide_videos_file_and_its_duration_follows(
+    client, home_page
+):
+    from django.contrib.auth.models import Group
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses import demo
+    from courses.models import Video
+    from tests.courses.test_video_duration import mp4
+
+    demo.load(home_page, None)
+    shown = LessonPage.objects.live().first().videos()[0]
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+    client.force_login(moderator)
+    data = video_edit_data(client, shown, duration="")
+    data["file"] = SimpleUploadedFile("fixed.mp4", mp4(5.0), "video/mp4")
+
+    response = client.post(f"/admin/snippets/courses/video/edit/{shown.pk}/", data)
+
+    assert response.status_code == 302
+    assert Video.objects.get(pk=shown.pk).duration == 5.0
+
+
+@pytest.mark.django_db
+def test_moderators_are_not_offered_to_approve_a_second_guide(course_index, editor):
+    from courses.models import CourseReviewTask
+
+    live_guide(course_index, "Бірінші")
+    second = CoursePageFactory(parent=course_index, kind="guide", live=False)
+    second.save_revision()
+    task = CourseReviewTask.objects.create(name="Review")
+
+    actions = [name for name, *_rest in task.get_actions(second, editor)]
+
+    assert "approve" not in actions and "reject" in actions

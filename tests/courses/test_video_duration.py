@@ -51,6 +51,12 @@ def webm(seconds: float) -> bytes:
     return header + segment + ebml(0x1549A966, info) + ebml(0x1F43B675, bytes(40))
 
 
+def webm_info(content: bytes) -> bytes:
+    header = ebml(0x1A45DFA3, ebml(0x4282, b"webm"))
+    info = bytes.fromhex("1549a966") + bytes([0x80 | len(content)]) + content
+    return header + bytes.fromhex("18538067") + bytes.fromhex("01ffffffffffffff") + info
+
+
 @pytest.mark.parametrize(
     ("data", "seconds"),
     [
@@ -76,10 +82,28 @@ def test_the_header_says_how_long_a_file_plays(data, seconds):
         b"\x1a\x45\xdf\xa3\x9f",  # a damaged WebM
         b"\x00\x00\x00\x01ftyp" + bytes(8),  # a box that claims no size
         b"<svg></svg>",
+        # Hostile or damaged: sizes beyond the file, an empty movie header,
+        # unknown or huge sizes inside the segment's Info.
+        box(b"ftyp", b"isom") + struct.pack(">I4sQ", 1, b"moov", 2**64 - 1),
+        box(b"ftyp", b"isom") + box(b"moov", box(b"mvhd", b"")),
+        box(b"ftyp", b"isom") + box(b"moov", box(b"mvhd", bytes(10))),
+        webm_info(bytes.fromhex("4489") + b"\xff" + bytes(8)),
+        webm_info(ebml(0x2AD7B1, b"\xff" * 100) + ebml(0x4489, bytes(8))),
+        webm_info(bytes.fromhex("4489") + bytes.fromhex("0100010000000000")),
     ],
 )
 def test_a_header_that_cannot_be_read_says_nothing(data):
     assert file_duration(io.BytesIO(data)) is None
+
+
+def test_a_file_that_claims_to_be_huge_is_not_read_whole(tmp_path):
+    """A size is believed only as far as the file really goes."""
+    path = tmp_path / "huge.webm"
+    path.write_bytes(
+        webm_info(bytes.fromhex("4489") + bytes.fromhex("01ffffff00000000"))
+    )
+    with path.open("rb") as file:
+        assert file_duration(file) is None
 
 
 def test_the_demo_clip():

@@ -423,5 +423,27 @@ def test_a_learner_who_opens_the_admin_is_told_there_is_no_access(client, db):
         in html
     )
     assert 'action="/accounts/logout/"' in html
-    # Signing in again is offered, not a redirect away from the form.
-    assert client.get("/accounts/login/?next=/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_learner_outside_a_pages_group_is_told_there_is_no_access(client, home_page):
+    """A page for a group's members: the sign-in page would send a signed-in
+    learner back to it, and round."""
+    from django.contrib.auth.models import Group
+
+    from wagtail.models import PageViewRestriction
+
+    from home.factories import StandardPageFactory
+
+    page = StandardPageFactory(parent=home_page, slug="members")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Members"))
+    client.force_login(UserFactory(email=fresh_email("learner")))
+
+    response = client.get(page.get_url(), follow=True)
+
+    assert response.status_code == 403
+    assert len(response.redirect_chain) == 1
+    assert response.redirect_chain[0][0].startswith("/kk/_util/login/?next=")

@@ -444,6 +444,14 @@ def test_a_declined_invitation_looks_pending_to_its_sender(learner, partner):
     invitation.refresh_from_db()
     assert invitation.status == PartnershipStatus.CANCELLED
     assert "data-outgoing" not in me.get("/en/couple/").content.decode()
+    (link,) = services.learning_record(learner)["couple_links"]
+    assert (link["status"], link["partner"], link["answered_at"]) == (
+        "cancelled",
+        None,
+        None,
+    )
+    (theirs,) = services.learning_record(partner)["couple_links"]
+    assert theirs["partner"] == learner.get_full_name()
 
 
 @pytest.mark.django_db
