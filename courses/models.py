@@ -16,7 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -189,11 +189,17 @@ def call_off_scheduled_publication(page, revision, problems) -> None:
         " ".join(str(problem) for problem in problems),
     )
     type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+    # In every language, so that the history reads in each staff member's own.
+    draft = revision.as_object()
+    said = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            said[code] = [str(problem) for problem in draft.publish_problems()]
     log(
         instance=page,
         action="courses.publication_called_off",
         revision=revision,
-        data={"problems": [str(problem) for problem in problems]},
+        data={"problems": said},
     )
 
 

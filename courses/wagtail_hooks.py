@@ -7,8 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wagtail import hooks
@@ -213,9 +213,11 @@ class PublicationCalledOff(LogFormatter):
     label = gettext_lazy("Scheduled publication called off")
 
     def format_message(self, log_entry):
-        problems = " ".join(log_entry.data.get("problems", []))
+        problems = log_entry.data.get("problems", {})
+        if isinstance(problems, dict):  # the reasons in each language
+            problems = problems.get(get_language()) or next(iter(problems.values()), [])
         return _("Scheduled publication called off: %(problems)s") % {
-            "problems": problems
+            "problems": " ".join(problems)
         }
 
 
