@@ -68,13 +68,16 @@ LESSON = {
 @pytest.fixture
 def site(transactional_db):
     """The demo site shell: home page, the course index with its review workflow,
-    the course editors' and moderators' groups."""
+    the course editors' and moderators' groups. The demo's guide is taken down:
+    this journey publishes its new edition, and one guide is live at a time."""
     home = HomePageFactory(parent=Page.get_first_root_node())
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={"hostname": "localhost", "port": 80, "root_page": home},
     )
     demo.load(home, None)
+    for guide in CoursePage.objects.live().filter(kind="guide"):
+        guide.unpublish()
     return CourseIndexPage.objects.get()
 
 
