@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info, override
@@ -82,6 +82,10 @@ def guide_lesson_problems(video_ids: list[int]) -> list[str]:
         ]
     by_id = Video.objects.prefetch_related("captions").in_bulk(video_ids)
     return video_publish_problems([by_id[i] for i in video_ids if i in by_id])
+
+
+# The key of the PostgreSQL advisory lock under which a guide is published.
+GUIDE_LOCK = 7_401_001
 
 
 def guide_course_problems(course: "CoursePage", kind: str) -> list[str]:
@@ -265,6 +269,18 @@ class CoursePage(PublishingChecked, TranslatedPage):
     def publish_problems(self) -> list[str]:
         """Why this course may not be published; empty when it may."""
         return guide_course_problems(self, self.kind)
+
+    def publish(self, revision, *args, **kwargs):
+        """Two guides published at the same moment each see no other live guide
+        unless their checks take turns: a lock for the transaction, on
+        PostgreSQL (SQLite runs one writing transaction at a time)."""
+        if revision.as_object().kind != CourseKind.GUIDE:
+            return super().publish(revision, *args, **kwargs)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GUIDE_LOCK])
+            return super().publish(revision, *args, **kwargs)
 
     @property
     def requires_captions(self) -> bool:

@@ -3,6 +3,7 @@ the registration service accepts its certificates, so none may be earned from a
 second guide or from a lesson with nothing to watch."""
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import translation
 
 from wagtail.models import PageLogEntry
@@ -361,3 +362,47 @@ def test_moderators_are_not_offered_to_approve_a_second_guide(course_index, edit
     actions = [name for name, *_rest in task.get_actions(second, editor)]
 
     assert "approve" not in actions and "reject" in actions
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL's transactions"
+)
+def test_two_guides_published_at_the_same_moment_leave_one_live():
+    from django.conf import settings
+
+    from wagtail.models import Locale, Page, Site
+
+    from courses.factories import CourseIndexPageFactory
+    from home.factories import HomePageFactory
+    from tests.progress.test_concurrency import run_at_once
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(
+        title="Root", slug="root", locale=locale
+    )
+    home = HomePageFactory(parent=root)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    index = CourseIndexPageFactory(parent=home)
+    drafts = [
+        CoursePageFactory(
+            parent=index, kind="guide", title=f"Нұсқаулық {n}", live=False
+        )
+        for n in (1, 2)
+    ]
+    revisions = [draft.save_revision() for draft in drafts]
+    refused = []
+
+    def publish(index):
+        try:
+            revisions[index].publish()
+        except ValidationError:
+            refused.append(index)
+
+    run_at_once(2, publish)
+
+    assert CoursePage.objects.live().filter(kind="guide").count() == 1
+    assert len(refused) == 1
