@@ -1,8 +1,6 @@
 """Browser checks of front-end fixes: the helpline bar on small phones with large
 text, Esc in form fields, focus after the quiz, and hls.js waiting for play."""
 
-import json
-
 from django.utils import timezone, translation
 
 import pytest
@@ -10,9 +8,9 @@ import pytest
 from home.factories import HelpPageFactory
 from home.models import HelplineSettings
 from tests.e2e.test_player import (
-    HEARTBEAT,
     NO_NATIVE_HLS,
     guide,
+    heartbeat_in,
     serve_from_mux,
     sign_in,
 )
@@ -224,10 +222,7 @@ def test_hls_js_fetches_no_fragment_before_play(
         assert "0:09" in status.inner_text()
 
     with page.expect_request(
-        lambda r: (
-            r.url.endswith(HEARTBEAT)
-            and json.loads(r.post_data or "{}").get("state") == "playing"
-        ),
+        heartbeat_in("playing"),
         timeout=15_000,
     ):
         page.evaluate(

@@ -15,6 +15,16 @@ from courses.models import CoursePage
 from tests.lms.i18n import tr
 
 HEARTBEAT = "/api/v1/progress/heartbeat"
+
+
+def heartbeat_in(state: str):
+    """Matches the player's request that reports ``state``."""
+    return lambda request: (
+        request.url.endswith(HEARTBEAT)
+        and json.loads(request.post_data or "{}").get("state") == state
+    )
+
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
 
 
@@ -379,10 +389,7 @@ def test_with_data_saver_the_video_loads_only_when_played(
     page.screenshot(path=str(SCREENSHOTS / "lesson-data-saver.png"), full_page=True)
 
     with page.expect_request(
-        lambda r: (
-            r.url.endswith(HEARTBEAT)
-            and json.loads(r.post_data or "{}").get("state") == "playing"
-        ),
+        heartbeat_in("playing"),
         timeout=10_000,
     ):
         page.evaluate(
@@ -513,10 +520,7 @@ def test_skipping_to_the_end_is_explained(page, live_server, guide_lesson, learn
             " v.muted = true; return v.play(); })()"
         )
     with page.expect_request(
-        lambda r: (
-            r.url.endswith(HEARTBEAT)
-            and json.loads(r.post_data or "{}").get("state") == "ended"
-        ),
+        heartbeat_in("ended"),
         timeout=10_000,
     ):
         page.evaluate(
