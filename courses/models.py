@@ -26,6 +26,7 @@ from wagtail.models import AbstractGroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
+from modelcluster.forms import BaseChildFormSet
 from modelcluster.models import ClusterableModel
 
 from courses import captions, texts
@@ -769,6 +770,23 @@ class VideoForm(WagtailAdminModelForm):
             raise ValidationError(video_change_refusal(refused), code="needs_publisher")
 
 
+class CaptionFormSet(BaseChildFormSet):
+    def get_unique_error_message(self, unique_check):
+        if "language" in unique_check:
+            return _("A video has one caption track per language.")
+        return super().get_unique_error_message(unique_check)
+
+
+class CaptionsPanel(InlinePanel):
+    """The video's caption tracks, refusing a second track in one language in
+    words rather than by the constraint's field names."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = CaptionFormSet
+        return options
+
+
 def lessons_refusing_change(video: "Video", user) -> list["LessonPage"]:
     """The live lessons showing ``video`` that ``user`` may not publish. A video
     has no draft: a change reaches those lessons' learners at once, without the
@@ -875,7 +893,7 @@ class Video(index.Indexed, ClusterableModel):
                 "saved; Mux tells us when it is ready."
             ),
         ),
-        InlinePanel(
+        CaptionsPanel(
             "captions",
             label=_("Captions"),
             help_text=_("One WebVTT file per language: Kazakh, Russian and English."),

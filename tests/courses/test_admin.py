@@ -3,6 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.users.models import UserProfile
 
 import pytest
 
@@ -173,3 +174,30 @@ def test_the_edit_page_links_files_to_where_they_are_served(client, editor):
     assert "/media/" not in " ".join(links)
     for url in links:
         assert client.get(url.replace("&amp;", "&")).status_code in (200, 206)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_two_caption_tracks_in_one_language_are_refused_in_words(
+    client, editor, language
+):
+    from tests.lms.i18n import tr
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(editor)
+    data = video_form([{"language": "ru"}, {"language": "ru"}])
+    data["file"] = SimpleUploadedFile("clip.mp4", MP4, "video/mp4")
+    for index in range(2):
+        data[f"captions-{index}-file"] = SimpleUploadedFile(
+            f"ru{index}.vtt", "WEBVTT\n\n00:00.000 --> 00:02.000\nПривет\n".encode()
+        )
+
+    response = client.post(f"{LIST_URL}add/", data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert tr("A video has one caption track per language.", language) in html
+    assert "duplicate data for language" not in html
+    assert not Video.objects.exists()
