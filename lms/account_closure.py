@@ -7,9 +7,10 @@ session it had; its links with a partner end; its valid certificates are revoked
 (registry clients are told by webhook), their stored credentials and PDFs, which
 carry the name, are erased. What stays is what does not identify the person: the
 learning record by course and day (and region, if given) for the ministry's
-statistics, a revoked certificate's number, course and dates, so that its
-verification keeps answering "revoked", and the keyed hash of the IIN on revoked
-certificates and in the registry's audit log. See docs/decisions/0008.
+statistics, links and answered invitations without the IIN's hash, a revoked
+certificate's number, course and dates, so that its verification keeps answering
+"revoked", and the keyed hash of the IIN on revoked certificates and in the
+registry's audit log. See docs/decisions/0008.
 """
 
 import logging
@@ -46,7 +47,7 @@ def close_account(user, *, by=None, request: str = "") -> bool:
 
     from certificates.models import Certificate, CertificateStatus
     from certificates.services import revoke_all
-    from progress.services import end_partnerships
+    from progress.services import end_partnerships, forget_answers
 
     if user.is_staff_member:
         raise StaffAccount
@@ -66,6 +67,7 @@ def close_account(user, *, by=None, request: str = "") -> bool:
         }
 
         end_partnerships(account)
+        forget_answers(account)
         with translation.override(settings.LANGUAGE_CODE):
             if by is None:
                 reason = gettext("The holder closed their account.")

@@ -1438,6 +1438,16 @@ def end_partnerships(user) -> None:
     )
 
 
+def forget_answers(user) -> None:
+    """Links with ``user`` and invitations they answered no longer carry the
+    hash of their IIN, which tied them to their inviters. Invitations not yet
+    answered stay addressed to the IIN."""
+    answered = Q(invitee=user)
+    if user.iin_hash:
+        answered |= Q(invitee_iin_hash=user.iin_hash, responded_at__isnull=False)
+    Partnership.objects.filter(answered).update(invitee_iin_hash="")
+
+
 def unlink_partner(user) -> None:
     updated = (
         Partnership.objects.filter(status=PartnershipStatus.ACTIVE)

@@ -7,6 +7,7 @@ from html import unescape
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -292,3 +293,35 @@ def test_signing_in_is_needed(client):
     response = client.get("/accounts/close/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_links_and_answers_no_longer_carry_the_closed_accounts_iin(guide_course):
+    """The inviters stay named; the IIN hash that tied the closed account to
+    them goes. An invitation not yet answered stays addressed to the IIN, for
+    whoever holds it next (decision 0007)."""
+    person = UserFactory(iin=VALID_IINS[0])
+    linked, declined, waiting = UserFactory(), UserFactory(), UserFactory()
+    Partnership.objects.create(
+        inviter=linked,
+        invitee=person,
+        invitee_iin_hash=person.iin_hash,
+        status=PartnershipStatus.ACTIVE,
+    )
+    Partnership.objects.create(
+        inviter=declined,
+        invitee_iin_hash=person.iin_hash,
+        status=PartnershipStatus.DECLINED,
+        responded_at=timezone.now(),
+    )
+    Partnership.objects.create(
+        inviter=waiting,
+        invitee_iin_hash=person.iin_hash,
+        status=PartnershipStatus.PENDING,
+    )
+    iin_hash = person.iin_hash
+
+    account_closure.close_account(person)
+
+    left = dict(Partnership.objects.values_list("inviter", "invitee_iin_hash"))
+    assert left == {linked.pk: "", declined.pk: "", waiting.pk: iin_hash}
+    assert Partnership.objects.get(inviter=linked).status == PartnershipStatus.ENDED
