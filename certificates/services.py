@@ -444,6 +444,7 @@ def certificates_record(user) -> list[dict]:
             "revoked_at": (
                 certificate.revoked_at.isoformat() if certificate.revoked_at else None
             ),
+            "revocation_reason": certificate.revocation_reason or None,
             "verify_url": verify_url(certificate.number),
         }
         for certificate in Certificate.objects.filter(user=user)

@@ -1540,6 +1540,8 @@ def learning_record(user) -> dict:
     quizzes = [
         {
             "lesson": row.lesson.title,
+            "language": row.language,
+            "answers": _answers_in_words(row),
             "score": row.score,
             "passed": row.passed,
             "submitted_at": when(row.created_at),
@@ -1548,14 +1550,31 @@ def learning_record(user) -> dict:
         .select_related("lesson")
         .order_by("created_at")
     ]
+    playbacks = [
+        {
+            "video": row.video.title,
+            "lesson": row.lesson.title,
+            "started_at": when(row.started_at),
+            "last_heartbeat_at": when(row.last_server_time),
+            "last_position": round(row.last_position, 1),
+            "heartbeats": row.heartbeats,
+            "credited_seconds": round(row.credited_seconds, 1),
+        }
+        for row in PlaybackSession.objects.filter(user=user)
+        .select_related("video", "lesson")
+        .order_by("started_at")
+    ]
     partners = []
-    declined_by_me = (
-        Q(invitee_iin_hash=user.iin_hash, invitee=None, responded_at__isnull=False)
+    # Invitations to the learner's IIN that they answered (declined: the
+    # inviter is not told) or may still answer, as the couple page shows them.
+    addressed_to_me = (
+        Q(invitee_iin_hash=user.iin_hash, invitee=None)
+        & (Q(responded_at__isnull=False) | Q(status=PartnershipStatus.PENDING))
         if user.iin_hash
         else Q(pk__in=[])
     )
     for partnership in (
-        Partnership.objects.filter(Q(inviter=user) | Q(invitee=user) | declined_by_me)
+        Partnership.objects.filter(Q(inviter=user) | Q(invitee=user) | addressed_to_me)
         .select_related("inviter", "invitee")
         .order_by("created_at")
     ):
@@ -1582,5 +1601,27 @@ def learning_record(user) -> dict:
         "lessons_completed": lessons,
         "videos": videos,
         "quiz_attempts": quizzes,
+        "playback_sessions": playbacks,
         "couple_links": partners,
     }
+
+
+def _answers_in_words(attempt: QuizAttempt) -> list[dict]:
+    """The choices of a quiz attempt as the learner read them: in the language of
+    the attempt, from the quiz as it is now (an id the quiz no longer has stays
+    an id)."""
+    quiz = attempt.lesson.quiz(attempt.language)
+    questions = {question.id: question for question in quiz.questions} if quiz else {}
+    answers = []
+    for question_id, choice_id in attempt.answers.items():
+        question = questions.get(question_id)
+        choices = (
+            {choice.id: choice.text for choice in question.choices} if question else {}
+        )
+        answers.append(
+            {
+                "question": question.text if question else question_id,
+                "answer": choices.get(choice_id, choice_id),
+            }
+        )
+    return answers

@@ -126,3 +126,68 @@ def test_the_dashboard_links_to_it_and_signing_in_is_needed(client, learner):
     assert client.get("/accounts/data/")["Location"].startswith("/accounts/login/")
     client.force_login(learner)
     assert 'href="/accounts/data/"' in client.get("/kk/dashboard/").content.decode()
+
+
+def test_the_file_holds_answers_playbacks_invitations_and_revocations(
+    client, learner, guide_course, record
+):
+    from certificates.models import Certificate, CertificateStatus
+    from progress.models import PlaybackSession, PlaybackState
+
+    lesson = guide_course.lessons()[-1]
+    first = lesson.quiz("ru").questions[0]
+    QuizAttempt.objects.create(
+        user=learner,
+        lesson=lesson,
+        answers={first.id: first.choices[1].id, "gone-question": "gone-choice"},
+        score=0.0,
+        passed=False,
+        language="ru",
+    )
+    PlaybackSession.objects.create(
+        user=learner,
+        video=lesson.videos()[0],
+        lesson=lesson,
+        last_position=42.25,
+        last_state=PlaybackState.PLAYING,
+        last_server_time=timezone.now(),
+        heartbeats=9,
+        credited_seconds=40.0,
+    )
+    inviter = UserFactory(first_name="Дина", last_name="Әлиева")
+    Partnership.objects.create(inviter=inviter, invitee_iin_hash=learner.iin_hash)
+    Certificate.objects.filter(pk=record.pk).update(
+        status=CertificateStatus.REVOKED,
+        revoked_at=timezone.now(),
+        revocation_reason="Issued in error.",
+    )
+
+    _text, data = download(client, learner)
+
+    answers = data["quiz_attempts"][-1]["answers"]  # PostgreSQL orders the keys
+    assert sorted(answers, key=lambda a: a["question"]) == [
+        {"question": "gone-question", "answer": "gone-choice"},
+        {"question": first.text, "answer": first.choices[1].text},
+    ]
+    (playback,) = data["playback_sessions"]
+    assert playback["last_position"] == pytest.approx(42.25, abs=0.05)
+    assert playback["heartbeats"] == 9 and playback["credited_seconds"] == 40.0
+    invitation = next(
+        link for link in data["couple_links"] if link["partner"] == "Дина Әлиева"
+    )
+    assert not invitation["invited_by_me"] and invitation["status"] == "pending"
+    assert data["certificates"][0]["revocation_reason"] == "Issued in error."
+
+
+def test_invitations_the_learner_never_saw_stay_out(client, learner, record):
+    withdrawn = UserFactory(first_name="Бұрынғы")
+    Partnership.objects.create(
+        inviter=withdrawn,
+        invitee_iin_hash=learner.iin_hash,
+        status=PartnershipStatus.CANCELLED,
+        ended_at=timezone.now(),
+    )
+    _text, data = download(client, learner)
+    assert all(
+        "Бұрынғы" not in (link["partner"] or "") for link in data["couple_links"]
+    )
