@@ -474,11 +474,20 @@ def _enqueue_delivery(delivery_id: int, run_after: datetime.datetime | None = No
         if run_after is not None:
             if not deliver_webhook.get_backend().supports_defer:
                 return  # picked up by send_due_webhooks when it is due
+            run_after = _whole_second_from(run_after)
             deliver_webhook.using(run_after=run_after).enqueue(delivery_id)
         else:
             deliver_webhook.enqueue(delivery_id)
     except Exception:  # noqa: BLE001 - queue down: the sweep sends it later
         logger.exception("Could not enqueue webhook delivery %s", delivery_id)
+
+
+def _whole_second_from(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` rounded up to a whole second: RQ keeps a scheduled job's time in
+    whole seconds, dropping the fraction, and would start it before it is due."""
+    if not moment.microsecond:
+        return moment
+    return moment.replace(microsecond=0) + datetime.timedelta(seconds=1)
 
 
 def sign_webhook(secret: str, body: bytes, timestamp: int) -> str:
@@ -598,8 +607,28 @@ def deliver(delivery_id: int) -> bool:
     """Claim and attempt one delivery; False when it was not due or failed."""
     delivery = claim_delivery(delivery_id)
     if delivery is None:
+        _requeue_if_early(delivery_id)
         return False
     return attempt_delivery(delivery)
+
+
+def _requeue_if_early(delivery_id: int) -> None:
+    """A job that ran before its delivery's next attempt was due (a clock ahead
+    of the database's, say) leaves a job for that time, not nothing."""
+    now = timezone.now()
+    due_at = (
+        WebhookDelivery.objects.filter(
+            _sendable(),
+            pk=delivery_id,
+            status=DeliveryStatus.PENDING,
+            next_attempt_at__gt=now,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if due_at is not None:
+        _enqueue_delivery(delivery_id, run_after=due_at)
 
 
 def send_due_webhooks(limit: int = WEBHOOK_SWEEP_BATCH) -> int:

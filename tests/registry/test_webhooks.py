@@ -390,3 +390,41 @@ def test_a_retry_after_the_secret_was_rotated_is_signed_with_the_new_one(
     assert _verify_signature(new_secret, signature, request.body)
     assert not _verify_signature(old_secret, signature, request.body)
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
+
+
+def test_a_retry_is_scheduled_for_a_whole_second_no_earlier_than_due():
+    moment = timezone.now().replace(microsecond=940000)
+    rounded = services._whole_second_from(moment)
+    assert rounded >= moment and rounded.microsecond == 0
+    assert (rounded - moment).total_seconds() < 1
+    whole = moment.replace(microsecond=0)
+    assert services._whole_second_from(whole) == whole
+
+
+def test_a_job_that_runs_before_its_retry_is_due_leaves_one_for_then(
+    hooked_client, certificate, django_capture_on_commit_callbacks, monkeypatch
+):
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    due = timezone.now() + datetime.timedelta(seconds=0.6)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.PENDING, next_attempt_at=due, attempts=2
+    )
+    queued = []
+    monkeypatch.setattr(
+        services,
+        "_enqueue_delivery",
+        lambda pk, run_after=None: queued.append(run_after),
+    )
+
+    assert services.deliver(delivery.pk) is False
+
+    assert queued == [due]
+    delivery.refresh_from_db()
+    assert delivery.attempts == 2  # not an attempt
+    # Delivered, or not due at all (no next attempt): nothing more is queued.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.DELIVERED
+    )
+    services.deliver(delivery.pk)
+    assert queued == [due]
