@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -47,16 +47,26 @@ def record_webhook_event(event: dict) -> bool:
         raise ValueError("The event has no id.")
     try:
         with transaction.atomic():
-            MuxWebhookEvent.objects.create(
-                event_id=event_id,
-                type=event_type[:100],
-                object_id=str((event.get("object") or {}).get("id") or "")[:255],
-            )
-            if event_type in HANDLED_EVENTS:
-                _apply_event(event_type, data, event.get("object") or {})
+            _record_and_apply(event_id, event_type, data, event)
     except IntegrityError:
         return False
+    except DataError as error:  # a value longer than its column, say
+        raise MalformedEvent("A value in the event is not valid.") from error
     return True
+
+
+class MalformedEvent(ValueError):
+    """A signed event whose values do not fit (Mux never sends one)."""
+
+
+def _record_and_apply(event_id: str, event_type: str, data: dict, event: dict) -> None:
+    MuxWebhookEvent.objects.create(
+        event_id=event_id,
+        type=event_type[:100],
+        object_id=str((event.get("object") or {}).get("id") or "")[:255],
+    )
+    if event_type in HANDLED_EVENTS:
+        _apply_event(event_type, data, event.get("object") or {})
 
 
 def _apply_event(event_type: str, data: dict, obj: dict) -> None:
@@ -115,7 +125,12 @@ def apply_asset(video: Video, asset: dict) -> Video:
     if status == "ready":
         fields["status"] = VideoStatus.READY
         fields["error_message"] = ""
-    elif status == "preparing":
+    elif status == "preparing" and not (
+        video.status == VideoStatus.READY
+        and fields["mux_asset_id"] == video.mux_asset_id
+    ):
+        # A ready asset is never prepared again: a "preparing" for it is an older
+        # event that arrived late (Mux resends what was not acknowledged).
         fields["status"] = VideoStatus.PREPARING
     elif status == "errored":
         fields["status"] = VideoStatus.ERRORED

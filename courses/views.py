@@ -51,9 +51,28 @@ def mux_webhook(request):
         return JsonResponse({"detail": "The body is not JSON."}, status=400)
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         return JsonResponse({"detail": "An event needs an id and a type."}, status=400)
-    if not isinstance(event.get("data") or {}, dict):
-        return JsonResponse({"detail": "The event data must be an object."}, status=400)
-    applied = services.record_webhook_event(event)
+    if not (
+        isinstance(event["id"], str | int)
+        and len(str(event["id"])) <= 255
+        and isinstance(event["type"], str)
+        and len(event["type"]) <= 100
+    ):
+        return JsonResponse(
+            {
+                "detail": "The event id (at most 255 characters) and type (at most "
+                "100) must be strings."
+            },
+            status=400,
+        )
+    for part in ("data", "object"):
+        if not isinstance(event.get(part) or {}, dict):
+            return JsonResponse(
+                {"detail": f"The event {part} must be an object."}, status=400
+            )
+    try:
+        applied = services.record_webhook_event(event)
+    except services.MalformedEvent as error:
+        return JsonResponse({"detail": str(error)}, status=400)
     return JsonResponse({"applied": applied})
 
 

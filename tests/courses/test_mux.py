@@ -242,6 +242,59 @@ def test_malformed_event_is_a_400_not_a_500(client, webhook_secret):
     assert not MuxWebhookEvent.objects.exists()
 
 
+@pytest.mark.django_db
+def test_events_with_values_of_the_wrong_shape_are_a_400(
+    client, webhook_secret, uploading_video
+):
+    ready = asset_ready()
+    for event in (
+        {**ready, "object": "x"},
+        {**ready, "id": "e" * 256},
+        {**ready, "id": ["evt"]},
+        {**ready, "type": "video.asset." + "x" * 100},
+    ):
+        response = post_event(client, event)
+        assert response.status_code == 400, event
+        assert response.json()["detail"]
+    assert not MuxWebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_too_long_for_its_column_is_a_400(
+    client, webhook_secret, uploading_video
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce column lengths")
+    event = asset_ready()
+    event["data"]["playback_ids"] = [{"id": "p" * 300, "policy": "public"}]
+    response = post_event(client, event)
+    assert response.status_code == 400
+    assert not MuxWebhookEvent.objects.exists()
+    uploading_video.refresh_from_db()
+    assert uploading_video.status == VideoStatus.WAITING
+
+
+@pytest.mark.django_db
+def test_a_late_preparing_event_leaves_a_ready_video_ready(
+    client, webhook_secret, uploading_video
+):
+    assert post_event(client, asset_ready()).json() == {"applied": True}
+    late = {
+        "type": "video.asset.created",
+        "id": "evt-created",
+        "object": {"type": "asset", "id": "asset-1"},
+        "data": {"id": "asset-1", "status": "preparing", "upload_id": "upload-1"},
+    }
+
+    assert post_event(client, late).json() == {"applied": True}
+
+    uploading_video.refresh_from_db()
+    assert uploading_video.status == VideoStatus.READY
+    assert uploading_video.mux_playback_id == "play-123"
+
+
 def test_signature_check_follows_mux_scheme():
     body = b'{"id": "x"}'
     now = 1_700_000_000
