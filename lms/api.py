@@ -38,9 +38,13 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc: AuthenticationError):
-    """401 with a translated ``detail``."""
-    return api.create_response(
+    """401 with a translated ``detail``; the registry's says how to authenticate
+    (RFC 6750), the progress API's is for a signed-in session."""
+    response = api.create_response(
         request,
         {"detail": _("Authentication credentials are missing or wrong.")},
         status=401,
     )
+    if request.path.startswith("/api/v1/registry/"):
+        response["WWW-Authenticate"] = 'Bearer realm="registry"'
+    return response

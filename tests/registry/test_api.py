@@ -171,6 +171,7 @@ def test_missing_or_wrong_token_is_401(client, db, headers):
 
     assert response.status_code == 401
     assert response.json()["detail"]
+    assert response["WWW-Authenticate"] == 'Bearer realm="registry"'
     call = RegistryCall.objects.get()
     assert call.client is None and call.http_status == 401
 
