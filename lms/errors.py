@@ -1,0 +1,30 @@
+"""Error pages that Django renders from a view rather than a template alone."""
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger(__name__)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid CSRF token (``CSRF_FAILURE_VIEW``): most often a
+    page left open for long, or a sign-in or sign-out in another tab, which
+    changes the token. The page says so in the site's layout and leads back to
+    the form when it came from this site. Django's reason is for the log only:
+    it means nothing to a learner."""
+    logger.warning("CSRF check failed on %s: %s", request.path, reason)
+    referer = request.META.get("HTTP_REFERER", "")
+    same_origin = url_has_allowed_host_and_scheme(
+        referer,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    )
+    return render(
+        request,
+        "403_csrf.html",
+        {"back_url": referer if same_origin else ""},
+        status=403,
+    )
