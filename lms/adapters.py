@@ -8,6 +8,7 @@ the claim named by ``OIDC_IIN_CLAIM``.
 
 import logging
 from contextlib import nullcontext
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,12 +21,14 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 
 from lms import iin as iin_tools
 from lms import iin_claims
+from lms.middleware import LANGUAGE_PARAMETER
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ class AccountAdapter(DefaultAccountAdapter):
         "rate_limited": _("Too many requests. Wait a minute and try again."),
         # allauth's name for a wrong current password on the change form.
         "enter_current_password": _("The password is not correct."),
+        # allauth's, when the password is asked again before a change.
+        "incorrect_password": _("The password is not correct."),
         "duplicate_email": _("This e-mail address is already on your account."),
     }
 
@@ -100,6 +105,32 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return self.get_login_redirect_url(request)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """An account with no password (made through the identity provider) has
+        nothing to type again: it is asked for nothing, as allauth would otherwise
+        refuse it every change."""
+        user = getattr(allauth_context.request, "user", None)
+        if user is not None and user.is_authenticated:
+            if not user.has_usable_password():
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """In the account's language, whatever page asked for the e-mail, and its
+        links open their page in that language too."""
+        language = _account_language(context.get("user")) or translation.get_language()
+        for name in LINKS_IN_MAILS:
+            if context.get(name):
+                context[name] = with_language(context[name], language)
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        with translation.override(
+            _account_language(user) or translation.get_language()
+        ):
+            super().send_notification_mail(template_prefix, user, context, email)
+
     def clean_password(self, password: str, user=None) -> str:
         try:
             validate_password(password, user)
@@ -122,6 +153,25 @@ def _admin_language(request: HttpRequest) -> str | None:
     if not target.startswith("/admin/"):
         return None
     return UserProfile.get_for_user(user).get_preferred_language()
+
+
+# The links allauth's e-mails carry, to the confirmation and password reset pages.
+LINKS_IN_MAILS = ("activate_url", "password_reset_url")
+
+
+def with_language(url: str, language: str) -> str:
+    """``url`` opening its page in ``language`` (``lms.middleware.LocaleMiddleware``
+    reads ``lang``): a link from an e-mail is often opened in another browser
+    than the one that asked for it."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != LANGUAGE_PARAMETER]
+    query.append((LANGUAGE_PARAMETER, language))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _account_language(user) -> str | None:
+    language = getattr(user, "preferred_language", None)
+    return language if language in dict(settings.LANGUAGES) else None
 
 
 LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"

@@ -341,6 +341,17 @@ class ChangePasswordForm(PasswordPairMixin, allauth_forms.ChangePasswordForm):
         self.fields["oldpassword"].help_text = ""
 
 
+class ReauthenticateForm(AccountFormMixin, allauth_forms.ReauthenticateForm):
+    """The password again, before a change to e-mail addresses or sign-in."""
+
+    labels = {"password": _("Password")}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # allauth's "Forgot your password?" help; the page has its own link.
+        self.fields["password"].help_text = ""
+
+
 class SetPasswordForm(PasswordPairMixin, allauth_forms.SetPasswordForm):
     """A first password for an account made through the identity provider."""
 

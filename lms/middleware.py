@@ -34,13 +34,42 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             request.LANGUAGE_CODE = "en"
             return
         super().process_request(request)
+        if (linked := _linked_language(request)) and linked != request.LANGUAGE_CODE:
+            translation.activate(linked)
+            request.LANGUAGE_CODE = linked
 
     def process_response(self, request, response):
         if request.path_info.startswith("/api/"):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", get_language())
             return response
+        if linked := _linked_language(request):
+            # The pages after it (a form sent, a redirect) keep the language.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                linked,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return super().process_response(request, response)
+
+
+# A link from an e-mail (``lms.adapters.with_language``) names the language of the
+# e-mail, in which its page opens; pages under a language prefix have theirs.
+LANGUAGE_PARAMETER = "lang"
+
+
+def _linked_language(request) -> str | None:
+    language = request.GET.get(LANGUAGE_PARAMETER)
+    if language not in dict(settings.LANGUAGES):
+        return None
+    if translation.get_language_from_path(request.path_info):
+        return None
+    return language
 
 
 def _asks_for_ours(header: str) -> bool:

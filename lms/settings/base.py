@@ -20,9 +20,18 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or kept_secret(
     VAR_DIR, "secret_key", random_token
 )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+
+def _listed(name: str, default: list[str]) -> list[str]:
+    """A comma-separated variable; spaces around the commas are not part of it."""
+    return [item.strip() for item in env.list(name, default=default) if item.strip()]
+
+
+ALLOWED_HOSTS = _listed("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+CSRF_TRUSTED_ORIGINS = _listed("DJANGO_CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# A form refused for its CSRF token says so in the site's layout and language.
+CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"
 
 # Keys for personal data and certificates (CONTRACTS.md §2, §7).
 IIN_HASH_KEY = env.str("IIN_HASH_KEY", default="") or kept_secret(
@@ -186,7 +195,8 @@ if REDIS_URL:
     )
     RQ_QUEUES = {
         "default": {
-            "URL": urlsplit(REDIS_URL)._replace(query=_query).geturl(),
+            # Joined as text: unsplitting a unix:///path URL would lose its "//".
+            "URL": f"{REDIS_URL.partition('?')[0]}?{_query}",
             "DEFAULT_TIMEOUT": 600,
         }
     }
@@ -350,12 +360,24 @@ ACCOUNT_FORMS = {
     "change_password": "lms.forms.ChangePasswordForm",
     "set_password": "lms.forms.SetPasswordForm",
     "add_email": "lms.forms.AddEmailForm",
+    "reauthenticate": "lms.forms.ReauthenticateForm",
 }
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
+    # A session left open on a shared computer guesses the password no faster
+    # than the account closure form lets it (lms.forms.CloseAccountForm).
+    "change_password": "5/15m/user",
+    "reauthenticate": "5/15m/user",
 }
+# Adding, removing or making primary an e-mail address, and changing the password,
+# ask for the password again (within 5 minutes of the last time): whoever holds an
+# open session could otherwise move the account to their own address and take it
+# over with a password reset. Each such change is told to the primary address.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_ADAPTER = "lms.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "lms.forms.SocialSignupForm"}

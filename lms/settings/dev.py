@@ -1,10 +1,10 @@
 """Local development: debug on, everything else from lms.settings.base."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import _listed, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
+ALLOWED_HOSTS = _listed("DJANGO_ALLOWED_HOSTS", ["*"])
 
 # runserver answers each request in a thread of its own, and a connection kept for
 # reuse stays with its thread: with PostgreSQL, each request would leave one open.

@@ -23,11 +23,11 @@ if missing:
     )
 
 from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import _listed, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = _listed("DJANGO_ALLOWED_HOSTS", [])
 IIN_HASH_KEY = env.str("IIN_HASH_KEY")
 if len(IIN_HASH_KEY) < 32:
     # IINs are few (a birth date and a serial number): the key is what keeps their

@@ -18,6 +18,12 @@ def account(db):
     return UserFactory(iin=VALID_IINS[0], email="aigerim@example.kz")
 
 
+def confirm_access(client, password=PASSWORD):
+    """Type the password again, as changes to e-mail addresses ask."""
+    response = client.post("/accounts/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -121,6 +127,7 @@ def test_email_page_in_kazakh_adds_and_removes_an_address(client, account):
         user=account, email=account.email, primary=True, verified=True
     )
     client.force_login(account)
+    confirm_access(client)
 
     page = unescape(
         client.get("/accounts/email/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
@@ -188,6 +195,7 @@ def test_another_accounts_address_is_refused_and_never_made_primary(client, acco
 
     other = UserFactory(iin=VALID_IINS[1], email="dana@example.kz")
     client.force_login(account)
+    confirm_access(client)
     for typed in ("dana@example.kz", "Dana@Example.kz"):
         response = client.post(
             "/accounts/email/",
@@ -222,6 +230,7 @@ def test_another_accounts_address_is_refused_and_never_made_primary(client, acco
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_form_errors_on_the_email_page_are_translated(client, account, language):
     client.force_login(account)
+    confirm_access(client)
     for typed, message in (
         ("not-an-address", "Enter a valid e-mail address."),
         (account.email, "This e-mail address is already on your account."),
@@ -236,7 +245,10 @@ def test_form_errors_on_the_email_page_are_translated(client, account, language)
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_the_confirmation_e_mail_is_in_the_learners_language(client, account, language):
+    account.preferred_language = language
+    account.save()
     client.force_login(account)
+    confirm_access(client)
     client.post(
         "/accounts/email/",
         {"action_add": "", "email": "aigerim.new@example.kz"},

@@ -132,3 +132,33 @@ def test_commands_read_the_environment_file_as_cron_runs_them(tmp_path):
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
     assert not (tmp_path / "var").exists()
+
+
+def test_hosts_with_spaces_and_a_redis_socket_are_read_as_meant(tmp_path):
+    environment = production_environment(
+        tmp_path,
+        **{
+            **required_values(),
+            "DJANGO_ALLOWED_HOSTS": "bakytty-otbasy.kz, www.bakytty-otbasy.kz ,",
+            "REDIS_URL": "unix:///run/redis/redis.sock?db=2",
+        },
+    )
+    script = (
+        "from django.conf import settings; import redis; "
+        "print(settings.ALLOWED_HOSTS); url = settings.RQ_QUEUES['default']['URL']; "
+        "print(url); kwargs = redis.Redis.from_url(url).connection_pool"
+        ".connection_kwargs; print(kwargs['path'], kwargs['db'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    hosts, url, socket = result.stdout.splitlines()
+    assert hosts == "['bakytty-otbasy.kz', 'www.bakytty-otbasy.kz']"
+    assert url.startswith("unix:///run/redis/redis.sock?")
+    assert socket == "/run/redis/redis.sock 2"

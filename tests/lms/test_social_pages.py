@@ -64,6 +64,11 @@ def test_egov_is_disconnected_only_when_the_password_remains(client, egov):
     user.set_password("Ainalayin-2026!")
     user.save()
     client.force_login(user)
+    # Disconnecting asks for the password again, as changing an address does.
+    asked = client.post("/accounts/3rdparty/", {"account": account.pk})
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    assert SocialAccount.objects.filter(pk=account.pk).exists()
+    client.post("/accounts/reauthenticate/", {"password": "Ainalayin-2026!"})
     done = client.post(
         "/accounts/3rdparty/",
         {"account": account.pk},

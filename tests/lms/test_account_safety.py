@@ -1,0 +1,189 @@
+"""An open session cannot move an account to another address, and e-mails about
+the account reach its owner in their language, with links that open in it."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from django.core import mail
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from lms.factories import VALID_IINS, UserFactory
+from tests.lms.i18n import tr
+
+PASSWORD = "pass-word-123"  # lms.factories.UserFactory
+REAUTHENTICATE = "/accounts/reauthenticate/"
+
+
+@pytest.fixture
+def account(db):
+    user = UserFactory(
+        iin=VALID_IINS[0], email="aigerim@example.kz", preferred_language="kk"
+    )
+    EmailAddress.objects.create(
+        user=user, email=user.email, primary=True, verified=True
+    )
+    return user
+
+
+@pytest.fixture
+def second_address(account):
+    return EmailAddress.objects.create(
+        user=account, email="aigerim.new@example.kz", verified=True
+    )
+
+
+def test_an_open_session_cannot_add_an_address_without_the_password(client, account):
+    client.force_login(account)
+
+    response = client.post(
+        "/accounts/email/", {"action_add": "", "email": "taker@example.kz"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(REAUTHENTICATE)
+    assert not EmailAddress.objects.filter(email="taker@example.kz").exists()
+    assert mail.outbox == []
+
+    confirm = response["Location"]  # with the page to go back to
+    wrong = client.post(confirm, {"password": "not-it"})
+    assert wrong.status_code == 200
+    assert not EmailAddress.objects.filter(email="taker@example.kz").exists()
+
+    # The right password carries on with the change that asked for it.
+    right = client.post(confirm, {"password": PASSWORD}, follow=True)
+    assert right.status_code == 200
+    assert EmailAddress.objects.filter(user=account, email="taker@example.kz").exists()
+
+
+@pytest.mark.parametrize("action", ["action_primary", "action_remove"])
+def test_making_primary_or_removing_asks_for_the_password(
+    client, account, second_address, action
+):
+    client.force_login(account)
+
+    response = client.post(
+        "/accounts/email/", {action: "", "email": second_address.email}
+    )
+
+    assert response["Location"].startswith(REAUTHENTICATE)
+    second_address.refresh_from_db()
+    assert not second_address.primary
+    assert EmailAddress.objects.filter(pk=second_address.pk).exists()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_old_address_is_told_of_a_new_primary_in_the_accounts_language(
+    client, account, second_address, language
+):
+    account.preferred_language = language
+    account.save()
+    client.force_login(account)
+    client.post(REAUTHENTICATE, {"password": PASSWORD})
+
+    client.post(
+        "/accounts/email/",
+        {"action_primary": "", "email": second_address.email},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    account.refresh_from_db()
+    assert account.email == second_address.email
+    [notice] = mail.outbox
+    assert notice.to == ["aigerim@example.kz"]
+    assert second_address.email in notice.body
+    assert "/accounts/password/reset/" in notice.body
+    assert tr("Hello!", language) in notice.body
+
+
+def test_an_account_without_a_password_is_not_asked_for_one(client, account):
+    account.set_unusable_password()
+    account.save()
+    client.force_login(account)
+
+    client.post("/accounts/email/", {"action_add": "", "email": "second@example.kz"})
+
+    assert EmailAddress.objects.filter(user=account, email="second@example.kz").exists()
+
+
+def test_password_guesses_on_an_open_session_are_limited(client, account, settings):
+    from lms.settings import base
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    client.force_login(account)
+    answers = [
+        client.post(REAUTHENTICATE, {"password": f"guess-{n}"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [200] * 5 + [429]
+    assert client.post(REAUTHENTICATE, {"password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_reset_link_opens_in_the_e_mails_language_in_any_browser(
+    client, account, language
+):
+    account.preferred_language = language
+    account.save()
+    client.post(
+        "/accounts/password/reset/",
+        {"email": account.email},
+        HTTP_ACCEPT_LANGUAGE="kk" if language == "ru" else "ru",
+    )
+
+    [message] = mail.outbox
+    assert tr("Hello!", language) in message.body
+    link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", message.body
+    )
+    assert parse_qs(urlsplit(link.group(1)).query)["lang"] == [language]
+
+    elsewhere = client.__class__()  # another browser, set to English
+    page = elsewhere.get(link.group(1), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert page.status_code == 200
+    assert f'<html lang="{language}"' in page.content.decode()
+    # The form it leads to stays in that language, without the parameter.
+    assert elsewhere.cookies["django_language"].value == language
+    form_url = page.request["PATH_INFO"]
+    again = elsewhere.get(form_url, HTTP_ACCEPT_LANGUAGE="en")
+    assert f'<html lang="{language}"' in unescape(again.content.decode())
+
+
+def test_a_language_parameter_is_ignored_where_the_path_names_one(client, db):
+    response = client.get("/ru/?lang=kk")
+    assert '<html lang="ru"' in response.content.decode()
+    assert "django_language" not in response.cookies
+    junk = client.get("/accounts/login/?lang=xx", HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="ru"' in junk.content.decode()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_password_page_speaks_the_learners_language(client, account, language):
+    client.force_login(account)
+    page = client.get(REAUTHENTICATE, HTTP_ACCEPT_LANGUAGE=language)
+    html = unescape(page.content.decode())
+    assert html.count("/accounts/password/reset/") == 1
+    assert f">{tr('Password', language)}<" in html
+
+    wrong = client.post(
+        REAUTHENTICATE, {"password": "not-it"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    html = unescape(wrong.content.decode())
+    assert tr("The password is not correct.", language) in html
+    assert "Incorrect password" not in html
+
+
+def test_the_reset_link_in_a_notice_opens_in_its_language(
+    client, account, second_address
+):
+    account.preferred_language = "ru"
+    account.save()
+    client.force_login(account)
+    client.post(REAUTHENTICATE, {"password": PASSWORD})
+    client.post(
+        "/accounts/email/", {"action_primary": "", "email": second_address.email}
+    )
+    [notice] = mail.outbox
+    assert "/accounts/password/reset/?lang=ru" in notice.body
