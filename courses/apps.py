@@ -7,4 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import signals  # noqa: F401
+        from courses import checks, signals  # noqa: F401

@@ -632,3 +632,25 @@ def test_data_saver_caps_a_signed_stream_in_its_token(signing_key, learner):
     assert claims(saving)["sub"] == "play-s"
     assert "max_resolution" not in claims(normal)
     assert saving["poster"] == "" and "token=" in normal["poster"]
+
+
+@pytest.mark.parametrize(
+    ("key_id", "private", "says"),
+    [
+        ("kid1", "notbase64pem", "cannot be used"),
+        ("kid1", "", "MUX_SIGNING_KEY_PRIVATE is not set"),
+        ("", "LS0tLS1CRUdJTg==", "MUX_SIGNING_KEY_ID is not set"),
+    ],
+)
+def test_an_unusable_mux_signing_key_fails_the_system_check(
+    settings, signing_key, key_id, private, says
+):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    call_command("check")  # a good key, or none, is fine
+    settings.MUX_SIGNING_KEY_ID, settings.MUX_SIGNING_KEY_PRIVATE = "", ""
+    call_command("check")
+    settings.MUX_SIGNING_KEY_ID, settings.MUX_SIGNING_KEY_PRIVATE = key_id, private
+    with pytest.raises(SystemCheckError, match=f"courses.E001.*{says}"):
+        call_command("check")
