@@ -55,9 +55,27 @@ def test_each_client_gets_its_own_token(db):
 
 
 def test_bad_webhook_url_is_refused(db):
-    with pytest.raises(CommandError):
+    from django.utils import translation
+
+    with translation.override("kk"), pytest.raises(CommandError) as refused:
         _run("Broken", "--webhook-url", "not a url")
     assert not RegistryClient.objects.exists()
+    assert "Enter a valid URL." in str(refused.value)  # in English, as the rest
+
+
+@pytest.mark.parametrize(
+    "command, option",
+    [
+        ("send_due_webhooks", "--limit=-1"),
+        ("send_due_webhooks", "--limit=0"),
+        ("request_pending_certificates", "--stale-minutes=-5"),
+    ],
+)
+def test_sweeps_refuse_negative_numbers(db, command, option):
+    from django.core.management import call_command
+
+    with pytest.raises(CommandError, match="must be"):
+        call_command(command, option)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from progress.services import request_pending_certificates
 
@@ -22,6 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, stale_minutes: int, **options):
+        if stale_minutes < 0:
+            raise CommandError("--stale-minutes must be 0 or more.")
         stale_after = timedelta(minutes=stale_minutes) if stale_minutes > 0 else None
         count = request_pending_certificates(stale_after=stale_after)
         self.stdout.write(f"Requested {count} certificate(s).")

@@ -1,7 +1,7 @@
 """``manage.py create_registry_client NAME [--webhook-url URL]`` (CONTRACTS.md §3)."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from registry.services import create_client
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             "--rate-limit", type=int, default=None, help="Requests per minute."
         )
 
+    @no_translations  # its messages are for operators, in English like the rest
     def handle(self, *args, name, webhook_url, rate_limit, **options):
         if not name.strip():
             raise CommandError("NAME must not be empty.")

@@ -1,6 +1,6 @@
 """``manage.py send_due_webhooks``: send the webhook deliveries that are due."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from registry.services import send_due_webhooks
 
@@ -17,5 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=500)
 
     def handle(self, *args, limit, **options):
+        if limit < 1:
+            raise CommandError("--limit must be at least 1.")
         delivered = send_due_webhooks(limit=limit)
         self.stdout.write(f"{delivered} delivered")
