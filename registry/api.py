@@ -87,7 +87,7 @@ class VerifyOut(Schema):
 class GuideStatusResult(Schema):
     """Whether one person holds a valid certificate of the mandatory guide."""
 
-    iin_masked: str = Field(examples=["90********19"])
+    iin_masked: str = Field(examples=[EXAMPLE_IIN[:2] + "********" + EXAMPLE_IIN[-2:]])
     completed: bool
     certificate_number: str | None = Field(examples=[EXAMPLE_NUMBER])
     issued_at: datetime.datetime | None
@@ -109,11 +109,32 @@ ERRORS = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def _request_body(model: type[BaseModel]) -> dict:
+    """The operation's body and what django-ninja cannot say of its answers: the
+    ``Retry-After`` of a 429 and the 405 of another method."""
     return {
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
+        },
+        "responses": {
+            429: {
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before calling again.",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                }
+            },
+            405: {
+                "description": "Method Not Allowed: only POST.",
+                "headers": {"Allow": {"schema": {"type": "string", "enum": ["POST"]}}},
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                    }
+                },
+            },
+        },
     }
 
 

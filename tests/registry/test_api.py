@@ -578,7 +578,16 @@ def test_openapi_documents_the_registry_with_bearer_auth(client, db):
 
     verify = schema["paths"]["/api/v1/registry/verify"]["post"]
     status = schema["paths"]["/api/v1/registry/guide-status"]["post"]
-    assert {"200", "401", "422", "429"} <= set(verify["responses"])
+    for operation in (verify, status):
+        assert {"200", "401", "405", "422", "429"} <= set(operation["responses"])
+        too_many = operation["responses"]["429"]
+        assert "Retry-After" in too_many["headers"]
+        assert too_many["content"]["application/json"]["schema"]  # kept from ninja
+        assert operation["responses"]["405"]["headers"]["Allow"]
+    example = verify["responses"]["200"]["content"]["application/json"]
+    masked = schema["components"]["schemas"]["GuideStatusResult"]["properties"]
+    assert masked["iin_masked"]["examples"] == ["90********11"]
+    assert example
     assert verify["requestBody"]["content"]["application/json"]["schema"]["examples"]
     assert status["requestBody"]["content"]["application/json"]["schema"]["examples"]
     schemes = schema["components"]["securitySchemes"]
