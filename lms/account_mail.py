@@ -1,6 +1,7 @@
 """Plain-text e-mails about a learner's account, in the learner's language."""
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,11 +25,15 @@ def tell(
     courtesy: a mail server that refuses it is logged, not raised."""
     if not address:
         return
+    domain = urlsplit(settings.SITE_URL).netloc
     with translation.override(language or settings.LANGUAGE_CODE):
         context["first_name"] = first_name or address
+        context["current_site"] = {"domain": domain, "name": domain}
         subject = render_to_string(f"account/email/{name}_subject.txt", context)
         body = render_to_string(f"account/email/{name}_message.txt", context)
+    # As allauth's e-mails about the account begin theirs.
+    subject = f"[{domain}] {' '.join(subject.split())}"
     try:
-        send_mail(" ".join(subject.split()), body, None, [address])
+        send_mail(subject, body, None, [address])
     except Exception:
         logger.exception("Could not e-mail user %s (%s)", user_id, name)

@@ -127,6 +127,10 @@ def test_email_is_in_the_learners_language(completion, learner):
     )
     assert message.attachments[0][0] == f"{certificate.number}.pdf"
     assert message.attachments[0][2] == "application/pdf"
+    ((html, _type),) = message.alternatives
+    # Link texts end without the colon the plain text puts before its URLs.
+    assert ">Скачать PDF (сначала войдите)</a>" in html
+    assert ">Подписанное удостоверение</a>" in html
 
 
 def test_registry_is_told_once_of_issue_and_of_revocation(

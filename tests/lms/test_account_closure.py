@@ -4,6 +4,7 @@ revoked, their sessions ended; the anonymous learning record stays."""
 import json
 from html import unescape
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import Client
@@ -138,7 +139,9 @@ def test_closing_erases_the_identity_and_revokes_the_certificates(
 
     (notice,) = mail.outbox
     assert notice.to == ["aliya@example.kz"]
-    assert notice.subject == tr("Your account has been closed", "ru")
+    site = settings.SITE_URL.split("://")[1]
+    assert notice.subject == f"[{site}] " + tr("Your account has been closed", "ru")
+    assert notice.body.rstrip().endswith(site)  # the footer names the site
     assert IIN not in notice.body
     assert tr("You closed your account.", "ru") in notice.body
 
