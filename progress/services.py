@@ -1317,6 +1317,46 @@ def outgoing_invitation(user) -> Partnership | None:
     )
 
 
+# How long the couple page says that a link has ended.
+ENDED_LINK_SHOWN_FOR = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class EndedLink:
+    partner_name: str
+    partner_closed: bool
+    ended_at: datetime
+
+
+def ended_link(user) -> EndedLink | None:
+    """The learner's link that ended lately, if nothing has happened since: the
+    partner may have unlinked, or closed their account, without a word."""
+    if Partnership.objects.filter(
+        Q(inviter=user) | Q(invitee=user), status=PartnershipStatus.ACTIVE
+    ).exists():
+        return None
+    link = (
+        Partnership.objects.filter(
+            Q(inviter=user) | Q(invitee=user),
+            status=PartnershipStatus.ENDED,
+            ended_at__gte=now() - ENDED_LINK_SHOWN_FOR,
+        )
+        .select_related("inviter", "invitee")
+        .order_by("-ended_at")
+        .first()
+    )
+    if link is None:
+        return None
+    if Partnership.objects.filter(inviter=user, created_at__gt=link.ended_at).exists():
+        return None  # a new invitation since
+    partner = link.invitee if link.inviter_id == user.pk else link.inviter
+    return EndedLink(
+        partner_name=partner.get_full_name() if partner else "",
+        partner_closed=bool(partner and partner.closed_at),
+        ended_at=link.ended_at,
+    )
+
+
 def incoming_invitations(user) -> list[Partnership]:
     if not user.iin_hash:
         return []

@@ -54,6 +54,7 @@ def couple(request, form=None):
         "guide": services.guide_course(),
         # Shown after a refused invitation, at the invitation's POST-only address.
         "return_path": reverse("progress:couple"),
+        "ended_link": services.ended_link(request.user),
     }
     context.update(_couple_context(request.user))
     if form is not None and context["couple"]:

@@ -502,3 +502,46 @@ def test_the_dashboard_resumes_where_the_learner_watched_last(
     )
     assert resume == third.url.replace("/kk/", "/en/", 1) or resume == third.url
     assert "from 0:08" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_partner_left_behind_is_told_the_link_ended(
+    learner, partner, guide_course, language
+):
+    from html import unescape
+
+    from lms import account_closure
+
+    services.invite_partner(learner, VALID_IINS[1])
+    services.accept_invitation(partner, Partnership.objects.get().pk)
+    services.unlink_partner(partner)
+
+    page = unescape(logged_in(learner).get(f"/{language}/couple/").content.decode())
+    (notice,) = re.findall(r"<div[^>]*data-ended-link>(.*?)</div>", page, re.S)
+    said = tr(
+        "Your link with %(name)s ended on %(date)s: you no longer see each "
+        "other's progress.",
+        language,
+    )
+    assert said.split("%(name)s")[0] in notice
+    assert partner.get_full_name() in notice
+
+    # Linked again, then the partner closes the account: said so, without a name.
+    link = Partnership.objects.get()
+    link.ended_at = link.ended_at.replace(year=link.ended_at.year - 1)
+    link.save()
+    services.invite_partner(learner, VALID_IINS[1])
+    services.accept_invitation(partner, Partnership.objects.latest("pk").pk)
+    account_closure.close_account(partner)
+    page = unescape(logged_in(learner).get(f"/{language}/couple/").content.decode())
+    (notice,) = re.findall(r"<div[^>]*data-ended-link>(.*?)</div>", page, re.S)
+    closed = tr(
+        "Your partner closed their account, so your link ended on %(date)s.", language
+    )
+    assert closed.split("%(date)s")[0] in notice
+
+    # A new invitation since: the page is about that instead.
+    services.invite_partner(learner, THIRD_IIN)
+    page = logged_in(learner).get(f"/{language}/couple/").content.decode()
+    assert "data-ended-link" not in page
