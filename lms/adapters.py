@@ -105,6 +105,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return self.get_login_redirect_url(request)
 
+    def pre_login(self, request: HttpRequest, user, **kwargs):
+        """A closed account is nobody's (docs/decisions/0008): even made active
+        again in the database, nobody signs in to it."""
+        if user.closed_at:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """An account with no password (made through the identity provider) has
         nothing to type again: it is asked for nothing, as allauth would otherwise

@@ -68,6 +68,13 @@ class FastGetUserMixin:
         user = user_by_pk(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    def user_can_authenticate(self, user) -> bool:
+        """A closed account is nobody's: however it was made active again, nobody
+        signs in to it (docs/decisions/0008)."""
+        if getattr(user, "closed_at", None):
+            return False
+        return super().user_can_authenticate(user)
+
 
 class ModelBackend(FastGetUserMixin, DjangoModelBackend):
     """Django's ModelBackend (the Wagtail admin's password login)."""

@@ -6,6 +6,7 @@ import re
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,13 +136,24 @@ class User(AbstractUser):
 
     @property
     def is_staff_member(self) -> bool:
-        """Staff: may open the admin. Users made in Wagtail's admin and given a
-        staff group have no ``is_staff`` flag."""
-        return (
-            self.is_staff
-            or self.is_superuser
-            or self.has_perm("wagtailadmin.access_admin")
-        )
+        """Staff: may open the admin, or could if they were active. Users made in
+        Wagtail's admin and given a staff group have no ``is_staff`` flag, and a
+        deactivated staff member has no permissions at all (Django's backends give
+        an inactive user none), yet stays staff: their name is kept with what
+        they did."""
+        if self.is_staff or self.is_superuser:
+            return True
+        if self.is_active:
+            return self.has_perm("wagtailadmin.access_admin")
+        if self.pk is None:
+            return False
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.filter(
+            Q(user=self) | Q(group__user=self),
+            codename="access_admin",
+            content_type__app_label="wagtailadmin",
+        ).exists()
 
     def set_iin(self, iin: str) -> None:
         """Store an IIN as its keyed hash and encrypted value, never in clear."""

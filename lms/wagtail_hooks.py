@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -56,16 +57,31 @@ class LearnerEditForm(UserEditForm):
         self.fields["iin_confirmed"].initial = self.instance.iin_confirmed_at
         self.fields["consent_given_at"].initial = self.instance.consent_at
         self.fields["account_closed_at"].initial = self.instance.closed_at
+        if self.instance.closed_at:
+            # Erased on closing: the account can still be taken out of groups.
+            for name in ("first_name", "last_name", "email"):
+                if name in self.fields:
+                    self.fields[name].required = False
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.closed_at and cleaned_data.get("is_active"):
-            # Its holder withdrew consent (lms.account_closure): it identifies
-            # nobody, and nobody may sign in to it again.
+        if not self.instance.closed_at:
+            return cleaned_data
+        # Its holder withdrew consent (lms.account_closure): it identifies
+        # nobody, and nobody may sign in to it again.
+        if cleaned_data.get("is_active"):
             self.add_error(
                 "is_active",
                 _("An account closed by its holder cannot be made active again."),
             )
+        if cleaned_data.get("password1"):
+            self.add_error(
+                "password1",
+                _("An account closed by its holder cannot be given a password."),
+            )
+        for name in ("first_name", "last_name", "email"):
+            if name in cleaned_data:
+                cleaned_data[name] = getattr(self.instance, name)
         return cleaned_data
 
 
@@ -178,8 +194,29 @@ class CloseAccountView(WagtailAdminTemplateMixin, FormView):
         account_closure.close_account(
             self.object, by=self.request.user, request=form.cleaned_data["request"]
         )
-        messages.success(self.request, _("The account has been closed."))
+        # Rendered after the admin's language is let go: translated now.
+        messages.success(self.request, gettext("The account has been closed."))
         return redirect("wagtailusers_users:edit", self.object.pk)
+
+
+@hooks.register("before_bulk_action")
+def no_closed_account_made_active(request, action_type, objects, action):
+    """Wagtail's bulk "Set active state" updates the rows directly, past the edit
+    form's rule: closed accounts stay inactive (they could not sign in anyway,
+    ``lms.backends``)."""
+    if action_type != "set_active_state" or request.method != "POST":
+        return None
+    if request.POST.get("mark_as_active") != "True":
+        return None
+    closed = [user for user in objects if getattr(user, "closed_at", None)]
+    if not closed:
+        return None
+    messages.error(
+        request,
+        gettext("Closed accounts cannot be made active again: %(accounts)s.")
+        % {"accounts": ", ".join(user.email for user in closed)},
+    )
+    return redirect("wagtailusers_users:index")
 
 
 @hooks.register("register_admin_urls")

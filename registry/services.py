@@ -659,11 +659,12 @@ def send_due_webhooks(limit: int = WEBHOOK_SWEEP_BATCH) -> int:
 
 def retry_deliveries(deliveries) -> int:
     """Attempt failing deliveries now instead of at their next back-off time (after
-    the receiving side is fixed, say); returns how many were queued."""
+    the receiving side is fixed, say); returns how many were queued. Deliveries to
+    a client that is deactivated or has no webhook URL any more are not sent."""
     ids = list(
-        deliveries.filter(status=DeliveryStatus.PENDING, attempts__gt=0).values_list(
-            "pk", flat=True
-        )
+        deliveries.filter(
+            _sendable(), status=DeliveryStatus.PENDING, attempts__gt=0
+        ).values_list("pk", flat=True)
     )
     WebhookDelivery.objects.filter(pk__in=ids).update(
         next_attempt_at=timezone.now(), claimed_until=None

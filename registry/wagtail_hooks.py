@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -109,7 +110,7 @@ class RegistryCallViewSet(ReadOnlyViewSet):
 class DeliveryIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if instance.status == DeliveryStatus.PENDING and instance.attempts:
+        if _retryable(instance):
             buttons.append(
                 MenuItem(
                     _("Retry now"),
@@ -119,6 +120,16 @@ class DeliveryIndexView(IndexView):
                 )
             )
         return buttons
+
+
+def _retryable(delivery: WebhookDelivery) -> bool:
+    client = delivery.client
+    return (
+        delivery.status == DeliveryStatus.PENDING
+        and delivery.attempts > 0
+        and client.is_active
+        and bool(client.webhook_url)
+    )
 
 
 class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
@@ -132,7 +143,13 @@ class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
         policy = ModelPermissionPolicy(WebhookDelivery)
         if not policy.user_has_permission(request.user, "view"):
             raise PermissionDenied
-        self.delivery = get_object_or_404(WebhookDelivery, pk=pk)
+        self.delivery = get_object_or_404(
+            WebhookDelivery.objects.select_related("client"), pk=pk
+        )
+        if request.method == "GET" and not _retryable(self.delivery):
+            # Nothing to confirm: say why on the list.
+            self._say_why_not(request)
+            return redirect("registry_deliveries:index")
         return super().dispatch(request, pk)
 
     def get_page_subtitle(self):
@@ -143,13 +160,26 @@ class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk):
         count = services.retry_deliveries(WebhookDelivery.objects.filter(pk=pk))
+        # Messages are rendered after the admin's language is let go: translated now.
         if count:
-            messages.success(request, _("The delivery is queued again."))
+            messages.success(request, gettext("The delivery is queued again."))
+        else:
+            self._say_why_not(request)
+        return redirect("registry_deliveries:index")
+
+    def _say_why_not(self, request) -> None:
+        if not self.delivery.client.is_active or not self.delivery.client.webhook_url:
+            messages.warning(
+                request,
+                gettext(
+                    "The client is deactivated or has no webhook URL: nothing is "
+                    "sent to it."
+                ),
+            )
         else:
             messages.warning(
-                request, _("Only deliveries that have failed can be retried.")
+                request, gettext("Only deliveries that have failed can be retried.")
             )
-        return redirect("registry_deliveries:index")
 
 
 class WebhookDeliveryViewSet(ReadOnlyViewSet):

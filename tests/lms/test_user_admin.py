@@ -223,3 +223,68 @@ def test_staff_give_a_staff_member_a_sign_in_name(staff_client, db):
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.sign_in_name is None
+
+
+def test_a_deactivated_staff_member_stays_staff_and_is_not_closed(staff_client):
+    """Deactivating is how staff leave; their name stays with what they did."""
+    from django.contrib.auth.models import Group, Permission
+
+    officers = Group.objects.create(name="Officers")
+    officers.permissions.add(Permission.objects.get(codename="access_admin"))
+    officer = UserFactory(email="officer@example.kz", first_name="Дәурен")
+    officer.groups.add(officers)
+    officer.is_active = False
+    officer.save()
+
+    assert User.objects.get(pk=officer.pk).is_staff_member
+    url = f"/admin/users/close/{officer.pk}/"
+    assert (
+        url not in staff_client.get(f"/admin/users/edit/{officer.pk}/").content.decode()
+    )
+    assert staff_client.post(url, {"request": "Letter"}).status_code == 302
+    officer.refresh_from_db()
+    assert officer.closed_at is None and officer.first_name == "Дәурен"
+
+
+def test_a_closed_account_cannot_be_reopened_by_any_way(staff_client, learner_with_iin):
+    from django.test import Client
+
+    from lms.account_closure import close_account
+
+    close_account(learner_with_iin)
+    learner = User.objects.get(pk=learner_with_iin.pk)
+    url = f"/admin/users/edit/{learner.pk}/"
+
+    # No password through the form; its erased names are not asked for.
+    response = staff_client.post(
+        url,
+        {
+            "email": learner.email,
+            "password1": "Reopen-pass-123",
+            "password2": "Reopen-pass-123",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("password1")
+    assert staff_client.post(url, {"email": learner.email})["Location"]  # saves
+    learner.refresh_from_db()
+    assert not learner.has_usable_password() and learner.first_name == ""
+
+    # Nor made active in bulk.
+    bulk = f"/admin/bulk/lms/user/set_active_state/?id={learner.pk}"
+    staff_client.post(bulk, {"mark_as_active": "True"})
+    learner.refresh_from_db()
+    assert not learner.is_active
+
+    # And were it active with a password, nobody signs in to it.
+    learner.set_password("Reopen-pass-123")
+    learner.is_active = True
+    User.objects.filter(pk=learner.pk).update(is_active=True, password=learner.password)
+    client = Client()
+    signed_in = client.post(
+        "/accounts/login/", {"login": learner.email, "password": "Reopen-pass-123"}
+    )
+    assert signed_in["Location"] == "/accounts/inactive/"
+    assert "_auth_user_id" not in client.session
+    client.force_login(learner)
+    assert client.get("/kk/dashboard/").status_code == 302  # sent to sign in

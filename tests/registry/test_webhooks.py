@@ -275,6 +275,53 @@ def test_a_failing_delivery_can_be_retried_at_once_from_the_admin(
     assert delivery.status == DeliveryStatus.DELIVERED
     listing = admin_client.get("/admin/registry_deliveries/")
     assert retry_url not in listing.content.decode()
+    # Delivered: nothing to confirm; the list says why.
+    said = admin_client.get(retry_url, follow=True)
+    from tests.lms.i18n import tr
+
+    failed_only = tr("Only deliveries that have failed can be retried.", "kk")
+    assert failed_only in said.content.decode()
+
+
+@responses.activate
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_deactivated_clients_delivery_is_not_offered_for_retry(
+    hooked_client,
+    certificate,
+    admin_user,
+    client,
+    django_capture_on_commit_callbacks,
+    language,
+):
+    from wagtail.users.models import UserProfile
+
+    from tests.lms.i18n import tr
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(admin_user)
+    responses.post(WEBHOOK_URL, status=503)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    services.send_due_webhooks()
+    delivery = WebhookDelivery.objects.get()
+    hooked_client.is_active = False
+    hooked_client.save()
+    retry_url = f"/admin/registry_deliveries/retry/{delivery.pk}/"
+
+    assert retry_url not in client.get("/admin/registry_deliveries/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        said = client.post(retry_url, follow=True)
+
+    assert (
+        tr(
+            "The client is deactivated or has no webhook URL: nothing is sent to it.",
+            language,
+        )
+        in said.content.decode()
+    )
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.next_attempt_at > timezone.now()
 
 
 @responses.activate
