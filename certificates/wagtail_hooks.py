@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -24,6 +25,8 @@ from wagtail.permissions import register_permission_policy
 
 from certificates import services
 from certificates.models import Certificate
+from certificates.numbers import normalize_number
+from lms import iin as iin_tools
 from lms.viewsets import RestrictedPolicy
 
 
@@ -66,6 +69,18 @@ def _revoke_url(certificate: Certificate) -> str:
 
 
 class CertificateIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """A number as read aloud or typed (spaces, no hyphens, O for 0: as the
+        verification page takes it) finds its certificate; a whole IIN finds its
+        holder's certificates, through the keyed hash, showing nothing more."""
+        query = self.search_query or ""
+        if number := normalize_number(query):
+            return queryset.filter(number=number)
+        digits = iin_tools.normalize_iin(query)
+        if iin_tools.is_valid_iin(digits):
+            return queryset.filter(holder_iin_hash=iin_tools.iin_hash(digits))
+        return super().search_queryset(queryset)
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if not instance.is_revoked and self.user_has_permission("revoke"):
@@ -81,20 +96,6 @@ class CertificateIndexView(IndexView):
 
 
 class CertificateInspectView(InspectView):
-    @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
-        if not self.object.is_revoked and self.user_has_permission("revoke"):
-            buttons.append(
-                Button(
-                    _("Revoke"),
-                    url=_revoke_url(self.object),
-                    icon_name="cross",
-                    priority=30,
-                )
-            )
-        return buttons
-
     @cached_property
     def header_buttons(self):
         if not self.object.is_revoked and self.user_has_permission("revoke"):
@@ -122,6 +123,13 @@ class RevokeView(WagtailAdminTemplateMixin, FormView):
         if not policy.user_has_permission(request.user, "revoke"):
             raise PermissionDenied
         self.object = get_object_or_404(Certificate, pk=kwargs["pk"])
+        if request.method == "GET" and self.object.is_revoked:
+            messages.warning(
+                request,
+                gettext("Certificate %(number)s had already been revoked.")
+                % {"number": self.object.number},
+            )
+            return redirect("certificates_admin:inspect", self.object.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -131,7 +139,7 @@ class RevokeView(WagtailAdminTemplateMixin, FormView):
         return self.breadcrumbs_items + [
             {
                 "url": reverse("certificates_admin:index"),
-                "label": Certificate._meta.verbose_name_plural,
+                "label": capfirst(Certificate._meta.verbose_name_plural),
             },
             {
                 "url": reverse("certificates_admin:inspect", args=[self.object.pk]),

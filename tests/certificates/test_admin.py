@@ -172,3 +172,39 @@ def test_inspect_labels_and_values_are_in_the_admins_language(
     assert tr(CourseKind.GUIDE.label, "kk") in page
     assert "Қазақша" in page
     assert "Holder name masked" not in page
+
+
+def test_a_number_as_read_aloud_or_the_holders_iin_finds_the_certificate(
+    client, staff, certificate
+):
+    from lms.factories import VALID_IINS
+
+    other = UserFactory(iin=VALID_IINS[2])
+    client.force_login(staff)
+    compact = certificate.number.replace("-", "")
+    spaced = " ".join(certificate.number.split("-")).lower()
+    with_o = certificate.number.replace("0", "O")
+    for typed in (compact, spaced, with_o, certificate.number):
+        page = client.get("/admin/certificates/", {"q": typed}).content.decode()
+        assert certificate.number in page, typed
+
+    holder_iin = certificate.user.iin
+    spaced_iin = f"{holder_iin[:6]} {holder_iin[6:]}"
+    page = client.get("/admin/certificates/", {"q": spaced_iin}).content.decode()
+    assert certificate.number in page
+    assert holder_iin not in page  # the IIN typed is not shown back in the list
+    page = client.get("/admin/certificates/", {"q": other.iin}).content.decode()
+    assert certificate.number not in page
+
+
+def test_the_revoke_form_is_not_offered_twice(client, staff, certificate):
+    from certificates.services import revoke_certificate
+
+    client.force_login(staff)
+    inspect = client.get(f"/admin/certificates/inspect/{certificate.pk}/")
+    revoke_url = f"/admin/certificates/revoke/{certificate.pk}/"
+    assert inspect.content.decode().count(f'href="{revoke_url}"') == 1
+
+    revoke_certificate(certificate, "Issued in error", staff)
+    response = client.get(revoke_url)
+    assert response["Location"] == f"/admin/certificates/inspect/{certificate.pk}/"
