@@ -5,6 +5,8 @@ IIN and the time consent was given, and can find a person by typing their IIN in
 the search box (matched through the keyed hash).
 """
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -265,22 +267,34 @@ class RelatedDisplay(BaseFieldDisplay):
         return "—" if self.value is None else conditional_escape(str(self.value))
 
 
-class ListDisplay(BaseFieldDisplay):
-    """A JSON list on an inspect page one item a line, not as Python prints it
-    (the keyed IIN hashes of a registry call)."""
+class JSONDisplay(BaseFieldDisplay):
+    """JSON on an inspect page: a list one item a line (the keyed IIN hashes of a
+    registry call), anything else as indented JSON (a webhook's payload), not as
+    Python prints it."""
 
     def render_html(self, parent_context=None):
-        if not isinstance(self.value, list | tuple):
-            return conditional_escape(str(self.value))
-        if not self.value:
+        if isinstance(self.value, list | tuple):
+            if not self.value:
+                return "—"
+            return format_html_join(
+                mark_safe("<br>"), "<code>{}</code>", ((item,) for item in self.value)
+            )
+        text = json.dumps(self.value, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)
+
+
+class BooleanDisplay(BaseFieldDisplay):
+    """Yes or No in the admin's language, not Python's True or False."""
+
+    def render_html(self, parent_context=None):
+        if self.value is None:
             return "—"
-        return format_html_join(
-            mark_safe("<br>"), "<code>{}</code>", ((item,) for item in self.value)
-        )
+        return conditional_escape(gettext("Yes") if self.value else gettext("No"))
 
 
 register_display_class(models.ForeignKey, display_class=RelatedDisplay)
-register_display_class(models.JSONField, display_class=ListDisplay)
+register_display_class(models.JSONField, display_class=JSONDisplay)
+register_display_class(models.BooleanField, display_class=BooleanDisplay)
 
 
 @hooks.register("after_publish_page")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -96,7 +96,8 @@ class RegistryCall(models.Model):
 
     def __str__(self):
         called_at = timezone.localtime(self.called_at)  # as the admin shows times
-        return f"{self.kind} {self.http_status} {called_at:%Y-%m-%d %H:%M:%S}"
+        when = f"{formats.date_format(called_at, 'SHORT_DATE_FORMAT')} {called_at:%T}"
+        return f"{self.get_kind_display()} — {self.http_status} — {when}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -153,4 +154,4 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event_type} → {self.client.name} ({self.status})"
+        return f"{self.event_type} → {self.client.name} ({self.get_status_display()})"

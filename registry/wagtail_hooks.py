@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -52,7 +53,7 @@ class RegistryClientViewSet(ModelViewSet):
     list_display = [
         "name",
         "token_prefix",
-        "is_active",
+        BooleanColumn("is_active", label=_("active")),
         "rate_limit",
         "webhook_url",
         "last_used_at",

@@ -527,7 +527,8 @@ def test_audit_rows_are_not_editable_in_the_admin(admin_client, api):
     assert f"<code>{call.iin_hashes[0]}</code>" in html
     assert "[&#x27;" not in html and "['" not in html
     local = timezone.localtime(call.called_at)
-    assert f"{local:%Y-%m-%d %H:%M:%S}" in str(call)
+    assert f"{local:%H:%M:%S}" in str(call)  # to the second, in Kazakhstan's time
+    assert str(call.http_status) in str(call)
     for path in ["new/", f"edit/{call.pk}/", f"delete/{call.pk}/"]:
         response = admin_client.get(f"/admin/registry_calls/{path}", follow=True)
         assert response.status_code == 404
