@@ -32,3 +32,32 @@ def test_the_language_picker_on_an_edit_page_speaks_kazakh(
     lesson = guide_course.lessons()[0]
     html = client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode()
     assert "viewEditString: 'Өрістерді көру / өңдеу тілі'" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "expected"),
+    [
+        (
+            "ru",
+            "The user could not be saved due to errors.",
+            "Пользователь не может быть сохранён из-за ошибок.",
+        ),
+        (
+            "ru",
+            "No %(model_name)s match your query.",
+            "%(model_name)s: по вашему запросу ничего не найдено.",
+        ),
+        (
+            "kk",
+            "The groups this user belongs to. A user will get all permissions "
+            "granted to each of their groups.",
+            "Пайдаланушы мүше болған топтар. Пайдаланушы өз топтарының әрқайсысына "
+            "берілген барлық рұқсаттарды алады.",
+        ),
+    ],
+)
+def test_the_projects_catalogue_corrects_wagtails_and_djangos(
+    language, message, expected
+):
+    with translation.override(language):
+        assert translation.gettext(message) == expected
