@@ -4,6 +4,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,10 @@ class RegistryClient(models.Model):
     webhook_secret = models.CharField(max_length=128, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     rate_limit = models.PositiveIntegerField(
-        _("requests per minute"), default=120, help_text=_("Per client, per minute.")
+        _("requests per minute"),
+        default=120,
+        validators=[MinValueValidator(1)],
+        help_text=_("Per client, per minute."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

@@ -595,3 +595,17 @@ def test_openapi_documents_the_registry_with_bearer_auth(client, db):
     assert any(s == {"type": "http", "scheme": "bearer"} for s in schemes.values())
     assert verify["security"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_client_needs_a_rate_limit_of_at_least_one(admin_client, db):
+    from registry.models import RegistryClient
+    from registry.services import create_client
+
+    registry_client, _token = create_client("ЗАГС", webhook_url="")
+    url = f"/admin/registry_clients/edit/{registry_client.pk}/"
+    response = admin_client.post(
+        url, {"name": "ЗАГС", "is_active": "on", "rate_limit": "0", "webhook_url": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("rate_limit")
+    assert RegistryClient.objects.get().rate_limit == 120
