@@ -4,16 +4,16 @@ error reports may show."""
 
 import json
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -201,6 +201,8 @@ def set_language(request):
     e-mails are written."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES) and response.has_header("Location"):
+        response["Location"] = _next_in_language(response["Location"], language)
     user = request.user
     if (
         user.is_authenticated
@@ -209,6 +211,50 @@ def set_language(request):
     ):
         get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
     return response
+
+
+def _next_in_language(url: str, language: str) -> str:
+    """The sign-in page's own ``next`` (the page to go back to) in the language
+    just chosen: Django translates only the page switched on."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(name == "next" for name, _value in query):
+        return url
+    query = [
+        (name, _path_in_language(value, language) if name == "next" else value)
+        for name, value in query
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _path_in_language(path: str, language: str) -> str:
+    """``path`` (of this site, under a language prefix) in ``language``; a page's
+    slugs are translated, so the page is found and asked for its own address."""
+    from wagtail.models import Page, Site
+
+    old = translation.get_language_from_path(path)
+    if not old or old == language:
+        return path
+    with translation.override(old):
+        try:
+            match = resolve(unquote(urlsplit(path).path))
+        except Resolver404:
+            return f"/{language}/"
+        if match.url_name != "wagtail_serve":
+            return translate_url(path, language)
+        site = Site.objects.filter(is_default_site=True).first()
+        served = match.args[0] if match.args else match.kwargs.get("path", "")
+        components = [part for part in served.split("/") if part]
+        page = None
+        if site is not None:
+            try:
+                page = site.root_page.specific.route(None, components).page
+            except Http404:
+                page = None
+    if not isinstance(page, Page):
+        return f"/{language}/"
+    with translation.override(language):
+        return page.get_url() or f"/{language}/"
 
 
 class EmailAddressesView(EmailView):

@@ -447,3 +447,38 @@ def test_a_learner_outside_a_pages_group_is_told_there_is_no_access(client, home
     assert response.status_code == 403
     assert len(response.redirect_chain) == 1
     assert response.redirect_chain[0][0].startswith("/kk/_util/login/?next=")
+
+
+def test_switching_language_on_the_sign_in_page_keeps_it_after_signing_in(
+    client, db, guide_course
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.utils import translation
+
+    lesson = guide_course.lessons()[0]
+    lesson.slug_ru = "urok-1"
+    lesson.save()
+    with translation.override("en"):
+        back_to = lesson.get_url()
+    with translation.override("ru"):
+        expected = lesson.get_url()
+    assert back_to.startswith("/en/") and expected.endswith("/urok-1/")
+
+    for switched_from, then in (
+        (back_to, expected),
+        ("/en/dashboard/", "/ru/dashboard/"),
+        ("/en/no-such-page/", "/ru/"),
+    ):
+        response = client.post(
+            "/i18n/setlang/",
+            {"language": "ru", "next": f"/accounts/login/?next={switched_from}"},
+        )
+        location = urlsplit(response["Location"])
+        assert location.path == "/accounts/login/"
+        assert parse_qs(location.query)["next"] == [then]
+    # Nothing to go back to: left alone.
+    plain = client.post(
+        "/i18n/setlang/", {"language": "kk", "next": "/accounts/login/"}
+    )
+    assert plain["Location"] == "/accounts/login/"
