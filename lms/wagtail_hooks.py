@@ -292,6 +292,15 @@ class BooleanDisplay(BaseFieldDisplay):
         return conditional_escape(gettext("Yes") if self.value else gettext("No"))
 
 
+class TextDisplay(BaseFieldDisplay):
+    """Text on an inspect page; a dash when there is none, as for other fields
+    (a certificate's reason for revocation before any revocation)."""
+
+    def render_html(self, parent_context=None):
+        return conditional_escape(self.value) if self.value else "—"
+
+
+register_display_class(models.TextField, display_class=TextDisplay)
 register_display_class(models.ForeignKey, display_class=RelatedDisplay)
 register_display_class(models.JSONField, display_class=JSONDisplay)
 register_display_class(models.BooleanField, display_class=BooleanDisplay)

@@ -130,6 +130,8 @@ def test_inspect_shows_a_dash_for_nobody(client, staff, certificate):
     # "Revoked by" of a valid certificate: a dash, not Python's None.
     assert not re.search(r"<dd>\s*None\s*</dd>", page)
     assert re.search(r"<dd>\s*—\s*</dd>", page)
+    # Nor an empty reason for revocation.
+    assert not re.search(r"<dd>\s*</dd>", page)
 
 
 def test_inspect_shows_times_in_kazakhstan_as_the_list_does(client, staff, certificate):
