@@ -5,8 +5,9 @@ before any work of its own, so that the benchmarks can show what the
 authentication and parsing that CONTRACTS.md prescribes cost on this server:
 
 - ``POST /api/v1/bench/session-floor`` — a heartbeat's body validated by the same
-  schema, behind the same session authentication and CSRF check (django-ninja's
-  ``django_auth``: the session read from the cache, the user from the database);
+  schema, behind the same session authentication and CSRF check as the heartbeat
+  (``lms.api_auth.session_auth``: the session read from the cache, the user from
+  the database);
 - ``POST /api/v1/bench/bearer-floor`` — a ``verify`` body parsed by the registry's
   own parser, behind the same bearer authentication;
 - ``…/bearer-floor/redis``, ``…/bearer-floor/postgres`` and ``…/bearer-floor/both``
@@ -25,9 +26,9 @@ from django.urls import path, re_path
 from django.views.static import serve
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
 from lms import ratelimit
+from lms.api_auth import session_auth
 from lms.urls import urlpatterns as project_urlpatterns
 from progress.api import HeartbeatIn, HeartbeatOut
 from registry.api import VerifyIn, _parse
@@ -36,7 +37,7 @@ from registry.auth import RegistryBearer
 floors = NinjaAPI(urls_namespace="bench-floors", docs_url=None, openapi_url=None)
 
 
-@floors.post("/session-floor", auth=django_auth, response=HeartbeatOut)
+@floors.post("/session-floor", auth=session_auth, response=HeartbeatOut)
 def session_floor(request, payload: HeartbeatIn):
     return {
         "watched_seconds": 0.0,

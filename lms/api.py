@@ -1,13 +1,27 @@
 """The one JSON API at /api/v1/ (CONTRACTS.md §5, §6), built with django-ninja."""
 
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+DESCRIPTION = """\
+The course list, a learner's progress, heartbeats of the video player and quizzes
+(CONTRACTS.md §5), and the registry API for the marriage registration service
+(docs/registry-integration.md).
+
+App and mobile developers: see **docs/api-clients.md** in the repository for how to
+sign in, the session cookie and the CSRF check (`X-CSRFToken` on every POST, plus
+`Origin` with the site's address from a client that is not a browser), what to
+play and when to send heartbeats, languages, and errors. Every error is JSON with
+a `detail` in the request's language.
+"""
+
 api = NinjaAPI(
     title="Бақытты отбасы API",
     version="1",
+    description=DESCRIPTION,
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -48,3 +62,20 @@ def authentication_error(request, exc: AuthenticationError):
     if request.path.startswith("/api/v1/registry/"):
         response["WWW-Authenticate"] = 'Bearer realm="registry"'
     return response
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_multipart(request, exc: MultiPartParserError):
+    """400, not a crash, for a multipart body that cannot be parsed (one sent
+    without a boundary, say): the CSRF check reads the form before any endpoint
+    does."""
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "The request body cannot be read as multipart/form-data. Send "
+                "JSON with Content-Type: application/json."
+            )
+        },
+        status=400,
+    )

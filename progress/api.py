@@ -1,21 +1,25 @@
 """JSON endpoints of the progress app (django-ninja), CONTRACTS.md §5.
 
-Session-authenticated (``django_auth`` also checks CSRF on unsafe methods); the
-rules are in ``progress.services``.
+Session-authenticated (``lms.api_auth.session_auth``, which also checks CSRF on
+unsafe methods); the rules are in ``progress.services``. How a client uses them:
+docs/api-clients.md.
 """
 
 from typing import Literal
 from uuid import UUID
 
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import get_language
 
 from ninja import Field, Path, Router, Schema
-from ninja.security import django_auth
 
+from courses.models import Video
+from courses.services import player_source
+from lms.api_auth import session_auth
 from progress import services
 
-router = Router(auth=django_auth)
+router = Router(auth=session_auth)
 
 ID = Field(..., ge=1, le=2**31 - 1)
 PATH_ID = Path(..., ge=1, le=2**31 - 1)
@@ -71,6 +75,23 @@ class CourseProgressOut(Schema):
     certificate: CertificateOut | None
 
 
+class PlaybackOut(Schema):
+    kind: Literal["hls", "file"] = Field(
+        ..., description="`hls`: an HLS playlist (Mux); `file`: the video file itself."
+    )
+    url: str = Field(
+        ...,
+        description="Absolute address to play. A signed HLS address carries a token "
+        "valid for an hour; a file is served with the session cookie.",
+    )
+
+
+class CaptionOut(Schema):
+    language: str
+    label: str
+    url: str = Field(..., description="Absolute address of a WebVTT file.")
+
+
 class VideoProgressOut(Schema):
     video: int
     duration: float | None
@@ -78,6 +99,14 @@ class VideoProgressOut(Schema):
     coverage: float
     resume_at: float
     completed: bool
+    title: str
+    playback: PlaybackOut | None = Field(
+        ..., description="What the lesson page's player plays; null: not ready yet."
+    )
+    poster: str | None = Field(
+        ..., description="Absolute address of a still; none with data saver on."
+    )
+    captions: list[CaptionOut]
 
 
 class ChoiceOut(Schema):
@@ -117,6 +146,42 @@ def _language(request, requested: str | None = None) -> str:
     return language if language in services.LANGUAGES else "kk"
 
 
+def _with_playback(request, progress: dict, language: str) -> dict:
+    """Adds to each video of a lesson's progress what the lesson page's player
+    gets for this learner and device (``courses.services.player_source``: HLS
+    from Mux, signed when the playback ID is, or the local file; the poster;
+    the captions; data saver from the ``data_saver`` cookie or ``Save-Data``),
+    with absolute addresses, which an app needs."""
+    ids = [entry["video"] for entry in progress["videos"]]
+    videos = Video.objects.prefetch_related("captions").in_bulk(ids)
+    absolute = request.build_absolute_uri
+    with translation.override(language):
+        for entry in progress["videos"]:
+            video = videos.get(entry["video"])
+            if video is None:  # deleted since the lesson's structure was cached
+                entry.update(title="", playback=None, poster=None, captions=[])
+                continue
+            source = player_source(video, request.user, request)
+            entry.update(
+                title=source["title"],
+                playback=(
+                    {"kind": source["kind"], "url": absolute(source["src"])}
+                    if source["kind"]
+                    else None
+                ),
+                poster=absolute(source["poster"]) if source["poster"] else None,
+                captions=[
+                    {
+                        "language": caption["language"],
+                        "label": str(caption["label"]),
+                        "url": absolute(caption["url"]),
+                    }
+                    for caption in source["captions"]
+                ],
+            )
+    return progress
+
+
 @router.get("/ping", auth=None, response={200: dict}, include_in_schema=False)
 def ping(request):
     """A trivial JSON answer with the same stack, for benchmarks."""
@@ -125,7 +190,15 @@ def ping(request):
 
 @router.post(
     "/heartbeat",
-    response={200: HeartbeatOut, 400: Detail, 404: Detail, 422: Detail, 429: Detail},
+    response={
+        200: HeartbeatOut,
+        400: Detail,
+        401: Detail,
+        403: Detail,
+        404: Detail,
+        422: Detail,
+        429: Detail,
+    },
 )
 def heartbeat(request, payload: HeartbeatIn):
     """Report where the player is; answers what the server has credited."""
@@ -151,7 +224,7 @@ def heartbeat(request, payload: HeartbeatIn):
 
 @router.get(
     "/courses/{course_id}",
-    response={200: CourseProgressOut, 404: Detail, 422: Detail},
+    response={200: CourseProgressOut, 401: Detail, 404: Detail, 422: Detail},
 )
 def course_progress(request, course_id: int = PATH_ID):
     """The learner's progress in a course, and the certificate once issued."""
@@ -165,38 +238,55 @@ def course_progress(request, course_id: int = PATH_ID):
 
 @router.get(
     "/lessons/{lesson_id}",
-    response={200: LessonProgressOut, 404: Detail, 422: Detail},
+    response={200: LessonProgressOut, 401: Detail, 404: Detail, 422: Detail},
 )
 def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
-    """The learner's progress in a lesson and its quiz (without the answers)."""
+    """The learner's progress in a lesson, what to play for each of its videos,
+    and its quiz (without the answers)."""
+    language = _language(request, lang)
     try:
         services.check_lesson_access(request, lesson_id)
-        return services.lesson_progress(
-            request.user, lesson_id, _language(request, lang)
-        )
+        progress = services.lesson_progress(request.user, lesson_id, language)
     except services.ProgressError as error:
         return _error(error)
+    return _with_playback(request, progress, language)
 
 
 @router.post(
     "/lessons/{lesson_id}/open",
-    response={200: LessonProgressOut, 404: Detail, 422: Detail},
+    response={
+        200: LessonProgressOut,
+        401: Detail,
+        403: Detail,
+        404: Detail,
+        422: Detail,
+    },
 )
 def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
-    """The learner opened the lesson: a lesson with only text to read is then
-    complete. Answers the lesson's progress, as ``GET /lessons/<id>`` does."""
+    """The learner opened the lesson (as the lesson page counts it): a lesson with
+    only text to read, and no quiz, is then complete. An app calls it when it shows
+    a lesson. Answers the lesson's progress, as ``GET /lessons/<id>`` does."""
     language = _language(request, lang)
     try:
         services.check_lesson_access(request, lesson_id)
         services.open_lesson(request.user, lesson_id, language)
-        return services.lesson_progress(request.user, lesson_id, language)
+        progress = services.lesson_progress(request.user, lesson_id, language)
     except services.ProgressError as error:
         return _error(error)
+    return _with_playback(request, progress, language)
 
 
 @router.post(
     "/lessons/{lesson_id}/quiz",
-    response={200: QuizOut, 400: Detail, 404: Detail, 422: Detail, 429: Detail},
+    response={
+        200: QuizOut,
+        400: Detail,
+        401: Detail,
+        403: Detail,
+        404: Detail,
+        422: Detail,
+        429: Detail,
+    },
 )
 def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
     """Score the answers on the server; never says which were wrong."""
