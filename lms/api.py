@@ -4,7 +4,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 DESCRIPTION = """\
 The course list, a learner's progress, heartbeats of the video player and quizzes
@@ -79,3 +79,13 @@ def unreadable_multipart(request, exc: MultiPartParserError):
         },
         status=400,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's own errors with a ``detail`` in the request's language: a
+    body that is not JSON is told so, not "Cannot parse request body"."""
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):
+        detail = _("The body must be JSON.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)

@@ -65,3 +65,18 @@ def test_pages_keep_their_html_error_pages(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_body_that_is_not_json_is_told_so_in_the_callers_language(
+    client, learner, language
+):
+    client.force_login(learner)
+    response = client.post(
+        "/api/v1/progress/heartbeat",
+        "{not json",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": tr("The body must be JSON.", language)}
