@@ -3,8 +3,9 @@ with three short video lessons (local clips from ``courses/demo_media`` with
 captions) and a quiz, the couples' academy and the parents' academy. The text
 retells the source articles; no figure here is made up.
 
-Loading is idempotent: existing pages, videos and captions are kept as they are,
-so running it twice changes nothing. The course index gets a moderation workflow:
+Loading is idempotent: existing pages, videos and captions are kept as they are
+(only empty search descriptions are filled in), so running it twice changes
+nothing. The course index gets a moderation workflow:
 course editors write courses, lessons and videos and submit them; course moderators
 approve and publish.
 """
@@ -61,6 +62,17 @@ INDEX = {
         "пар и «Ата-аналар академиясы» (академия родителей).</p>",
         "en": "<p>The mandatory pre-marriage guide, the couples' academy and "
         "«Ата-аналар академиясы», the parents' academy.</p>",
+    },
+    "search_description": {
+        "kk": "Некеге дейінгі міндетті нұсқаулық, жұптар академиясы және «Ата-аналар "
+        "академиясы»: өз қарқыныңызбен өтетін курстар; әр курсты аяқтағанда "
+        "сертификат беріледі.",
+        "ru": "Обязательное руководство перед вступлением в брак, академия для пар и "
+        "«Ата-аналар академиясы» (академия родителей): курсы в своём темпе; по "
+        "каждому курсу выдаётся сертификат.",
+        "en": "The mandatory pre-marriage guide, the couples' academy and «Ата-аналар "
+        "академиясы», the parents' academy: courses at your own pace, with a "
+        "certificate for each course.",
     },
 }
 
@@ -296,6 +308,20 @@ GUIDE = {
         "online marriage registration: family values, family support centres and "
         "where to get help.",
     },
+    "search_description": {
+        "kk": "Некені онлайн тіркеуге өтініш берген азаматтар үшін міндетті "
+        "интерактивті нұсқаулық: отбасылық құндылықтар, Отбасын қолдау орталықтары "
+        "және көмекті қайдан алуға болатыны. Соңында неке тіркеу қызметі тексере "
+        "алатын сертификат беріледі.",
+        "ru": "Интерактивное руководство, обязательное для граждан, подавших "
+        "заявление на онлайн-регистрацию брака: семейные ценности, центры поддержки "
+        "семьи и куда обратиться за помощью. В конце — сертификат, который проверит "
+        "служба регистрации брака.",
+        "en": "The interactive guide that is mandatory for citizens applying for "
+        "online marriage registration: family values, family support centres and "
+        "where to get help. It ends with a certificate that the marriage "
+        "registration service can check.",
+    },
     "audience": {
         "kk": "Некені онлайн тіркеуге өтініш берген азаматтар",
         "ru": "Граждане, подавшие заявление на онлайн-регистрацию брака",
@@ -392,6 +418,17 @@ COUPLES = {
         "ru": "О добрачном консультировании и согласии в семье.",
         "en": "About pre-marriage counselling and harmony in the family.",
     },
+    "search_description": {
+        "kk": "Жұптар академиясы: некеге дейінгі кеңес беру және отбасындағы келісім "
+        "туралы. Некеге тұруды жоспарлаған және жас жұптарға арналған курс; "
+        "аяқтағанда сертификат беріледі.",
+        "ru": "Академия для пар: о добрачном консультировании и согласии в семье. "
+        "Курс для пар, которые собираются пожениться, и молодых семей; по окончании "
+        "выдаётся сертификат.",
+        "en": "The couples' academy: pre-marriage counselling and harmony in the "
+        "family. A course for couples planning to marry and young families, with a "
+        "certificate at the end.",
+    },
     "audience": {
         "kk": "Некеге тұруды жоспарлаған және жас жұптар",
         "ru": "Пары, которые собираются пожениться, и молодые семьи",
@@ -482,6 +519,17 @@ PARENTS = {
         "kk": "Жауапты ата-ана мәдениеті және отбасыға көмек қайдан табылатыны.",
         "ru": "Культура ответственного родительства и где семье найти помощь.",
         "en": "A culture of responsible parenthood, and where families find help.",
+    },
+    "search_description": {
+        "kk": "«Ата-аналар академиясы»: жауапты ата-ана мәдениеті және отбасыға көмек "
+        "қайдан табылатыны. Ата-аналар мен болашақ ата-аналарға арналған курс; "
+        "аяқтағанда сертификат беріледі.",
+        "ru": "«Ата-аналар академиясы» (Академия родителей): культура ответственного "
+        "родительства и где семье найти помощь. Курс для родителей и будущих "
+        "родителей; по окончании выдаётся сертификат.",
+        "en": "«Ата-аналар академиясы», the parents' academy: a culture of "
+        "responsible parenthood, and where families find help. A course for parents "
+        "and parents-to-be, with a certificate at the end.",
     },
     "audience": {
         "kk": "Ата-аналар және болашақ ата-аналар",
@@ -672,6 +720,43 @@ def _publish(parent: Page, page: Page) -> Page:
     return page
 
 
+def _lesson_description(course: dict, lesson: dict) -> dict[str, str]:
+    """What search engines show for a lesson: its summary, then its course's."""
+    return {
+        code: f"{lesson['summary'][code]} {course['summary'][code]}"
+        for code in LANGUAGES
+    }
+
+
+def _describe(page: Page, texts: dict[str, str]) -> None:
+    """Give a page made by an earlier demo its empty search descriptions.
+
+    A page with an editor's draft, or one that could not be published again as
+    it is, keeps its draft: the draft gets a new revision with the descriptions
+    and the live page gets them in place, so that publishing the draft later
+    keeps them.
+    """
+    blank = {
+        f"search_description_{code}": texts[code]
+        for code in LANGUAGES
+        if not getattr(page, f"search_description_{code}")
+    }
+    if not blank:
+        return
+    problems = page.publish_problems() if hasattr(page, "publish_problems") else []
+    if not page.has_unpublished_changes and not problems:
+        for name, text in blank.items():
+            setattr(page, name, text)
+        page.save_revision().publish()
+        return
+    draft = page.get_latest_revision_as_object()
+    for name, text in blank.items():
+        if not getattr(draft, name):
+            setattr(draft, name, text)
+    draft.save_revision(clean=False)
+    Page.objects.filter(pk=page.pk).update(**blank)
+
+
 def _course(index: CourseIndexPage, spec: dict, videos: list[Video]) -> CoursePage:
     course = CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
     if course is None:
@@ -685,11 +770,17 @@ def _course(index: CourseIndexPage, spec: dict, videos: list[Video]) -> CoursePa
                 **_localized("title", spec["title"]),
                 **_localized("summary", spec["summary"]),
                 **_localized("audience", spec["audience"]),
+                **_localized("search_description", spec["search_description"]),
                 **{f"slug_{code}": spec["slug"] for code in LANGUAGES},
             ),
         )
+    else:
+        _describe(course, spec["search_description"])
     for lesson in spec["lessons"]:
-        if LessonPage.objects.child_of(course).filter(slug=lesson["slug"]).exists():
+        description = _lesson_description(spec, lesson)
+        found = LessonPage.objects.child_of(course).filter(slug=lesson["slug"]).first()
+        if found is not None:
+            _describe(found, description)
             continue
         _publish(
             course,
@@ -698,6 +789,7 @@ def _course(index: CourseIndexPage, spec: dict, videos: list[Video]) -> CoursePa
                 slug=lesson["slug"],
                 **_localized("title", lesson["title"]),
                 **_localized("summary", lesson["summary"]),
+                **_localized("search_description", description),
                 **{f"slug_{code}": lesson["slug"] for code in LANGUAGES},
                 **{f"body_{code}": _body(lesson, code, videos) for code in LANGUAGES},
             ),
@@ -765,9 +857,12 @@ def load(home_page: Page, stdout: TextIO | None = None) -> None:
                     slug=INDEX["slug"],
                     **_localized("title", INDEX["title"]),
                     **_localized("intro", INDEX["intro"]),
+                    **_localized("search_description", INDEX["search_description"]),
                     **{f"slug_{code}": INDEX["slug"] for code in LANGUAGES},
                 ),
             )
+        else:
+            _describe(index, INDEX["search_description"])
         videos = [_video(spec) for spec in VIDEOS]
         courses = [_course(index, spec, videos) for spec in (GUIDE, COUPLES, PARENTS)]
         _editors(index)

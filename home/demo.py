@@ -30,9 +30,23 @@ HOME = {
     "title": {
         "kk": "Бақытты отбасы",
         "ru": "Бақытты отбасы",
-        "en": "Bakytty Otbasy — Happy Family",
+        "en": "Bakytty Otbasy — Happy family",
     },
     "slug": {"kk": "bakytty-otbasy", "ru": "bakytty-otbasy", "en": "bakytty-otbasy"},
+    "search_description": {
+        "kk": "Некеге дейінгі онлайн нұсқаулық және отбасы академиялары. «Бақытты "
+        "қазақстандық отбасы» интерактивті нұсқаулығы некені онлайн тіркеуге өтініш "
+        "берген азаматтар үшін міндетті: оны телефоннан қараңыз және сертификат "
+        "алыңыз.",
+        "ru": "Онлайн-руководство перед вступлением в брак и семейные академии. "
+        "Интерактивное руководство «Бақытты қазақстандық отбасы» обязательно для "
+        "граждан, подавших заявление на онлайн-регистрацию брака: смотрите его с "
+        "телефона и получите сертификат.",
+        "en": "The online pre-marriage guide and the family academies. The "
+        "interactive guide «Бақытты қазақстандық отбасы» is mandatory for citizens "
+        "who apply for online marriage registration: watch it on your phone and get "
+        "a certificate.",
+    },
     "hero_heading": {
         "kk": "Некеге дейінгі онлайн нұсқаулық және отбасы академиялары",
         "ru": "Онлайн-руководство перед вступлением в брак и семейные академии",
@@ -123,6 +137,18 @@ HELPLINES = {
 HELP = {
     "title": {"kk": "Көмек", "ru": "Помощь", "en": "Help"},
     "slug": {"kk": "komek", "ru": "pomoshch", "en": "help"},
+    "search_description": {
+        "kk": "Тұрмыстық зорлық-зомбылық жағдайында 150 нөміріне тәулік бойы, тегін "
+        "және жасырын қоңырау шалуға болады; 111 байланыс орталығы құқықтық, "
+        "психологиялық және консультациялық көмек көрсетеді. Өңіріңіздегі Отбасын "
+        "қолдау орталықтары.",
+        "ru": "При бытовом насилии можно круглосуточно, бесплатно и анонимно позвонить "
+        "по номеру 150; контакт-центр 111 оказывает правовую, психологическую и "
+        "консультационную помощь. Центры поддержки семьи в вашем регионе.",
+        "en": "In case of domestic violence you can call 150 around the clock, free "
+        "and anonymously; the 111 contact centre gives legal, psychological and "
+        "advisory help. Family support centres in your region.",
+    },
     "intro": {
         "kk": "<p>Қиын жағдайға тап болсаңыз, жалғыз емессіз. Тұрмыстық "
         "зорлық-зомбылық жағдайында 150 нөміріне тәулік бойы, тегін және "
@@ -199,6 +225,13 @@ HOURS = {
     "kk": "Дс–Жм, 9:00–18:00",
     "ru": "Пн–Пт, 9:00–18:00",
     "en": "Mon–Fri, 9:00–18:00",
+}
+
+# Demo text that an earlier version loaded and this one words differently: a
+# field still holding it is brought up to date; anything an editor wrote is kept.
+FORMER_HOME = {
+    # Every other English title ends in "— Happy family" (templates/base.html).
+    "title_en": "Bakytty Otbasy — Happy Family",
 }
 
 # (region, name, city, address, phone, services): generic demo addresses.
@@ -529,9 +562,16 @@ def _fill_blanks(obj: Any, values: dict[str, Any]) -> bool:
 
 
 def _publish_page(
-    parent: Page, page: Page | None, model, values: dict, **extra: Any
+    parent: Page,
+    page: Page | None,
+    model,
+    values: dict,
+    *,
+    former: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Page:
-    """Create the page under parent, or fill its blanks; publish when changed."""
+    """Create the page under parent, or fill its blanks and replace the former
+    demo text it still holds (``former``); publish when changed."""
     fields = _localized(values)
     if page is None:
         page = model(
@@ -540,7 +580,12 @@ def _publish_page(
         parent.add_child(instance=page)
         page.save_revision().publish()
         return page
-    if _fill_blanks(page, fields):
+    changed = _fill_blanks(page, fields)
+    for name, text in (former or {}).items():
+        if getattr(page, name) == text:
+            setattr(page, name, fields[name])
+            changed = True
+    if changed:
         page.save_revision().publish()
     return page
 
@@ -548,7 +593,7 @@ def _publish_page(
 def _home_page() -> HomePage:
     root = Page.get_first_root_node()
     home = HomePage.objects.first()
-    home = _publish_page(root, home, HomePage, HOME)
+    home = _publish_page(root, home, HomePage, HOME, former=FORMER_HOME)
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
@@ -611,6 +656,8 @@ def _centres() -> int:
 def _standard_pages(home: HomePage) -> None:
     for values in STANDARD_PAGES:
         page = StandardPage.objects.child_of(home).filter(slug_kk=values["slug"]["kk"])
+        # A text page's lead paragraph says what it is about.
+        values = {**values, "search_description": values["intro"]}
         _publish_page(home, page.first(), StandardPage, values, show_in_menus=True)
 
 

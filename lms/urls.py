@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home.views import robots_txt, sitemap
 from lms.api import api
 from lms.views import (
     close_account,
@@ -24,6 +25,8 @@ from lms.views import (
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("data-saver/", data_saver, name="data-saver"),
     path("csp-report/", csp_report, name="csp-report"),
     path("api/v1/", api.urls),

@@ -1,6 +1,8 @@
-"""Template tags of the site shell: language switcher and main navigation."""
+"""Template tags of the site shell: language switcher, main navigation and the
+addresses search engines are given."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
@@ -8,6 +10,8 @@ from django.urls import translate_url
 from django.utils import translation
 
 from wagtail.models import Page
+
+from home.sitemaps import absolute_url
 
 register = template.Library()
 
@@ -57,6 +61,56 @@ def language_links(context) -> list[LanguageLink]:
         url = _url_in_language(request, page, code, current, path) if request else None
         links.append(LanguageLink(code, name, url, code == current, path))
     return links
+
+
+@dataclass(frozen=True)
+class SearchEngineLinks:
+    canonical: str | None = None
+    alternates: list[tuple[str, str]] = field(default_factory=list)  # (hreflang, URL)
+
+
+def _page_paths(request, page: Page) -> dict[str, str]:
+    """The page's path in each language: its slugs are translated."""
+    paths = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            parts = page.get_url_parts(request=request)
+        if parts and parts[2]:
+            paths[code] = parts[2]
+    return paths
+
+
+@register.simple_tag(takes_context=True)
+def search_engine_links(context) -> SearchEngineLinks:
+    """The absolute address of this page in the current language (canonical) and
+    in each language (hreflang alternates, Kazakh also as ``x-default``), from
+    ``SITE_URL`` and without the query string.
+
+    An address without a language prefix (accounts, certificates) is the same in
+    every language, so it has no alternates. A missing page has neither.
+    """
+    request = context.get("request")
+    if request is None:
+        return SearchEngineLinks()
+    current = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    page = context.get("page")
+    match = getattr(request, "resolver_match", None)
+    if isinstance(page, Page):
+        paths = _page_paths(request, page)
+    elif match is not None and match.url_name == "wagtail_serve":
+        return SearchEngineLinks()  # no page at this address (a 404)
+    else:
+        # return_path: the address a view stands for, without what was typed.
+        path = urlsplit(context.get("return_path") or request.path).path
+        if not path.startswith(f"/{current}/"):
+            return SearchEngineLinks(canonical=absolute_url(path))
+        paths = {code: translate_url(path, code) for code, _name in settings.LANGUAGES}
+    if current not in paths:
+        return SearchEngineLinks()
+    alternates = [(code, absolute_url(path)) for code, path in paths.items()]
+    if settings.LANGUAGE_CODE in paths:
+        alternates.append(("x-default", absolute_url(paths[settings.LANGUAGE_CODE])))
+    return SearchEngineLinks(absolute_url(paths[current]), alternates)
 
 
 @register.simple_tag(takes_context=True)
