@@ -28,20 +28,19 @@ class TranslatedSitemap(Sitemap):
     def items(self):
         # The page addresses need only the columns of the page tree itself, so
         # plain pages (one query), not each page's own model (one more per type).
-        return (
-            self.get_wagtail_site()
-            .root_page.get_descendants(inclusive=True)
-            .live()
-            .public()
-            .order_by("path")
-            .only(
-                "id",
-                "path",
-                "depth",
-                "last_published_at",
-                "latest_revision_created_at",
-                *(f"url_path_{code}" for code, _name in settings.LANGUAGES),
-            )
+        root = self.get_wagtail_site().root_page
+        pages = root.get_descendants(inclusive=True).live().public()
+        # A live lesson of a course taken down is not served (courses.wagtail_hooks).
+        taken_down = root.get_descendants().not_live().values_list("path", flat=True)
+        for path in taken_down:
+            pages = pages.exclude(path__startswith=path)
+        return pages.order_by("path").only(
+            "id",
+            "path",
+            "depth",
+            "last_published_at",
+            "latest_revision_created_at",
+            *(f"url_path_{code}" for code, _name in settings.LANGUAGES),
         )
 
     @property
