@@ -50,7 +50,9 @@ def record_webhook_event(event: dict) -> bool:
             _record_and_apply(event_id, event_type, data, event)
     except IntegrityError:
         return False
-    except DataError as error:  # a value longer than its column, say
+    except (DataError, TypeError, ValueError, AttributeError) as error:
+        # A value longer than its column, or of another type than Mux's (a
+        # duration that is no number, a list that is a string): nothing applied.
         raise MalformedEvent("A value in the event is not valid.") from error
     return True
 

@@ -43,8 +43,10 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", get_language())
             return response
-        if linked := _linked_language(request):
-            # The pages after it (a form sent, a redirect) keep the language.
+        linked = _linked_language(request)
+        if linked and _is_a_private_page(response):
+            # The pages after it (a form sent, a redirect) keep the language. Not
+            # on an answer a shared cache may keep (robots.txt, the JWKS).
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 linked,
@@ -61,6 +63,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 # A link from an e-mail (``lms.adapters.with_language``) names the language of the
 # e-mail, in which its page opens; pages under a language prefix have theirs.
 LANGUAGE_PARAMETER = "lang"
+
+
+def _is_a_private_page(response) -> bool:
+    content_type = response.get("Content-Type", "")
+    cache_control = response.get("Cache-Control", "")
+    page = content_type.startswith("text/html") or response.status_code in (301, 302)
+    return page and "public" not in cache_control
 
 
 def _linked_language(request) -> str | None:

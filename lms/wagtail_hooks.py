@@ -6,6 +6,7 @@ the search box (matched through the keyed hash).
 """
 
 import json
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -199,6 +200,35 @@ class CloseAccountView(WagtailAdminTemplateMixin, FormView):
         # Rendered after the admin's language is let go: translated now.
         messages.success(self.request, gettext("The account has been closed."))
         return redirect("wagtailusers_users:edit", self.object.pk)
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """An entry on the admin's account page (its "Actions" tab)."""
+
+    url: str
+    label: str
+    help_text: str
+
+
+@hooks.register("register_account_menu_item")
+def change_email_address(request):
+    return AccountLink(
+        url=reverse("account_email"),
+        label=gettext("E-mail addresses"),
+        help_text=gettext(
+            "Changes ask for your password again, and your address is told of them."
+        ),
+    )
+
+
+@hooks.register("register_account_menu_item")
+def change_password(request):
+    return AccountLink(
+        url=reverse("account_change_password"),
+        label=gettext("Change password"),
+        help_text=gettext("Your e-mail address is told when the password changes."),
+    )
 
 
 @hooks.register("before_bulk_action")

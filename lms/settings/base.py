@@ -345,6 +345,11 @@ WAGTAIL_FRONTEND_LOGIN_URL = "wagtailcore_login"
 # (/accounts/password/reset/, where /admin/password_reset/ leads); Wagtail's would
 # send any number of e-mails.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Staff change their e-mail address and password on the site's pages too, which ask
+# for the password again, limit guesses and tell the old address
+# (lms.wagtail_hooks links them from the admin's account page).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

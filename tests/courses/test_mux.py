@@ -247,7 +247,28 @@ def test_events_with_values_of_the_wrong_shape_are_a_400(
     client, webhook_secret, uploading_video
 ):
     ready = asset_ready()
+
+    def with_data(**values):
+        return {
+            **ready,
+            "id": f"evt-{len(values)}-{sorted(values)}",
+            "data": {**ready["data"], **values},
+        }
+
     for event in (
+        with_data(duration="abc"),
+        with_data(playback_ids="abc"),
+        with_data(playback_ids=[1]),
+        {
+            **ready,
+            "type": "video.asset.errored",
+            "data": {
+                "id": "asset-1",
+                "status": "errored",
+                "errors": "x",
+                "upload_id": "upload-1",
+            },
+        },
         {**ready, "object": "x"},
         {**ready, "id": "e" * 256},
         {**ready, "id": ["evt"]},

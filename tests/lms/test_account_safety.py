@@ -187,3 +187,11 @@ def test_the_reset_link_in_a_notice_opens_in_its_language(
     )
     [notice] = mail.outbox
     assert "/accounts/password/reset/?lang=ru" in notice.body
+
+
+def test_a_language_parameter_sets_no_cookie_on_what_shared_caches_keep(client, db):
+    for path in ("/robots.txt?lang=ru", "/.well-known/jwks.json?lang=ru"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+        assert "django_language" not in response.cookies, path

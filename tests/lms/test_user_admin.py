@@ -288,3 +288,37 @@ def test_a_closed_account_cannot_be_reopened_by_any_way(staff_client, learner_wi
     assert "_auth_user_id" not in client.session
     client.force_login(learner)
     assert client.get("/kk/dashboard/").status_code == 302  # sent to sign in
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_staff_change_their_address_and_password_on_the_guarded_pages(
+    staff_client, language
+):
+    """The admin's own account form would change them without asking for the
+    password or telling anyone."""
+    from wagtail.users.models import UserProfile
+
+    admin = User.objects.get(email="admin@example.kz")
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = language
+    profile.save()
+
+    page = unescape(staff_client.get("/admin/account/").content.decode())
+    assert 'href="/accounts/email/"' in page
+    assert 'href="/accounts/password/change/"' in page
+    assert (
+        tr(
+            "Changes ask for your password again, and your address is told of them.",
+            language,
+        )
+        in page
+    )
+    assert 'name="name_email-email"' not in page
+    assert 'name="password-old_password"' not in page
+
+    staff_client.post(
+        "/admin/account/",
+        {"name_email-email": "taker@example.kz", "name_email-first_name": "Admin"},
+    )
+    admin.refresh_from_db()
+    assert admin.email == "admin@example.kz"
