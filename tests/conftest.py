@@ -145,3 +145,23 @@ def tree_root(request):
     )
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
+@pytest.fixture
+def signing_key(settings):
+    """A Mux signing key (RS256, base64 of a PEM, as Mux hands it out) in the
+    settings; returns its public key to check tokens with."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    settings.MUX_SIGNING_KEY_ID = "key-abc"
+    settings.MUX_SIGNING_KEY_PRIVATE = base64.b64encode(pem).decode()
+    return key.public_key()

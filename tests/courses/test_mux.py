@@ -2,7 +2,6 @@
 direct uploads from the admin and signed playback tokens. Only Mux's HTTP API is
 mocked."""
 
-import base64
 import hashlib
 import hmac
 import json
@@ -14,7 +13,6 @@ from django.test import RequestFactory
 import jwt
 import pytest
 import responses
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from freezegun import freeze_time
 
@@ -516,19 +514,6 @@ def test_direct_upload_without_mux_credentials_says_so(client):
 
 
 # --- Signed playback ---
-
-
-@pytest.fixture
-def signing_key(settings):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    settings.MUX_SIGNING_KEY_ID = "key-abc"
-    settings.MUX_SIGNING_KEY_PRIVATE = base64.b64encode(pem).decode()
-    return key.public_key()
 
 
 def test_signed_playback_token_verifies_with_the_public_key_and_expires(signing_key):

@@ -2,7 +2,6 @@
 signing in and the CSRF check over HTTPS, the errors it documents, and what to
 play for each video of a lesson."""
 
-import base64
 import json
 import uuid
 
@@ -12,8 +11,6 @@ from django.utils import translation
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from courses.factories import VideoCaptionFactory
 from lms.api_auth import csrf_refusal
@@ -220,19 +217,6 @@ def test_the_schema_documents_401_and_the_csrf_403(client):
 
 
 # --- What to play ----------------------------------------------------------------
-
-
-@pytest.fixture
-def signing_key(settings):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    settings.MUX_SIGNING_KEY_ID = "key-abc"
-    settings.MUX_SIGNING_KEY_PRIVATE = base64.b64encode(pem).decode()
-    return key.public_key()
 
 
 def lesson_videos(client, lesson, **headers) -> list[dict]:
