@@ -355,6 +355,23 @@ PUBLISHING_ACTIONS = (
 )
 
 
+def opened_by_the_learner(request) -> bool:
+    """Did the learner open this page themselves, so that opening it may count
+    (a lesson with only text to read is then complete)? Not when another site
+    sent the browser here (the session cookie is ``SameSite=Lax``, so a link or a
+    script there would otherwise complete lessons in the learner's name), nor for
+    a prefetch nobody may ever look at. The page's script then counts the opening
+    through the API's ``open`` call, which the CSRF check guards. Browsers that
+    send no ``Sec-Fetch-Site`` are taken at their word."""
+    headers = request.headers
+    if headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    purpose = " ".join(
+        headers.get(name, "") for name in ("Sec-Purpose", "Purpose", "X-Purpose")
+    )
+    return "prefetch" not in purpose.lower()
+
+
 def _video_ids_in(body) -> list[int]:
     """Video ids in a lesson body, in order, with repeats."""
     ids = []
@@ -495,13 +512,17 @@ class LessonPage(PublishingChecked, TranslatedPage):
             Video.objects.filter(pk__in=self.video_ids()).prefetch_related("captions")
         )
         user = request.user if request.user.is_authenticated else None
+        open_by_script = False
         if user is not None and not getattr(request, "is_preview", False):
             from progress import services as progress
 
-            try:
-                progress.open_lesson(user, self.pk, get_language())
-            except progress.ProgressError:
-                pass  # a lesson of an unpublished course counts for nothing
+            if opened_by_the_learner(request):
+                try:
+                    progress.open_lesson(user, self.pk, get_language())
+                except progress.ProgressError:
+                    pass  # a lesson of an unpublished course counts for nothing
+            else:
+                open_by_script = True
         context.update(
             course=course,
             lessons=lessons,
@@ -518,6 +539,7 @@ class LessonPage(PublishingChecked, TranslatedPage):
             },
             heartbeat_seconds=data_saver.heartbeat_seconds(request),
             script_text=texts.player_script_text(),
+            open_by_script=open_by_script,
         )
         return context
 

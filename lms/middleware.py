@@ -1,6 +1,7 @@
 """Project middleware."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
@@ -43,6 +44,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             patch_vary_headers(response, ("Accept-Language",))
             response.headers.setdefault("Content-Language", get_language())
             return response
+        _keep_the_accounts_language(request, response)
         linked = _linked_language(request)
         if linked and _is_a_private_page(response):
             # The pages after it (a form sent, a redirect) keep the language. Not
@@ -79,6 +81,27 @@ def _linked_language(request) -> str | None:
     if translation.get_language_from_path(request.path_info):
         return None
     return language
+
+
+def _keep_the_accounts_language(request, response) -> None:
+    """A signed-in user who moves on through the site in another language (the
+    language switcher is a plain link) makes it the account's language, in which
+    signing in later lands and e-mails are written, as ``lms.views.set_language``
+    does. A page opened from another site (a shared link) changes nothing."""
+    if request.method != "GET" or response.status_code != 200:
+        return
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return
+    language = translation.get_language_from_path(request.path_info)
+    user = getattr(request, "user", None)
+    if not language or not (user and user.is_authenticated):
+        return
+    if getattr(user, "preferred_language", language) == language:
+        return
+    get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
 
 
 def _asks_for_ours(header: str) -> bool:

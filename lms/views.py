@@ -4,6 +4,7 @@ error reports may show."""
 
 import json
 import logging
+import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -115,7 +116,10 @@ def _without_query(url: object) -> str:
     """A reported URL without its query and fragment (they may carry personal
     data), cut to a sensible length."""
     text = str(url or "")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1": not a URL, only something like one
+        return _printable(re.split(r"[?#]", text, maxsplit=1)[0][:300])
     if parts.scheme in ("http", "https"):
         return _printable(f"{parts.scheme}://{parts.netloc}{parts.path}"[:300])
     return _printable((parts.scheme or text)[:40])  # "inline", "eval", "data"

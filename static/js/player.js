@@ -68,9 +68,9 @@
       headers: { Accept: "application/json" },
       keepalive: Boolean(options && options.keepalive),
     };
+    if (method !== "GET") init.headers["X-CSRFToken"] = csrfToken();
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
-      init.headers["X-CSRFToken"] = csrfToken();
       init.body = JSON.stringify(body);
     }
     return window
@@ -383,8 +383,13 @@
     setBar(container, percent, message);
   }
 
-  function loadLesson() {
-    return api("GET", "/lessons/" + lessonId).then(function (state) {
+  /* ``open``: the page was not counted as opened (another site sent the browser
+     here, or it was prefetched), so the API's ``open`` call counts it now. */
+  function loadLesson(open) {
+    var request = open
+      ? api("POST", "/lessons/" + lessonId + "/open?lang=" + encodeURIComponent(language))
+      : api("GET", "/lessons/" + lessonId);
+    return request.then(function (state) {
       if (!state) return;
       lessonState = state;
       (state.videos || []).forEach(function (entry) {
@@ -548,6 +553,6 @@
   });
   setUpQuiz();
   if (signedIn) {
-    loadLesson().then(loadCourse);
+    loadLesson(root.hasAttribute("data-open-lesson")).then(loadCourse);
   }
 })();

@@ -313,3 +313,30 @@ def test_passing_the_quiz_while_the_video_is_being_counted_shows_the_course_comp
     expect(page.locator("[data-course-progress-text]")).to_have_text(
         tr("You have completed this course.", "ru")
     )
+
+
+def test_a_module_opened_from_another_site_is_counted_by_the_page_itself(
+    page, live_server, parents_academy, parent
+):
+    """A link on another site sends the session cookie along (``SameSite=Lax``),
+    so the page alone counts nothing: its script does, through the CSRF-checked
+    ``open`` call, once the learner really has the page in front of them."""
+    first = parents_academy.lessons()[0]
+    sign_in(page, live_server, parent)
+    elsewhere = "http://elsewhere.example/"
+    target = url_in_russian(live_server, first)
+    page.route(
+        elsewhere,
+        lambda route: route.fulfill(
+            body=f'<a id="go" href="{target}">next</a>', content_type="text/html"
+        ),
+    )
+
+    page.goto(elsewhere)
+    page.click("#go")
+    page.wait_for_url(target)
+    # The server saw where the browser came from (Sec-Fetch-Site: cross-site).
+    expect(page.locator("[data-lesson-page]")).to_have_attribute("data-open-lesson", "")
+    done = page.locator(f'.lesson-list__item[data-lesson-id="{first.pk}"] [data-done]')
+    expect(done).not_to_have_attribute("hidden", "")  # the list is folded on phones
+    assert LessonCompletion.objects.filter(user=parent, lesson=first).exists()

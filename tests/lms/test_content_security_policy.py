@@ -137,6 +137,22 @@ def test_a_report_cannot_write_a_line_of_its_own_into_the_log(client, caplog):
 
 
 @pytest.mark.django_db
+def test_a_report_of_addresses_that_are_no_urls_is_logged(client, caplog):
+    report = {
+        "csp-report": {
+            **REPORT["csp-report"],
+            "blocked-uri": "http://[::1?iin=900101300007",
+            "document-uri": "https://[bad#frag",
+        }
+    }
+    assert post_report(client, report).status_code == 204
+    (record,) = [r for r in caplog.records if r.name == "lms.views"]
+    message = record.getMessage()
+    assert "refused http://[::1 on https://[bad" in message
+    assert "iin" not in message and "frag" not in message
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "body", ["not json", "[]", {"csp-report": "x"}, {"other": {}}], ids=str
 )

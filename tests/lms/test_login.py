@@ -372,6 +372,33 @@ def test_switching_language_becomes_the_accounts_language(client, db):
     assert response["Location"] == "/ru/dashboard/"
 
 
+def test_moving_on_in_another_language_becomes_the_accounts_language(client, db):
+    """The switcher on pages under a language prefix is a plain link."""
+    learner = UserFactory(email=fresh_email("learner"), preferred_language="ru")
+    client.force_login(learner)
+    assert client.get("/ru/dashboard/").status_code == 200
+    learner.refresh_from_db()
+    assert learner.preferred_language == "ru"
+    # A page opened from another site (a shared link) changes nothing.
+    client.get("/kk/dashboard/", HTTP_SEC_FETCH_SITE="cross-site")
+    learner.refresh_from_db()
+    assert learner.preferred_language == "ru"
+    client.get("/kk/dashboard/", HTTP_SEC_FETCH_SITE="same-origin")
+    learner.refresh_from_db()
+    assert learner.preferred_language == "kk"
+    client.get("/en/no-such-page/")  # not a page: changes nothing
+    learner.refresh_from_db()
+    assert learner.preferred_language == "kk"
+    client.logout()
+    response = client.post(
+        LOGIN_URL,
+        {"login": learner.email, "password": PASSWORD},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response["Location"] == "/kk/dashboard/"
+
+
 NEW = "Zhana-kupiya-soz-7"
 
 

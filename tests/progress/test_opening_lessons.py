@@ -230,3 +230,57 @@ def test_a_lesson_moved_to_another_course_counts_there_at_once(
     watch(signed_in, lesson, video, clock)
     assert CourseCompletion.objects.filter(user=learner, course=second).exists()
     assert not CourseCompletion.objects.filter(user=learner, course=first).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_PURPOSE": "prefetch"},
+    ],
+)
+def test_a_page_another_site_sent_the_browser_to_completes_nothing(
+    signed_in, learner, reading_course, headers
+):
+    """A link or script on another site (the session cookie is ``SameSite=Lax``)
+    or a prefetch must not complete lessons in the learner's name: the page asks
+    its script to count the opening through the CSRF-checked ``open`` call."""
+    course, first, _second = reading_course
+
+    response = signed_in.get(first.url, **headers)
+
+    assert response.status_code == 200
+    assert b"data-open-lesson" in response.content
+    assert not LessonCompletion.objects.filter(user=learner).exists()
+    assert not Enrollment.objects.filter(user=learner, course=course).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("site", ["same-origin", "none", None])
+def test_a_page_the_learner_opened_counts_at_once(
+    signed_in, learner, reading_course, site
+):
+    _course, first, _second = reading_course
+    headers = {"HTTP_SEC_FETCH_SITE": site} if site else {}
+
+    response = signed_in.get(first.url, **headers)
+
+    assert b"data-open-lesson" not in response.content
+    assert LessonCompletion.objects.filter(user=learner, lesson=first).exists()
+
+
+@pytest.mark.django_db
+def test_the_open_call_needs_the_csrf_token(learner, reading_course):
+    from django.test import Client
+
+    _course, first, _second = reading_course
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(learner)
+
+    response = open_api(browser, first)
+
+    assert response.status_code == 403
+    assert not LessonCompletion.objects.filter(user=learner).exists()
