@@ -69,10 +69,12 @@ class CourseIndexPage(TranslatedPage):
         return context
 
 
-def guide_lesson_problems(video_ids: list[int]) -> list[str]:
-    """Why a lesson showing these videos may not be live in the mandatory guide:
-    it must show at least one video, each ready and captioned in every language."""
-    if not video_ids:
+def lesson_video_problems(video_ids: list[int], *, guide: bool) -> list[str]:
+    """Why a lesson showing these videos may not be live: every video it shows
+    must be ready to play, with its duration known, or nobody could complete the
+    lesson; in the mandatory guide it must also show at least one video, each
+    captioned in every language."""
+    if guide and not video_ids:
         return [
             str(
                 _(
@@ -82,7 +84,13 @@ def guide_lesson_problems(video_ids: list[int]) -> list[str]:
             )
         ]
     by_id = Video.objects.prefetch_related("captions").in_bulk(video_ids)
-    return video_publish_problems([by_id[i] for i in video_ids if i in by_id])
+    videos = [by_id[i] for i in video_ids if i in by_id]
+    return video_publish_problems(videos, captions=guide)
+
+
+def guide_lesson_problems(video_ids: list[int]) -> list[str]:
+    """Why a lesson showing these videos may not be live in the mandatory guide."""
+    return lesson_video_problems(video_ids, guide=True)
 
 
 # The key of the PostgreSQL advisory lock under which a guide is published.
@@ -148,20 +156,22 @@ class CoursePageForm(PublishingCheckForm):
 
 
 class LessonPageForm(PublishingCheckForm):
-    """A lesson of the mandatory guide needs ready, fully captioned videos."""
+    """A lesson needs ready videos; one of the mandatory guide, fully captioned."""
 
-    refusal = _("This lesson of the mandatory guide cannot be published yet.")
+    refusal = _("This lesson cannot be published yet.")
 
     def problems(self, cleaned_data):
         parent = self.parent_page or (
             self.instance.get_parent() if self.instance.pk else None
         )
         course = parent.specific if parent else None
-        if not isinstance(course, CoursePage) or not course.requires_captions:
+        if not isinstance(course, CoursePage):
             return []
         default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
         body = cleaned_data.get(f"body_{default}")
-        return guide_lesson_problems(list(dict.fromkeys(_video_ids_in(body))))
+        return lesson_video_problems(
+            list(dict.fromkeys(_video_ids_in(body))), guide=course.requires_captions
+        )
 
 
 class PublishingChecked:
@@ -437,9 +447,9 @@ def lesson_body_disagreements(bodies: dict[str, object]) -> list[str]:
     return messages
 
 
-def video_publish_problems(videos: list["Video"]) -> list[str]:
-    """Why these videos keep a guide lesson from being published: each must be
-    ready and have captions in every language."""
+def video_publish_problems(videos: list["Video"], *, captions: bool) -> list[str]:
+    """Why these videos keep a lesson from being published: each must be ready
+    and, with ``captions``, have captions in every language."""
     problems = []
     languages = [code for code, _name in settings.LANGUAGES]
     for video in videos:
@@ -453,14 +463,21 @@ def video_publish_problems(videos: list["Video"]) -> list[str]:
                 _("The video «%(video)s» is not ready yet (status: %(status)s).")
                 % {"video": video.title, "status": video.get_status_display()}
             )
+        if not captions:
+            continue
         have = {caption.language for caption in video.captions.all()}
         missing = [code for code in languages if code not in have]
         if missing:
             problems.append(
                 _("The video «%(video)s» has no captions in: %(languages)s.")
-                % {"video": video.title, "languages": ", ".join(missing)}
+                % {"video": video.title, "languages": language_names(missing)}
             )
     return problems
+
+
+def language_names(codes: list[str]) -> str:
+    """ "Russian, English", in the language of the page."""
+    return ", ".join(str(get_language_info(code)["name_translated"]) for code in codes)
 
 
 class LessonPage(PublishingChecked, TranslatedPage):
@@ -493,9 +510,9 @@ class LessonPage(PublishingChecked, TranslatedPage):
     def publish_problems(self) -> list[str]:
         """Why this lesson may not be published; empty when it may."""
         course = self.get_parent().specific if self.pk or self.path else None
-        if not isinstance(course, CoursePage) or not course.requires_captions:
+        if not isinstance(course, CoursePage):
             return []
-        return guide_lesson_problems(self.video_ids())
+        return lesson_video_problems(self.video_ids(), guide=course.requires_captions)
 
     def course(self) -> CoursePage:
         return CoursePage.objects.get(path=self.path[: -self.steplen])
@@ -769,7 +786,7 @@ class VideoForm(WagtailAdminModelForm):
                     "(%(lessons)s), so it keeps its captions in every language; "
                     "missing: %(languages)s."
                 )
-                % {"lessons": titles, "languages": ", ".join(missing)}
+                % {"lessons": titles, "languages": language_names(missing)}
             )
         return cleaned_data
 
@@ -810,16 +827,18 @@ class CaptionsPanel(InlinePanel):
 
 
 def lessons_refusing_change(video: "Video", user) -> list["LessonPage"]:
-    """The live lessons showing ``video`` that ``user`` may not publish. A video
-    has no draft: a change reaches those lessons' learners at once, without the
-    review the lessons went through, so only who may publish them all (the
-    moderators) may make it."""
+    """The lessons showing ``video`` that are live or on their way there
+    (approved to go live at a set time, or in moderation) and that ``user`` may
+    not publish. A video has no draft: a change reaches those lessons' learners
+    without the review the lessons went through, so only who may publish them
+    all (the moderators) may make it."""
     from courses import access
 
-    shown = access.lessons_by_video().get(video.pk)
+    shown = {pk for pk, _private in access.lessons_by_video().get(video.pk, ())}
+    shown.update(lessons_on_their_way_showing(video.pk))
     if not shown:
         return []
-    lessons = LessonPage.objects.filter(pk__in=[pk for pk, _private in shown])
+    lessons = LessonPage.objects.filter(pk__in=shown).order_by("path")
     return [
         lesson
         for lesson in lessons
@@ -827,12 +846,41 @@ def lessons_refusing_change(video: "Video", user) -> list["LessonPage"]:
     ]
 
 
+def lessons_on_their_way_showing(video_id: int) -> set[int]:
+    """The lessons whose revision approved to go live later, or in moderation,
+    shows this video."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Revision, WorkflowState
+
+    lesson_type = ContentType.objects.get_for_model(LessonPage)
+    revisions = list(
+        Revision.page_revisions.filter(
+            content_type=lesson_type, approved_go_live_at__isnull=False
+        )
+    )
+    states = WorkflowState.objects.filter(
+        content_type=lesson_type, status=WorkflowState.STATUS_IN_PROGRESS
+    ).select_related("current_task_state__revision")
+    revisions += [
+        state.current_task_state.revision
+        for state in states
+        if state.current_task_state and state.current_task_state.revision
+    ]
+    return {
+        int(revision.object_id)
+        for revision in revisions
+        if video_id in revision.as_object().video_ids()
+    }
+
+
 def video_change_refusal(lessons: list["LessonPage"]) -> str:
     return _(
-        "Live lessons show this video (%(lessons)s): a change to it reaches their "
-        "learners at once, so only those who may publish those lessons can make "
-        "it. Ask a moderator, or add a new video and show it in a draft of the "
-        "lesson."
+        "Lessons that are live, approved or in review show this video "
+        "(%(lessons)s): a change to it reaches their learners without the review "
+        "the lessons went through, so only those who may publish those lessons "
+        "can make it. Ask a moderator, or add a new video and show it in a draft "
+        "of the lesson."
     ) % {"lessons": ", ".join(f"«{lesson.title}»" for lesson in lessons)}
 
 

@@ -3,6 +3,7 @@ off the site with their course."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -155,6 +156,60 @@ def keep_videos_that_live_lessons_show(request, instances):
         % {"videos": ", ".join(f"«{video.title}»" for video in kept)},
     )
     return redirect(reverse("wagtailsnippets_courses_video:list"))
+
+
+def courses_with_completions(pages) -> list[CoursePage]:
+    """The courses among and under ``pages`` that learners completed: their
+    completions and certificates keep them, so they cannot be deleted (the
+    certificates are still checked by the registration service)."""
+    from progress.models import CourseCompletion
+
+    paths = [page.path for page in pages]
+    if not paths:
+        return []
+    under = Q()
+    for above in paths:
+        under |= Q(path__startswith=above)
+    courses = CoursePage.objects.filter(under)
+    completed = CourseCompletion.objects.filter(course__in=courses).values("course")
+    return list(courses.filter(pk__in=completed).order_by("path"))
+
+
+def refuse_deleting(request, kept: list[CoursePage]):
+    messages.error(
+        request,
+        _(
+            "Learners have completed %(courses)s: their completions and "
+            "certificates keep the course, so it cannot be deleted. Unpublish "
+            "it instead."
+        )
+        % {"courses": ", ".join(f"«{course.title}»" for course in kept)},
+    )
+
+
+@hooks.register("before_delete_page")
+def delete_no_course_learners_completed(request, page):
+    """Deleting a page deletes the courses under it; Wagtail's own check of what
+    refers to a page looks at that page only, and the database then refuses
+    (a 500). Refused with the reason instead."""
+    if kept := courses_with_completions([page]):
+        refuse_deleting(request, kept)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def delete_no_course_learners_completed_in_bulk(request, action_type, objects, action):
+    if action_type != "delete" or request.method != "POST":
+        return None
+    pages = [page for page in objects if isinstance(page, Page)]
+    if not (kept := courses_with_completions(pages)):
+        return None
+    refuse_deleting(request, kept)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("wagtailadmin_explore_root")
+    return redirect(target)
 
 
 @hooks.register("before_bulk_action")

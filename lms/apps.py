@@ -8,3 +8,6 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from lms import checks, signals  # noqa: F401 - registers checks, receivers
+        from lms.third_party_strings import translate_page_form_messages_when_shown
+
+        translate_page_form_messages_when_shown()

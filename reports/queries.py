@@ -8,18 +8,21 @@ table or a spreadsheet.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db import NotSupportedError
 from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -30,7 +33,7 @@ from django.utils.translation import gettext as _
 from courses.models import CoursePage
 from lms.regions import Region
 from progress.models import CourseCompletion, Enrollment, LessonCompletion
-from registry.models import RegistryCall, RegistryCallKind
+from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 LANGUAGE_ORDER = {code: number for number, code in enumerate(LANGUAGE_NAMES)}
@@ -215,35 +218,113 @@ def _furthest_steps(enrollments: QuerySet[Enrollment], lessons) -> dict[int, int
     )
 
 
+class JSONArrayLength(Func):
+    """How many items a JSON array column holds (Django has no function for it)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"No JSON array length on {connection.vendor}.")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="json_array_length", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, function="jsonb_array_length", **extra_context
+        )
+
+
+def client_names() -> dict[int, str]:
+    """Each registry client's name as analysts know it, by id. The model's
+    ``__str__`` adds the token's prefix, which is for the staff who manage the
+    tokens. Clients that share a name are told apart by the day they were added
+    (and the time, if they also share the day)."""
+    clients = list(RegistryClient.objects.only("name", "created_at"))
+    shared = Counter(client.name for client in clients)
+    days = Counter(
+        (client.name, timezone.localdate(client.created_at)) for client in clients
+    )
+    names = {}
+    for client in clients:
+        if shared[client.name] == 1:
+            names[client.pk] = client.name
+            continue
+        added = timezone.localtime(client.created_at)
+        same_day = days[(client.name, added.date())] > 1
+        # Days written as in the report's period, in every language.
+        when = f"{added:%d.%m.%Y %H:%M}" if same_day else f"{added:%d.%m.%Y}"
+        names[client.pk] = _("%(name)s (added %(when)s)") % {
+            "name": client.name,
+            "when": when,
+        }
+    return names
+
+
+VERIFY_ANSWERS = ("valid", "revoked", "not_found")
+
+
 def registry_calls_by_day(
     calls: QuerySet[RegistryCall], start: datetime.date, end: datetime.date
 ) -> list[dict]:
     """Per day, client and kind of call: how many calls the registration
-    service made, how many were answered, and what ``verify`` answered."""
-    verify = Q(kind=RegistryCallKind.VERIFY, http_status=200)
+    service made and how many were answered; what the answered ``verify`` calls
+    answered, and how many IINs the answered ``guide-status`` calls asked about.
+
+    A figure that the row's calls cannot have is None (an empty cell), not 0: a
+    row of guide-status calls has no verify answers, which is not the same as
+    "none of them valid". Rows are per client, not per name, which two clients
+    may share.
+    """
+    answered = Q(http_status=200)
+    verify = Q(kind=RegistryCallKind.VERIFY)
+    guide_status = Q(kind=RegistryCallKind.GUIDE_STATUS)
     rows = (
         in_local_days(calls, "called_at", start, end)
         .annotate(day=TruncDate("called_at"))
-        .values("day", "client__name", "kind")
+        .values("day", "client_id", "kind")
         .annotate(
             calls=Count("pk"),
-            answered=Count("pk", filter=Q(http_status=200)),
-            valid=Count("pk", filter=verify & Q(result="valid")),
-            revoked=Count("pk", filter=verify & Q(result="revoked")),
-            not_found=Count("pk", filter=verify & Q(result="not_found")),
+            answered=Count("pk", filter=answered),
+            verify_calls=Count("pk", filter=verify),
+            guide_status_calls=Count("pk", filter=guide_status),
+            **{
+                answer: Count("pk", filter=verify & answered & Q(result=answer))
+                for answer in VERIFY_ANSWERS
+            },
+            iins_asked=Coalesce(
+                Sum(JSONArrayLength("iin_hashes"), filter=guide_status & answered),
+                0,
+            ),
         )
-        .order_by("-day", F("client__name").asc(nulls_last=True), "kind")
+        .order_by(
+            "-day",
+            F("client__name").asc(nulls_last=True),
+            "client__created_at",
+            "client_id",
+            "kind",
+        )
     )
     kinds = dict(RegistryCallKind.choices)
+    names = client_names()
     return [
         {
             "day": row["day"],
-            "client": row["client__name"] or _("(no valid token)"),
+            "client": (
+                names.get(row["client_id"], "")
+                if row["client_id"]
+                else _("(no valid token)")
+            ),
             "kind": kinds.get(row["kind"], row["kind"]),
+            "calls": row["calls"],
+            "answered": row["answered"],
             **{
-                key: row[key]
-                for key in ("calls", "answered", "valid", "revoked", "not_found")
+                answer: row[answer] if row["verify_calls"] else None
+                for answer in VERIFY_ANSWERS
             },
+            "iins_asked": row["iins_asked"] if row["guide_status_calls"] else None,
         }
         for row in rows
     ]

@@ -2,7 +2,9 @@
 or XLSX by Wagtail's report views."""
 
 import datetime
+import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.mixins import ExcelDateFormatter
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
+import openpyxl
 from django_filters.fields import DateRangeField
 
 from courses.models import CourseKind, CoursePage
@@ -42,7 +46,22 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 NOT_STATED = "none"
 
 
+def whole_period(
+    start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    """The days a report covers when it is given one end of them or none: up to
+    today, and the ``DEFAULT_DAYS`` up to the end."""
+    end = end or timezone.localdate()
+    return start or end - datetime.timedelta(days=DEFAULT_DAYS - 1), end
+
+
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
+    return moment.date() if moment else None
+
+
 class PeriodField(DateRangeField):
+    """Days from one to another; either end may be left open."""
+
     def clean(self, value):
         period = super().clean(value)
         if not period:
@@ -54,19 +73,36 @@ class PeriodField(DateRangeField):
                 code="out_of_range",
                 params={"first": FIRST_YEAR, "last": LAST_YEAR},
             )
+        period = self.close(period)
         if period.start and period.stop and period.start > period.stop:
             raise ValidationError(
                 _("The period ends before it begins."), code="reversed"
             )
         return period
 
+    def close(self, period: slice) -> slice:
+        return period
+
+
+class WholePeriodField(PeriodField):
+    """A period whose open ends are closed as the report closes them
+    (``whole_period``): a start after today is then a period that ends before it
+    begins, and the active filter's label names the days counted, not "any"."""
+
+    def close(self, period: slice) -> slice:
+        return self.compress(whole_period(_day(period.start), _day(period.stop)))
+
 
 class PeriodFilter(django_filters.DateFromToRangeFilter):
     field_class = PeriodField
 
 
-def _period(label=None, **kwargs):
-    return PeriodFilter(
+class WholePeriodFilter(PeriodFilter):
+    field_class = WholePeriodField
+
+
+def _period(label=None, filter_class=PeriodFilter, **kwargs):
+    return filter_class(
         label=label or _("Period"), widget=DateRangePickerWidget, **kwargs
     )
 
@@ -94,7 +130,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
         empty_label=_("All"),
         method=_region,
     )
-    period = _period(method=_ignore)
+    period = _period(filter_class=WholePeriodFilter, method=_ignore)
 
     class Meta:
         model = Enrollment
@@ -109,14 +145,31 @@ class DropOffFilterSet(EnrollmentFilterSet):
     )
 
 
+class RegistryClientField(forms.ModelChoiceField):
+    """Clients by the names the report's rows give them (``client_names``), not
+    by the model's ``__str__``, which shows a token's prefix."""
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return queries.client_names()
+
+    def label_from_instance(self, client):
+        return self.names.get(client.pk, client.name)
+
+
+class RegistryClientFilter(django_filters.ModelChoiceFilter):
+    field_class = RegistryClientField
+
+
 class RegistryCallFilterSet(WagtailFilterSet):
-    client = django_filters.ModelChoiceFilter(
-        label=_("Client"), queryset=RegistryClient.objects.all()
+    client = RegistryClientFilter(
+        label=_("Client"),
+        queryset=RegistryClient.objects.order_by("name", "created_at", "pk"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=RegistryCallKind.choices, empty_label=_("All")
     )
-    period = _period(method=_ignore)
+    period = _period(filter_class=WholePeriodFilter, method=_ignore)
 
     class Meta:
         model = RegistryCall
@@ -145,6 +198,30 @@ def _inert(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# Excel refuses a sheet whose name is longer than 31 characters or holds one of
+# these, or starts or ends with an apostrophe.
+_SHEET_TITLE_LENGTH = 31
+_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str) -> str:
+    """``title`` as Excel takes it for the name of a sheet."""
+    title = " ".join(_NOT_IN_SHEET_TITLES.sub(" ", title).split()).strip("'")
+    return title[:_SHEET_TITLE_LENGTH].rstrip(" '") or "Sheet1"
+
+
+def _file_code(value) -> str:
+    """A filter's value as a part of a file name: ASCII, so that every browser
+    and mail system keeps the name as it is."""
+    if isinstance(value, CoursePage):
+        return value.slug if value.slug.isascii() else f"course-{value.pk}"
+    if isinstance(value, RegistryClient):
+        return f"client-{value.pk}"
+    if value == NOT_STATED:
+        return "no-region"
+    return str(value)  # the code of a language, region or kind of call
 
 
 class FiguresReport(ReportView):
@@ -214,20 +291,25 @@ class FiguresReport(ReportView):
     def period(self) -> tuple[datetime.date, datetime.date]:
         """The chosen days, by default the last ``DEFAULT_DAYS`` up to today."""
         chosen = self.cleaned("period")
-        today = timezone.localdate()
-        end = (chosen.stop.date() if chosen and chosen.stop else None) or today
-        start = (chosen.start.date() if chosen and chosen.start else None) or (
-            end - datetime.timedelta(days=DEFAULT_DAYS - 1)
-        )
-        return start, end
+        return whole_period(_day(chosen and chosen.start), _day(chosen and chosen.stop))
 
     def scope(self) -> str:
         start, end = self.period
         return f"{_('Period')}: {start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
+    # The filters, besides the period, that a file's name tells, in this order.
+    filename_filters: tuple[str, ...] = ()
+
+    def filename_codes(self) -> list[str]:
+        """What the figures cover, told by the file's name: two files of other
+        filters get other names."""
+        values = [self.cleaned(name) for name in self.filename_filters]
+        return [_file_code(value) for value in values if value] + [
+            str(day) for day in self.period
+        ]
+
     def get_filename(self):
-        start, end = self.period
-        return f"{self.filename_stem}-{start}-{end}"
+        return "-".join([self.filename_stem, *self.filename_codes()])
 
     def stream_csv(self, queryset):
         # Written here, in the view, while Wagtail has the admin's language active:
@@ -247,6 +329,21 @@ class FiguresReport(ReportView):
         response["Content-Type"] = "text/csv; charset=utf-8"
         return response
 
+    def write_xlsx(self, queryset, output):
+        # Wagtail's, but with the sheet named after the report, in the admin's
+        # language, where Wagtail names it "Sheet1".
+        workbook = openpyxl.Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=sheet_title(str(self.page_title)))
+        worksheet.append(self.get_heading(queryset, name) for name in self.list_export)
+        date_format = ExcelDateFormatter().get()
+        for item in queryset:
+            worksheet.append(
+                self.generate_xlsx_row(
+                    worksheet, self.to_row_dict(item), date_format=date_format
+                )
+            )
+        workbook.save(output)
+
     def figures(self, rows):
         raise NotImplementedError
 
@@ -262,6 +359,7 @@ class LearnersReport(FiguresReport):
     index_url_name = "reports:learners"
     index_results_url_name = "reports:learners_results"
     filterset_class = EnrollmentFilterSet
+    filename_filters = ("course", "language", "region")
     columns = [
         Column("day", label=_("Day"), classname="w-whitespace-nowrap"),
         Column("course", label=_("Course")),
@@ -278,7 +376,7 @@ class LearnersReport(FiguresReport):
 
     def summary(self) -> str:
         rows = self.object_list
-        return _("In all: %(started)s started, %(completed)s completed.") % {
+        return _("In all — started: %(started)s; completed: %(completed)s.") % {
             "started": sum(row["started"] for row in rows),
             "completed": sum(row["completed"] for row in rows),
         }
@@ -294,6 +392,7 @@ class DropOffReport(FiguresReport):
     index_url_name = "reports:drop_off"
     index_results_url_name = "reports:drop_off_results"
     filterset_class = DropOffFilterSet
+    filename_filters = ("language", "region")
     paginate_by = None
     columns = [
         Column("step", label=_("Step")),
@@ -313,9 +412,20 @@ class DropOffReport(FiguresReport):
         course = self.course
         return f"{_('Course')}: {course.title}" if course else ""
 
-    def get_filename(self):
-        course = self.course
-        return f"drop-off-{course.slug if course else 'none'}"
+    def filename_codes(self) -> list[str]:
+        # The course, chosen or not, and the period only as far as it is chosen:
+        # an open end counts every learner on that side.
+        course = _file_code(self.course) if self.course else "none"
+        values = [self.cleaned(name) for name in self.filename_filters]
+        chosen = self.cleaned("period")
+        start, end = _day(chosen and chosen.start), _day(chosen and chosen.stop)
+        if start and end:
+            period = [str(start), str(end)]
+        elif start or end:
+            period = ["from" if start else "to", str(start or end)]
+        else:
+            period = []
+        return [course, *(_file_code(value) for value in values if value), *period]
 
     def figures(self, rows):
         course = self.course
@@ -332,6 +442,7 @@ class RegistryCallsReport(FiguresReport):
     index_url_name = "reports:registry_calls"
     index_results_url_name = "reports:registry_calls_results"
     filterset_class = RegistryCallFilterSet
+    filename_filters = ("client", "kind")
     columns = [
         Column("day", label=_("Day"), classname="w-whitespace-nowrap"),
         Column("client", label=_("Client")),
@@ -341,6 +452,7 @@ class RegistryCallsReport(FiguresReport):
         Count("valid", _("Answers: valid")),
         Count("revoked", _("Answers: revoked")),
         Count("not_found", _("Answers: not found")),
+        Count("iins_asked", _("IINs asked")),
     ]
 
     def figures(self, rows):
@@ -348,7 +460,7 @@ class RegistryCallsReport(FiguresReport):
 
     def summary(self) -> str:
         rows = self.object_list
-        return _("In all: %(calls)s calls, %(answered)s answered.") % {
+        return _("In all — calls: %(calls)s; answered: %(answered)s.") % {
             "calls": sum(row["calls"] for row in rows),
             "answered": sum(row["answered"] for row in rows),
         }

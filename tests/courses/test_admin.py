@@ -147,7 +147,7 @@ def test_a_live_guide_lessons_video_keeps_captions_in_every_language(
 
     response = edit(delete_en=True)
     assert response.status_code == 200
-    assert "so it keeps its captions in every language; missing: en" in (
+    assert "so it keeps its captions in every language; missing: English" in (
         response.content.decode()
     )
     assert VideoCaption.objects.filter(video=video, language="en").exists()

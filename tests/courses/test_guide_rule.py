@@ -181,8 +181,8 @@ def test_a_scheduled_publication_called_off_is_in_the_pages_history(course_index
     )
     # The history reads in each staff member's language.
     for language, said in (
-        ("en", "The video «Жартылай» has no captions in: ru, en."),
-        ("ru", "У видео «Жартылай» нет субтитров на языках: ru, en."),
+        ("en", "The video «Жартылай» has no captions in: Russian, English."),
+        ("ru", "У видео «Жартылай» нет субтитров на языках: Русский, Английский."),
     ):
         with translation.override(language):
             message = PageLogEntry.objects.get(pk=entry.pk).message
@@ -258,6 +258,59 @@ def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
     response = client.post(url, video_edit_data(client, shown, title_en="Renamed"))
     assert response.status_code == 302
     assert Video.objects.get(pk=shown.pk).title_en == "Renamed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("on_its_way", ["scheduled", "in review"])
+def test_a_video_of_a_lesson_on_its_way_to_learners_is_kept_as_reviewed(
+    client, home_page, on_its_way
+):
+    """A lesson approved to go live later, or in moderation, goes live with the
+    video as it is then: an editor's change would skip the review."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from wagtail.models import Workflow
+
+    from courses import demo
+    from courses.models import CoursePage, Video
+
+    demo.load(home_page, None)
+    academy = CoursePage.objects.get(kind="parents")
+    video = VideoFactory(title="Жаңа бейне")
+    lesson = LessonPageFactory(parent=academy, title="Кейінірек", live=False)
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    editor, moderator = UserFactory(), UserFactory()
+    for person in (editor, moderator):
+        profile = UserProfile.get_for_user(person)
+        profile.preferred_language = "en"
+        profile.save()
+    editor.groups.add(Group.objects.get(name=demo.EDITORS))
+    moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+    url = f"/admin/snippets/courses/video/edit/{video.pk}/"
+    client.force_login(editor)
+    # A draft is the editor's to change along with its video.
+    lesson.save_revision(user=editor)
+    response = client.post(url, video_edit_data(client, video, duration="12"))
+    assert response.status_code == 302
+
+    if on_its_way == "scheduled":
+        lesson.save_revision(
+            user=moderator, approved_go_live_at=timezone.now() + timedelta(days=1)
+        )
+    else:
+        lesson.save_revision(user=editor)
+        Workflow.objects.get(name=demo.WORKFLOW_NAME).start(lesson, editor)
+
+    response = client.post(url, video_edit_data(client, video, duration="600"))
+    assert response.status_code == 200
+    assert "«Кейінірек»" in response.content.decode()
+    assert Video.objects.get(pk=video.pk).duration == 12
+    client.force_login(moderator)
+    response = client.post(url, video_edit_data(client, video, duration="14"))
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db

@@ -70,7 +70,7 @@ def test_publishing_an_uncaptioned_guide_lesson_is_refused_with_the_reason(
     assert response.status_code == 200  # the edit form again, with errors
     html = response.content.decode()
     assert "cannot be published yet" in html
-    assert "has no captions in: ru, en" in html
+    assert "has no captions in: Russian, English" in html
     lesson.refresh_from_db()
     assert not lesson.live
     assert not LessonPage.objects.live().filter(pk=lesson.pk).exists()
@@ -91,6 +91,37 @@ def test_a_video_that_is_not_ready_blocks_publishing(client, editor, guide):
     assert "is not ready yet" in response.content.decode()
     lesson.refresh_from_db()
     assert not lesson.live
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["couples", "parents"])
+def test_an_academy_lesson_is_published_only_with_videos_that_play(
+    client, editor, course_index, kind
+):
+    """Nobody could complete a lesson whose video never plays, nor its course."""
+    course = CoursePageFactory(parent=course_index, kind=kind)
+    waiting = VideoFactory(title="Файлсыз", status=VideoStatus.WAITING, file="")
+    lesson = draft_lesson(course, waiting)
+    client.force_login(editor)
+
+    response = client.post(
+        edit_url(lesson), lesson_form(waiting, action="action-publish")
+    )
+
+    html = response.content.decode()
+    assert "This lesson cannot be published yet." in html
+    assert "is not ready yet" in html
+    assert not LessonPage.objects.live().filter(pk=lesson.pk).exists()
+    with pytest.raises(ValidationError):
+        lesson.get_latest_revision().publish()
+
+    # Captions are the guide's rule only: a ready video without them will do.
+    ready = VideoFactory(title="Дайын")
+    response = client.post(
+        edit_url(lesson), lesson_form(ready, action="action-publish")
+    )
+    assert response.status_code == 302
+    assert LessonPage.objects.live().filter(pk=lesson.pk).exists()
 
 
 @pytest.mark.django_db
@@ -162,7 +193,7 @@ def test_publish_problems_lists_each_missing_language(guide):
 
     with translation.override("en"):
         assert lesson.publish_problems() == [
-            "The video «Бейне» has no captions in: kk, en."
+            "The video «Бейне» has no captions in: Kazakh, English."
         ]
 
 
@@ -332,7 +363,7 @@ def test_bulk_publishing_keeps_the_caption_rule(client, editor, guide):
         response = client.post(url + "&next=/admin/pages/", data, follow=True)
         html = response.content.decode()
         assert "«Сабақ» cannot be published yet" in html
-        assert "no captions in: ru, en" in html
+        assert "no captions in: Russian, English" in html
         assert not LessonPage.objects.get(pk=lesson.pk).live
 
     with pytest.raises(ValidationError):  # any other way is refused too
@@ -572,3 +603,35 @@ def test_publishing_says_which_fields_are_not_translated(client, editor, course_
 
 def video_id(data) -> int:
     return int(data["body_kk-0-value-video"])
+
+
+@pytest.mark.django_db
+def test_a_page_above_a_course_learners_completed_is_not_deleted(
+    client, editor, course_index
+):
+    """Wagtail checks what refers to the page deleted, not to the courses under
+    it; the database would refuse (a 500). The editor is told why instead."""
+    from lms.factories import UserFactory
+    from progress.models import CourseCompletion
+
+    course = CoursePageFactory(parent=course_index, kind="parents", title="Ата-ана")
+    untouched = CoursePageFactory(parent=course_index, kind="couples", title="Жұп")
+    CourseCompletion.objects.create(user=UserFactory(), course=course, language="kk")
+    client.force_login(editor)
+    url = f"/admin/pages/{course_index.pk}/delete/"
+
+    for response in (client.get(url, follow=True), client.post(url, follow=True)):
+        html = response.content.decode()
+        assert "Learners have completed «Ата-ана»" in html
+        assert "«Жұп»" not in html
+    bulk = (
+        f"/admin/bulk/wagtailcore/page/delete/?id={course_index.pk}&next=/admin/pages/"
+    )
+    response = client.post(bulk, follow=True)
+    assert "Learners have completed «Ата-ана»" in response.content.decode()
+    assert Page.objects.filter(pk__in=[course_index.pk, untouched.pk]).count() == 2
+
+    CourseCompletion.objects.all().delete()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=course_index.pk).exists()

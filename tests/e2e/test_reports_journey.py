@@ -198,7 +198,8 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
     # 2. The same rows as spreadsheets, with Russian headings.
     headings = ["День", "Курс", "Язык", "Регион", "Начали", "Завершили"]
     exported = download(page, tmp_path, "Скачать CSV")
-    assert exported.name == f"learners-{EVE}-{DAY}.csv"
+    # The file's name says what was chosen: course, language, region, period.
+    assert exported.name == f"learners-course-{activity.pk}-ru-almaty-{EVE}-{DAY}.csv"
     body = exported.read_bytes()
     assert body.startswith(b"\xef\xbb\xbf")
     assert list(csv.reader(io.StringIO(body.decode("utf-8-sig")))) == [
@@ -254,9 +255,9 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
     expect(page.locator("#listing-results tbody tr")).to_have_count(3)
     day, kind = "2 июня 2026 г.", "Проверка сертификата"
     assert table(page) == [
-        [day, "ХАЖ", kind, "5", "4", "2", "1", "1"],
-        [day, "ЦОН", kind, "1", "1", "1", "0", "0"],
-        [day, "(без действительного токена)", kind, "1", "0", "0", "0", "0"],
+        [day, "ХАЖ", kind, "5", "4", "2", "1", "1", ""],
+        [day, "ЦОН", kind, "1", "1", "1", "0", "0", ""],
+        [day, "(без действительного токена)", kind, "1", "0", "0", "0", "0", ""],
     ]
     assert page.locator("#listing-results th").all_inner_texts() == [
         "День",
@@ -267,6 +268,7 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
         "Ответ: действителен",
         "Ответ: отозван",
         "Ответ: не найден",
+        "Запрошено ИИН",
     ]
     page.screenshot(path=str(tmp_path / "3-registry-ru.png"), full_page=True)
     client = RegistryClient.objects.get(name="ЦОН")
@@ -290,7 +292,7 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
         "Сұраулар",
     ]
     last = page.locator("#listing-results th").last.bounding_box()
-    assert last["x"] + last["width"] <= 1280  # the eight columns fit
+    assert last["x"] + last["width"] <= 1280  # the nine columns fit
     page.screenshot(path=str(tmp_path / "4-registry-kk.png"), full_page=True)
 
     # Counts only: the learners' rows and the audit log stay out of reach.

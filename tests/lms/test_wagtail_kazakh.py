@@ -241,3 +241,44 @@ def test_how_long_ago_is_said_in_kazakh(seconds, kazakh):
     with translation.override("kk"):
         moment = timezone.now() - datetime.timedelta(seconds=seconds)
         assert naturaltime(moment) == kazakh
+
+
+def test_slug_errors_are_in_the_editors_language(client, kazakh_admin, guide_course):
+    """wagtail-modeltranslation translates each slug's error while that slug's
+    language is active, and its copy form before filling in the parent page."""
+    from wagtail.models import Page
+
+    client.force_login(kazakh_admin)
+    guide_course.slug_kk, guide_course.slug_ru, guide_course.slug_en = "a", "b", "c"
+    guide_course.save()
+    parent = guide_course.get_parent()
+    copied = client.post(
+        f"/admin/pages/{guide_course.pk}/copy/",
+        {
+            "new_title_kk": "Көшірме",
+            "new_slug_kk": "a",
+            "new_slug_ru": "b",
+            "new_slug_en": "c",
+            "new_parent_page": parent.pk,
+        },
+    )
+    page = unescape(copied.content.decode())
+    title = Page.objects.get(pk=parent.pk).specific.get_admin_display_title()
+    assert f"Бұл URL бөлігі (slug) «{title}» жоғарғы бетінің ішінде бос емес" in page
+    assert "already in use" not in page
+
+    sibling = guide_course.copy(
+        update_attrs={"slug_kk": "basqa", "slug_ru": "drugoi", "slug_en": "other"}
+    )
+    edit = client.get(f"/admin/pages/{sibling.pk}/edit/")
+    data = {
+        field.html_name: field.value()
+        for field in edit.context["form"]
+        if field.value() is not None and not isinstance(field.value(), list)
+    }
+    data.update(slug_en="c")
+    edited = unescape(
+        client.post(f"/admin/pages/{sibling.pk}/edit/", data).content.decode()
+    )
+    assert "Бұл URL бөлігі (slug) бос емес" in edited
+    assert "already in use" not in edited

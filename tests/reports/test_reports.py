@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wagtail.users.models import UserProfile
@@ -22,7 +23,7 @@ from lms.factories import UserFactory
 from progress.models import CourseCompletion, Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 from reports import queries
-from reports.views import LearnersReport
+from reports.views import LearnersReport, sheet_title
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TODAY = datetime.date(2026, 11, 30)
@@ -118,39 +119,121 @@ def test_drop_off_of_a_cohort_of_local_days(admin_client, activity):
     assert started("2026-01-01", "2026-11-28") == 1
 
 
-@pytest.mark.django_db
-def test_registry_checks_are_counted_per_day_client_and_answer(db):
-    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
-    calls = [
-        (client, RegistryCallKind.VERIFY, 200, "valid"),
-        (client, RegistryCallKind.VERIFY, 200, "valid"),
-        (client, RegistryCallKind.VERIFY, 200, "revoked"),
-        (client, RegistryCallKind.VERIFY, 200, "not_found"),
-        (client, RegistryCallKind.VERIFY, 422, "invalid IIN"),
-        (client, RegistryCallKind.GUIDE_STATUS, 200, "1 of 2 completed"),
-        (None, RegistryCallKind.VERIFY, 401, "no valid token"),
-    ]
-    for caller, kind, status, result in calls:
-        RegistryCall.objects.create(
+def hashes(count: int) -> list[str]:
+    return [f"{number:064x}" for number in range(count)]
+
+
+def registry_calls(calls, when=None):
+    """``calls``: (client, kind, HTTP status, result, IIN hashes), as
+    ``registry.services.record_call`` writes them."""
+    for caller, kind, status, result, asked in calls:
+        call = RegistryCall.objects.create(
             client=caller, kind=kind, http_status=status, result=result
         )
-    RegistryCall.objects.filter(kind=RegistryCallKind.GUIDE_STATUS).update(
-        called_at=at(TODAY, 10)
-    )
-    RegistryCall.objects.exclude(kind=RegistryCallKind.GUIDE_STATUS).update(
-        called_at=at(TODAY, 11)
-    )
+        RegistryCall.objects.filter(pk=call.pk).update(
+            iin_hashes=asked, called_at=when or at(TODAY, 11)
+        )
 
+
+VERIFY, GUIDE_STATUS = RegistryCallKind.VERIFY, RegistryCallKind.GUIDE_STATUS
+
+
+@pytest.fixture
+def registry_activity(db):
+    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
+    registry_calls(
+        [
+            (client, VERIFY, 200, "valid", hashes(1)),
+            (client, VERIFY, 200, "valid", hashes(1)),
+            (client, VERIFY, 200, "revoked", hashes(1)),
+            (client, VERIFY, 200, "not_found", hashes(1)),
+            (client, VERIFY, 422, "invalid IIN", hashes(1)),
+            (None, VERIFY, 401, "no valid token", []),
+        ]
+    )
+    registry_calls(
+        [
+            (client, GUIDE_STATUS, 200, "1 of 2 completed", hashes(2)),
+            (client, GUIDE_STATUS, 200, "0 of 3 completed", hashes(3)),
+            (client, GUIDE_STATUS, 422, "invalid IIN at 3", hashes(4)),
+        ],
+        when=at(TODAY, 10),
+    )
+    return client
+
+
+@pytest.mark.django_db
+def test_registry_checks_are_counted_per_day_client_and_answer(registry_activity):
+    """Verify answers only on rows of verify calls, and the IINs asked only on rows
+    of guide-status calls: elsewhere the cell is empty, not 0."""
     rows = queries.registry_calls_by_day(RegistryCall.objects.all(), TODAY, TODAY)
 
     assert [
         (r["client"], r["calls"], r["answered"], r["valid"], r["revoked"])
-        + (r["not_found"],)
+        + (r["not_found"], r["iins_asked"])
         for r in rows
     ] == [
-        ("ХАЖ", 1, 1, 0, 0, 0),
-        ("ХАЖ", 5, 4, 2, 1, 1),
-        (str(_("(no valid token)")), 1, 0, 0, 0, 0),
+        ("ХАЖ", 3, 2, None, None, None, 5),  # the refused call's 4 IINs not asked
+        ("ХАЖ", 5, 4, 2, 1, 1, None),
+        (str(_("(no valid token)")), 1, 0, 0, 0, 0, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_guide_status_calls_none_answered_asked_about_no_iin(db):
+    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
+    registry_calls([(client, GUIDE_STATUS, 429, "rate limited", [])])
+
+    (row,) = queries.registry_calls_by_day(RegistryCall.objects.all(), TODAY, TODAY)
+
+    assert (row["calls"], row["answered"], row["iins_asked"]) == (1, 0, 0)
+    assert (row["valid"], row["revoked"], row["not_found"]) == (None, None, None)
+
+
+@pytest.fixture
+def english_admin(admin_user):
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    return admin_user
+
+
+@pytest.mark.django_db
+def test_the_registry_report_leaves_out_what_a_kind_of_call_cannot_answer(
+    admin_client, english_admin, registry_activity
+):
+    day = {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()}
+    url = "/admin/figures/registry-calls/"
+
+    html = admin_client.get(url, day).content.decode()
+    table = html.split('<table class="listing')[1]
+    headings = re.findall(r"<th[^>]*>\s*(.*?)\s*</th>", table, re.S)
+    assert re.sub(r"<[^>]+>|\s+", " ", headings[-1]).strip() == "IINs asked"
+    cells = [
+        [
+            re.sub(r"\s+", "", cell)
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    ]
+    figures = [row[3:] for row in cells]
+    assert figures == [
+        ["3", "2", "", "", "", "5"],
+        ["5", "4", "2", "1", "1", ""],
+        ["1", "0", "0", "0", "0", ""],
+    ]
+
+    body = b"".join(admin_client.get(url, day | {"export": "csv"}).streaming_content)
+    lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert lines[0][-1] == "IINs asked"
+    assert [line[3:] for line in lines[1:]] == figures
+
+    xlsx = admin_client.get(url, day | {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [[cell.value for cell in row[3:]] for row in sheet.iter_rows(min_row=2)] == [
+        [3, 2, None, None, None, 5],
+        [5, 4, 2, 1, 1, None],
+        [1, 0, 0, 0, 0, None],
     ]
 
 
@@ -436,7 +519,9 @@ def test_a_completion_counts_in_the_language_it_happened_in(admin_client, guide_
         "/admin/figures/learners/results/",
         {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()},
     ).content.decode()
-    assert "Барлығы: 1 бастады, 1 аяқтады." in page
+    with translation.override("kk"):  # the admin's language
+        summary = _("In all — started: %(started)s; completed: %(completed)s.")
+    assert summary % {"started": 1, "completed": 1} in page
 
 
 @pytest.mark.django_db
@@ -523,3 +608,219 @@ def test_the_filter_errors_are_translated():
             with pytest.raises(Exception) as raised:
                 PeriodField().clean(["2026-11-23", "2026-11-20"])
             assert "The period ends" not in str(raised.value)
+
+
+@pytest.mark.django_db
+def test_the_totals_read_as_labels_whatever_the_number(
+    admin_client, english_admin, guide_course
+):
+    """ "1 calls" in English, «1 запросов» in Russian: the totals are labelled
+    figures, which need no plural forms."""
+    enrol(guide_course, "kk", at(TODAY, 9), at(TODAY, 18))
+    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
+    registry_calls([(client, VERIFY, 200, "valid", hashes(1))])
+    day = {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()}
+
+    def summary(slug):
+        page = admin_client.get(f"/admin/figures/{slug}/results/", day)
+        html = page.content.decode()
+        return re.search(r"data-report-summary>(.*?)</p>", html).group(1)
+
+    assert summary("learners") == "In all — started: 1; completed: 1."
+    assert summary("registry-calls") == "In all — calls: 1; answered: 1."
+
+
+def active_filters(html: str) -> dict[str, str]:
+    """The labels of the active filters' pills, by filter."""
+    pills = re.findall(
+        r'<span class="w-text-14">\s*(.*?):\s*</span>\s*<b class="w-ml-1">(.*?)</b>',
+        html,
+        re.S,
+    )
+    return {label.strip(): value.strip() for label, value in pills}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["learners", "registry-calls"])
+def test_a_period_that_begins_after_today_is_reversed(
+    admin_client, english_admin, activity, slug
+):
+    """Without an end the period ends today: one beginning later ends before it
+    begins, as much as one given both days the wrong way round."""
+    url = f"/admin/figures/{slug}/"
+    html = admin_client.get(url, {"period_from": "2100-01-01"}).content.decode()
+    errors = html.split("data-report-filter-errors")[1]
+    assert "Period: The period ends before it begins." in errors
+    assert "data-report-scope" not in html and '<table class="listing' not in html
+    exported = admin_client.get(url, {"period_from": "2100-01-01", "export": "csv"})
+    assert "Content-Disposition" not in exported
+
+
+@pytest.mark.django_db
+def test_the_drop_off_counts_from_a_day_on_without_an_end(
+    admin_client, english_admin, activity
+):
+    """The drop-off's period is when learners started, and an open end is open:
+    no learner started after 2100, which is no mistake."""
+    html = admin_client.get(
+        "/admin/figures/drop-off/", {"period_from": "2100-01-01"}
+    ).content.decode()
+    assert "data-report-filter-errors" not in html
+    assert active_filters(html)["Started in"] == "Jan. 1, 2100 - any"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["learners", "registry-calls"])
+def test_the_periods_label_names_the_days_counted(
+    admin_client, english_admin, activity, slug
+):
+    """Given one end, a report counts the ``DEFAULT_DAYS`` up to it, or the days
+    from it to today; the active filter says those days, not "any"."""
+    url = f"/admin/figures/{slug}/results/"
+    only_end = admin_client.get(url, {"period_to": "2026-11-10"}).content.decode()
+    assert active_filters(only_end)["Period"] == "Oct. 12, 2026 - Nov. 10, 2026"
+    assert "Period: 12.10.2026 – 10.11.2026" in only_end
+
+    only_start = admin_client.get(url, {"period_from": "2026-11-01"}).content.decode()
+    with timezone.override("Asia/Almaty"), translation.override("en"):
+        today = date_format(timezone.localdate())
+    assert active_filters(only_start)["Period"] == f"Nov. 1, 2026 - {today}"
+
+    both = admin_client.get(
+        url, {"period_from": "2026-11-01", "period_to": "2026-11-05"}
+    )
+    assert active_filters(both.content.decode())["Period"] == (
+        "Nov. 1, 2026 - Nov. 5, 2026"
+    )
+
+
+@pytest.mark.django_db
+def test_registry_clients_are_shown_by_name_and_counted_apart(
+    admin_client, english_admin
+):
+    """The token's prefix is for those who manage the tokens, not the analysts;
+    two clients of one name are two rows, told apart by the day they were added."""
+    first = RegistryClient.objects.create(
+        name="ХАЖ", token_prefix="bko_live_a1", token_hash="a" * 64
+    )
+    second = RegistryClient.objects.create(
+        name="ХАЖ", token_prefix="bko_live_b2", token_hash="b" * 64
+    )
+    other = RegistryClient.objects.create(
+        name="ЦОН", token_prefix="bko_live_c3", token_hash="c" * 64
+    )
+    RegistryClient.objects.filter(pk=first.pk).update(created_at=at(TODAY, 9))
+    RegistryClient.objects.filter(pk=second.pk).update(
+        created_at=at(TODAY - datetime.timedelta(days=3), 9)
+    )
+    for client in (first, second, second, other):
+        registry_calls([(client, VERIFY, 200, "valid", hashes(1))])
+
+    with translation.override("en"):
+        rows = queries.registry_calls_by_day(RegistryCall.objects.all(), TODAY, TODAY)
+    assert [(r["client"], r["calls"]) for r in rows] == [
+        ("ХАЖ (added 27.11.2026)", 2),
+        ("ХАЖ (added 30.11.2026)", 1),
+        ("ЦОН", 1),
+    ]
+
+    html = admin_client.get(
+        "/admin/figures/registry-calls/", {"client": other.pk}
+    ).content.decode()
+    options = re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', html)
+    assert options == ["ХАЖ (added 27.11.2026)", "ХАЖ (added 30.11.2026)", "ЦОН"]
+    assert "bko_live" not in html
+    assert active_filters(html)["Client"] == "ЦОН"
+
+
+@pytest.mark.django_db
+def test_clients_of_one_name_added_on_one_day_are_told_apart_by_the_time(db):
+    for hour, token in ((9, "a"), (15, "b")):
+        client = RegistryClient.objects.create(name="ХАЖ", token_hash=token * 64)
+        RegistryClient.objects.filter(pk=client.pk).update(created_at=at(TODAY, hour))
+    with translation.override("en"):
+        names = sorted(queries.client_names().values())
+    assert names == ["ХАЖ (added 30.11.2026 09:00)", "ХАЖ (added 30.11.2026 15:00)"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("slug", ["learners", "drop-off", "registry-calls"])
+def test_the_spreadsheets_sheet_is_named_after_the_report(
+    admin_client, admin_user, activity, slug, language
+):
+    from reports.wagtail_hooks import REPORTS
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = language
+    profile.save()
+    xlsx = admin_client.get(f"/admin/figures/{slug}/", {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    view = {name.replace("_", "-"): view for name, view, _order in REPORTS}[slug]
+    with translation.override(language):
+        title = str(view.page_title)
+    with translation.override("en"):
+        assert title != str(view.page_title)
+    assert sheet.title == title
+
+
+def test_a_sheets_title_is_one_excel_takes():
+    assert sheet_title("Тіркеу: [A/B] сұраулары * 2024? \\ жылы") == (
+        "Тіркеу A B сұраулары 2024 жылы"
+    )
+    assert sheet_title("'" + "ж" * 40) == "ж" * 31
+    assert sheet_title("[]:*?/\\") == "Sheet1"
+
+
+@pytest.mark.django_db
+def test_the_drop_off_says_no_number_of_matches(admin_client, english_admin, activity):
+    """Wagtail's listings say how many rows match the filters; the drop-off's rows
+    are the course's steps, whatever the filters, and no report's rows are
+    matches of a search."""
+    for slug in ("drop-off", "learners"):
+        html = admin_client.get(
+            f"/admin/figures/{slug}/", {"language": "kk"}
+        ).content.decode()
+        assert '<table class="listing' in html
+        assert "match" not in html.split('<table class="listing')[0]
+
+
+@pytest.mark.django_db
+def test_an_exports_name_tells_its_filters(admin_client, activity):
+    def filename(slug, query):
+        response = admin_client.get(
+            f"/admin/figures/{slug}/", query | {"export": "csv"}
+        )
+        return re.search(r'filename="(.+)"', response["Content-Disposition"]).group(1)
+
+    course = f"course-{activity.pk}"  # the slug «бақытты-отбасы» is not ASCII
+    period = {"period_from": "2026-11-01", "period_to": "2026-11-30"}
+    assert filename("drop-off", {}) == f"drop-off-{course}.csv"
+    assert filename("drop-off", {"language": "ru", "region": "astana"}) == (
+        f"drop-off-{course}-ru-astana.csv"
+    )
+    assert filename("drop-off", {"region": "none"} | period) == (
+        f"drop-off-{course}-no-region-2026-11-01-2026-11-30.csv"
+    )
+    assert filename("drop-off", {"period_to": "2026-11-30"}) == (
+        f"drop-off-{course}-to-2026-11-30.csv"
+    )
+    academy = CoursePageFactory(
+        parent=activity.get_parent(), kind="parents", slug="academy"
+    )
+    assert filename("drop-off", {"course": academy.pk, "language": "kk"}) == (
+        "drop-off-academy-kk.csv"
+    )
+
+    assert filename("learners", period) == "learners-2026-11-01-2026-11-30.csv"
+    assert filename("learners", period | {"course": activity.pk, "language": "kk"}) == (
+        f"learners-{course}-kk-2026-11-01-2026-11-30.csv"
+    )
+    assert filename("learners", period | {"region": "karaganda"}) == (
+        "learners-karaganda-2026-11-01-2026-11-30.csv"
+    )
+
+    client = RegistryClient.objects.create(name="ХАЖ", token_hash="x" * 64)
+    assert filename(
+        "registry-calls", period | {"client": client.pk, "kind": "guide-status"}
+    ) == (f"registry-checks-client-{client.pk}-guide-status-2026-11-01-2026-11-30.csv")
