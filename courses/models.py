@@ -194,8 +194,9 @@ class PublishingChecked:
 
 
 def call_off_scheduled_publication(page, revision, problems) -> None:
-    """Cancel the schedule, in the page's history too, so that staff see why the
-    page did not go live."""
+    """Cancel the schedule, in the page's history too, and tell the revision's
+    author and the page's owner, so that staff see why the page did not go
+    live."""
     from wagtail.log_actions import log
 
     logger.warning(
@@ -203,6 +204,9 @@ def call_off_scheduled_publication(page, revision, problems) -> None:
         page.pk,
         " ".join(str(problem) for problem in problems),
     )
+    from courses.mail import tell_publication_called_off
+
+    go_live_at = revision.approved_go_live_at
     type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
     # In every language, so that the history reads in each staff member's own.
     draft = revision.as_object()
@@ -216,6 +220,7 @@ def call_off_scheduled_publication(page, revision, problems) -> None:
         revision=revision,
         data={"problems": said},
     )
+    tell_publication_called_off(page, revision, go_live_at, said)
 
 
 class CoursePage(PublishingChecked, TranslatedPage):

@@ -40,6 +40,26 @@ CONSENT_LABEL = _(
 )
 CONSENT_REQUIRED = _("You need to agree to the processing of personal data to sign up.")
 NAME_HELP = _("As in your identity document; it is printed on certificates.")
+NAME_JOINERS = frozenset(" -'’ʼ.")
+
+
+def clean_name(value: str) -> str:
+    """A name as in an identity document, printed on certificates: letters of
+    any alphabet, its parts joined by spaces, hyphens, apostrophes or dots."""
+    name = " ".join(value.split())
+    if not any(ch.isalpha() for ch in name) or not all(
+        ch.isalpha() or ch in NAME_JOINERS for ch in name
+    ):
+        raise forms.ValidationError(
+            _(
+                "Write the name in letters; spaces, hyphens and apostrophes may "
+                "join its parts."
+            ),
+            code="name",
+        )
+    return name
+
+
 PASSWORD_HELP = _("At least 8 characters, not only digits, not a common password.")
 
 
@@ -188,10 +208,10 @@ class SignupForm(PasswordPairMixin, AtomicSignupMixin, allauth_forms.SignupForm)
         return value
 
     def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
+        return clean_name(self.cleaned_data["first_name"])
 
     def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
+        return clean_name(self.cleaned_data["last_name"])
 
 
 class SocialSignupForm(AccountFormMixin, AtomicSignupMixin, AllauthSocialSignupForm):

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -155,6 +155,35 @@ class JsonApiErrorsMiddleware:
         ):
             return JsonResponse({"detail": str(self.details[413])}, status=413)
         return None
+
+
+class PrivateAnswersMiddleware:
+    """A page or JSON answer asked for by a signed-in user holds what is theirs
+    (progress, a partner's name, their address): no cache, neither a shared one
+    nor the browser's, keeps it, unless the view chose its own caching. Only
+    GET and HEAD (other answers are not kept anyway), and not files: a video
+    must stay cacheable for its byte ranges. Requests without a session cookie
+    are left alone, so that reading the session adds no ``Vary: Cookie`` to
+    public answers."""
+
+    kept_private = ("text/html", "application/json")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method not in ("GET", "HEAD")
+            or "Cache-Control" in response
+            or settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or not response.get("Content-Type", "").startswith(self.kept_private)
+        ):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 class DataSaverMiddleware:

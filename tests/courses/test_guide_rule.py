@@ -189,6 +189,46 @@ def test_a_scheduled_publication_called_off_is_in_the_pages_history(course_index
             assert str(message).endswith(said), str(message)
 
 
+@pytest.mark.django_db
+def test_who_scheduled_a_publication_called_off_is_told_by_e_mail(
+    course_index, mailoutbox
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    guide = live_guide(course_index)
+    video = VideoFactory(title="Жартылай")
+    VideoCaptionFactory(video=video, language="kk")
+    author, owner = UserFactory(email="author@example.kz"), UserFactory()
+    UserProfile.objects.update_or_create(
+        user=author, defaults={"preferred_language": "ru"}
+    )
+    lesson = LessonPageFactory(
+        parent=guide, live=False, title="Сабақ", title_ru="Урок", owner=owner
+    )
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision(
+        user=author,
+        approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+
+    call_command("publish_scheduled")
+
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        [author.email, owner.email]
+    )
+    (to_author,) = [mail for mail in mailoutbox if mail.to == [author.email]]
+    assert to_author.subject.endswith("«Урок» не опубликован")
+    assert "У видео «Жартылай» нет субтитров на языках: Русский, Английский." in (
+        to_author.body
+    )
+    assert f"/admin/pages/{lesson.pk}/edit/" in to_author.body
+    call_command("publish_scheduled")  # nothing left to call off: told once
+    assert len(mailoutbox) == 2
+
+
 def video_edit_data(client, video, **changes):
     form = client.get(f"/admin/snippets/courses/video/edit/{video.pk}/").context["form"]
     return {

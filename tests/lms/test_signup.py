@@ -130,6 +130,36 @@ def test_duplicate_iin_is_refused_in_the_users_language(client, language):
     assert not EmailAddress.objects.filter(email="second@example.kz").exists()
 
 
+NAME_RULE = (
+    "Write the name in letters; spaces, hyphens and apostrophes may join its parts."
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize(
+    "name", ["<img src=x onerror=alert(1)>", "Айгерім2", "---", "=HYPERLINK()"]
+)
+def test_a_name_that_is_no_name_is_refused(client, language, name):
+    """Names are printed on certificates, as in an identity document."""
+    response = client.post(
+        SIGNUP_URL, signup_data(first_name=name), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert field_errors(response, "first_name") == [tr(NAME_RULE, language)]
+    assert_nothing_created()
+
+
+@pytest.mark.django_db
+def test_names_of_any_alphabet_and_their_joiners_are_kept(client):
+    response = client.post(
+        SIGNUP_URL,
+        signup_data(first_name="  Әлия-Гүл  ", last_name="O’Neil  de la Cruz Jr."),
+    )
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.first_name, user.last_name) == ("Әлия-Гүл", "O’Neil de la Cruz Jr.")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_missing_consent_is_refused_in_the_users_language(client, language):
