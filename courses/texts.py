@@ -33,6 +33,9 @@ def player_script_text() -> dict[str, str]:
         "quizScore": _("Your score"),
         "quizPassed": _("Passed."),
         "quizFailed": _("Not passed yet. Review the lesson and try again."),
+        "quizFailedPassedBefore": _(
+            "Not passed this time, but your earlier pass still counts."
+        ),
         "quizUnanswered": _("Please answer every question."),
         "quizError": _(
             "Your answers could not be checked right now. Please try again later."

@@ -11,8 +11,11 @@ from uuid import UUID
 from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ninja import Field, Path, Router, Schema
+from ninja.errors import HttpError
+from pydantic import model_validator
 
 from courses.models import Video
 from courses.services import player_source
@@ -25,7 +28,27 @@ ID = Field(..., ge=1, le=2**31 - 1)
 PATH_ID = Path(..., ge=1, le=2**31 - 1)
 
 
-class HeartbeatIn(Schema):
+class JSONObjectIn(Schema):
+    """A request body, which must be a JSON object.
+
+    Any other JSON (``[]``, ``null``, a string, or a bare ``NaN``, which
+    Python's JSON reader takes) would reach django-ninja's attribute getter,
+    meant for model instances, and come back as "Field required" for every
+    field: it is a 400 that says so instead, like a body that is no JSON at all.
+    A JSON object goes to pydantic as it is, without that getter, which keeps
+    the heartbeat, sent every few seconds by every player, cheap.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        # The name of django-ninja's own validator, which this one replaces.
+        if isinstance(values, dict):
+            return handler(values)
+        raise HttpError(400, _("The body must be a JSON object."))
+
+
+class HeartbeatIn(JSONObjectIn):
     lesson: int = ID
     video: int = ID
     session: UUID
@@ -41,7 +64,7 @@ class HeartbeatOut(Schema):
     resume_at: float
 
 
-class QuizIn(Schema):
+class QuizIn(JSONObjectIn):
     answers: dict[str, str | int]
 
 

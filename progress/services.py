@@ -1347,9 +1347,19 @@ def ended_link(user) -> EndedLink | None:
     )
     if link is None:
         return None
-    if Partnership.objects.filter(inviter=user, created_at__gt=link.ended_at).exists():
-        return None  # a new invitation since
     partner = link.invitee if link.inviter_id == user.pk else link.inviter
+    # A new invitation since, sent by the learner, or by the same partner to the
+    # learner: the page is about that one, and "you can send a new invitation"
+    # beside an invitation from the same person would only confuse.
+    since = Q(inviter=user)
+    if partner is not None and user.iin_hash:
+        since |= Q(
+            inviter=partner,
+            invitee_iin_hash=user.iin_hash,
+            status=PartnershipStatus.PENDING,
+        )
+    if Partnership.objects.filter(since, created_at__gt=link.ended_at).exists():
+        return None
     return EndedLink(
         partner_name=partner.get_full_name() if partner else "",
         partner_closed=bool(partner and partner.closed_at),

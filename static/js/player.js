@@ -537,8 +537,16 @@
           return;
         }
         var percent = Math.round((Number(answer.score) || 0) * 100);
+        // A pass stands whatever comes after it: a learner who passed before (and
+        // may hold the certificate) is not told to review the lesson.
+        var passedBefore = Boolean(lessonState && lessonState.quiz && lessonState.quiz.passed);
+        var verdict = answer.passed
+          ? text.quizPassed
+          : passedBefore
+            ? text.quizFailedPassedBefore
+            : text.quizFailed;
         result.classList.toggle("is-passed", Boolean(answer.passed));
-        show((text.quizScore || "") + ": " + percent + "%. " + (answer.passed ? text.quizPassed : text.quizFailed));
+        show((text.quizScore || "") + ": " + percent + "%. " + verdict);
         if (answer.passed) refreshLessonAndCourse();
       });
     });

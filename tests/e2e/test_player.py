@@ -9,9 +9,12 @@ from django.test import Client
 from django.utils import translation
 
 import pytest
+from playwright.sync_api import expect
 
 from courses import demo
 from courses.models import CoursePage
+from progress import services
+from progress.models import LessonCompletion
 from tests.lms.i18n import tr
 
 HEARTBEAT = "/api/v1/progress/heartbeat"
@@ -242,6 +245,42 @@ def test_quiz_shows_score_and_result_but_not_which_answers_were_wrong(
     assert "Passed." in result.inner_text()
     assert "Not passed" not in result.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "quiz-phone.png"), full_page=True)
+
+
+@pytest.mark.e2e
+def test_a_failed_retake_of_a_passed_quiz_says_the_pass_still_counts(
+    page, live_server, demo_home, learner
+):
+    """Someone who passed (and may hold the certificate) answers again, wrongly:
+    told that this attempt did not pass and the earlier pass stands, not to
+    review the lesson, while the lesson stays completed."""
+    last = guide(demo_home).lessons()[-1]
+    model = last.quiz("ru")
+    right = {question.id: question.correct for question in model.questions}
+    assert services.submit_quiz(learner, last.pk, right, "ru").passed
+    LessonCompletion.objects.get_or_create(
+        user=learner, lesson=last, course=last.get_parent().specific
+    )
+    sign_in(page, live_server, learner)
+    with translation.override("ru"):
+        page.goto(live_server.url + last.get_url())
+    quiz = page.locator("[data-quiz-form]")
+    result = quiz.locator("[data-quiz-result]")
+    expect(result).to_have_text(tr("You have already passed this quiz.", "ru"))
+    quiz.locator("[data-quiz-again]").click()
+    for question in model.questions:  # a wrong choice to each
+        wrong = next(c.id for c in question.choices if c.id != question.correct)
+        quiz.locator(f"input[name='{question.id}'][value='{wrong}']").check()
+    with page.expect_response(lambda r: r.url.endswith(f"/lessons/{last.pk}/quiz")):
+        quiz.locator("button[type=submit]").click()
+    expect(result).to_have_text(
+        f"{tr('Your score', 'ru')}: 0%. "
+        + tr("Not passed this time, but your earlier pass still counts.", "ru")
+    )
+    expect(page.locator("[data-lesson-progress]")).to_contain_text(
+        tr("Lesson completed", "ru")
+    )
+    page.screenshot(path=str(SCREENSHOTS / "quiz-retake-failed.png"), full_page=True)
 
 
 NO_NATIVE_HLS = """

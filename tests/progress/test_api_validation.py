@@ -9,6 +9,7 @@ import pytest
 
 from courses.factories import CoursePageFactory, VideoFactory, make_lesson
 from progress.models import Enrollment, PlaybackSession, VideoProgress
+from tests.lms.i18n import tr
 from tests.progress.conftest import Player
 
 URL = "/api/v1/progress/heartbeat"
@@ -85,6 +86,39 @@ def test_non_finite_numbers_are_refused(
     response = post_raw(signed_in, raw)
     assert response.status_code == 422
     assert "detail" in response.json()
+    assert nothing_recorded()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("literal", ["NaN", "Infinity"])
+@pytest.mark.parametrize("name", ["position", "rate", "lesson"])
+def test_a_non_finite_number_is_named_not_every_field(
+    signed_in, video_lesson, long_video, literal, name
+):
+    """Python's JSON reader takes ``NaN``: the answer names the one bad field."""
+    data = body(video_lesson, long_video)
+    data[name] = "__VALUE__"
+    raw = json.dumps(data).replace('"__VALUE__"', literal)
+    detail = post_raw(signed_in, raw).json()["detail"]
+    assert detail.startswith(f"body.{name}: ")
+    assert ";" not in detail and "Field required" not in detail
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "raw", ["NaN", "-Infinity", "[]", "[{}]", "null", '"heartbeat"', "5", "true"]
+)
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_body_that_is_no_json_object_is_told_so(signed_in, raw, language):
+    """Not "Field required" for each field, which sends a client looking for
+    fields it did send."""
+    response = signed_in.post(
+        URL, data=raw, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": tr("The body must be a JSON object.", language)
+    }
     assert nothing_recorded()
 
 

@@ -545,3 +545,30 @@ def test_the_partner_left_behind_is_told_the_link_ended(
     services.invite_partner(learner, THIRD_IIN)
     page = logged_in(learner).get(f"/{language}/couple/").content.decode()
     assert "data-ended-link" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_new_invitation_from_the_same_partner_replaces_the_ended_link_notice(
+    learner, partner, language
+):
+    """Not "your link ended, you can send a new invitation" beside the invitation
+    the same person has just sent."""
+    services.invite_partner(learner, VALID_IINS[1])
+    services.accept_invitation(partner, Partnership.objects.get().pk)
+    services.unlink_partner(learner)
+    someone = UserFactory(iin=THIRD_IIN)
+    services.invite_partner(someone, VALID_IINS[0])
+    page = logged_in(learner).get(f"/{language}/couple/").content.decode()
+    # An invitation from someone else leaves the notice.
+    assert "data-ended-link" in page
+
+    invitation = services.invite_partner(partner, VALID_IINS[0])
+    page = logged_in(learner).get(f"/{language}/couple/").content.decode()
+    assert "data-ended-link" not in page
+    assert f'data-invitation="{invitation.pk}"' in page
+
+    # Declined, it no longer stands for the ended link either.
+    services.decline_invitation(learner, invitation.pk)
+    page = logged_in(learner).get(f"/{language}/couple/").content.decode()
+    assert "data-ended-link" in page

@@ -116,6 +116,20 @@ def test_malformed_answers_are_422(signed_in, quiz_lesson, raw):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("raw", ["NaN", '[{"answers": {}}]', "null"])
+def test_answers_that_are_no_json_object_are_a_400(signed_in, quiz_lesson, raw):
+    response = signed_in.post(
+        f"/api/v1/progress/lessons/{quiz_lesson.pk}/quiz",
+        data=raw,
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The body must be a JSON object."}
+    assert not QuizAttempt.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_lesson_without_quiz_is_404(signed_in, video_lesson):
     response = submit(signed_in, video_lesson, {"1": "1"})
     assert response.status_code == 404
