@@ -1121,9 +1121,9 @@ class MuxWebhookEvent(models.Model):
 
 class CourseReviewTask(AbstractGroupApprovalTask):
     """Approval by a group of moderators, who cannot approve a page that may not
-    be published (``PublishingChecked``: a lesson of the mandatory guide whose
-    videos are not ready or lack captions, a second live guide): they can only
-    request changes."""
+    be published (``PublishingChecked``: a lesson whose videos are not ready, a
+    lesson of the mandatory guide whose videos lack captions, a second live
+    guide): they can only request changes."""
 
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)
@@ -1137,8 +1137,9 @@ class CourseReviewTask(AbstractGroupApprovalTask):
     @classmethod
     def get_description(cls):
         return _(
-            "Members of the chosen groups approve course pages; guide lessons "
-            "without ready, captioned videos cannot be approved"
+            "Members of the chosen groups approve course pages; lessons whose "
+            "videos are not ready, and guide lessons without captions, cannot be "
+            "approved"
         )
 
     class Meta:

@@ -217,7 +217,8 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
     """The admin's bulk "Publish" refuses, before publishing anything, when a
     course or lesson among the pages (or, with "include descendants", under them)
     may not be published yet, as the edit form does: a second live mandatory
-    guide, or a lesson of the guide without ready, captioned video."""
+    guide, a lesson whose videos are not ready, or a lesson of the guide whose
+    videos lack captions."""
     if action_type != "publish" or request.method != "POST":
         return None
     pages = [page.specific for page in objects if isinstance(page, Page)]
@@ -248,9 +249,9 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
 @hooks.register("after_copy_page")
 def copies_keep_the_guide_rule(request, page, new_page):
     """ "Publish copies" makes the copies live without publishing them: a copy that
-    may not be published yet (a second live mandatory guide, a lesson of the guide
-    without ready, captioned video) is taken down again at once, and the editor
-    is told why."""
+    may not be published yet (a second live mandatory guide, a lesson whose
+    videos are not ready, a lesson of the guide whose videos lack captions) is
+    taken down again at once, and the editor is told why."""
     pages = [new_page.specific, *new_page.get_descendants().live().specific()]
     for copy in pages:
         if not (isinstance(copy, PublishingChecked) and copy.live):

@@ -6,6 +6,7 @@ validated with ``lms.iin`` and kept only as a keyed hash and ciphertext.
 """
 
 import logging
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -40,15 +41,17 @@ CONSENT_LABEL = _(
 )
 CONSENT_REQUIRED = _("You need to agree to the processing of personal data to sign up.")
 NAME_HELP = _("As in your identity document; it is printed on certificates.")
-NAME_JOINERS = frozenset(" -'’ʼ.")
+NAME_JOINERS = frozenset(" -\u2011'\u2018\u2019\u02bc.")
 
 
 def clean_name(value: str) -> str:
     """A name as in an identity document, printed on certificates: letters of
-    any alphabet, its parts joined by spaces, hyphens, apostrophes or dots."""
-    name = " ".join(value.split())
+    any alphabet (with their accents, however typed), its parts joined by
+    spaces, hyphens, apostrophes or dots."""
+    name = " ".join(unicodedata.normalize("NFC", value).split())
     if not any(ch.isalpha() for ch in name) or not all(
-        ch.isalpha() or ch in NAME_JOINERS for ch in name
+        ch.isalpha() or ch in NAME_JOINERS or unicodedata.category(ch) == "Mn"
+        for ch in name
     ):
         raise forms.ValidationError(
             _(

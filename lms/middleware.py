@@ -1,5 +1,7 @@
 """Project middleware."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
@@ -84,24 +86,39 @@ def _linked_language(request) -> str | None:
 
 
 def _keep_the_accounts_language(request, response) -> None:
-    """A signed-in user who moves on through the site in another language (the
-    language switcher is a plain link) makes it the account's language, in which
-    signing in later lands and e-mails are written, as ``lms.views.set_language``
-    does. A page opened from another site (a shared link) changes nothing."""
+    """A signed-in user who switches the page's language (the switcher is a plain
+    link from the same page under another language prefix) makes it the
+    account's language, in which signing in later lands and e-mails are written,
+    as ``lms.views.set_language`` does. A page opened from a shared link, a
+    bookmark or after signing in changes nothing: it was not chosen on this site
+    (the ``Referer`` of a page of this site in another language says it was)."""
     if request.method != "GET" or response.status_code != 200:
         return
     if not response.get("Content-Type", "").startswith("text/html"):
         return
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return
     language = translation.get_language_from_path(request.path_info)
+    if not language or not _switched_from_another_language(request, language):
+        return
     user = getattr(request, "user", None)
-    if not language or not (user and user.is_authenticated):
+    if not (user and user.is_authenticated):
         return
     if getattr(user, "preferred_language", language) == language:
         return
     get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
     user.preferred_language = language
+
+
+def _switched_from_another_language(request, language: str) -> bool:
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return False
+    try:
+        came_from = urlsplit(request.headers.get("Referer", ""))
+    except ValueError:
+        return False
+    if came_from.netloc != request.get_host():
+        return False
+    previous = translation.get_language_from_path(came_from.path)
+    return bool(previous) and previous != language
 
 
 def _asks_for_ours(header: str) -> bool:

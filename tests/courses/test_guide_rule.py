@@ -199,14 +199,14 @@ def test_who_scheduled_a_publication_called_off_is_told_by_e_mail(
     from django.utils import timezone
 
     guide = live_guide(course_index)
-    video = VideoFactory(title="Жартылай")
+    video = VideoFactory(title="Жартылай & «B»")
     VideoCaptionFactory(video=video, language="kk")
     author, owner = UserFactory(email="author@example.kz"), UserFactory()
     UserProfile.objects.update_or_create(
         user=author, defaults={"preferred_language": "ru"}
     )
     lesson = LessonPageFactory(
-        parent=guide, live=False, title="Сабақ", title_ru="Урок", owner=owner
+        parent=guide, live=False, title="Сабақ", title_ru="Урок & «1»", owner=owner
     )
     lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
     lesson.save_revision(
@@ -220,9 +220,10 @@ def test_who_scheduled_a_publication_called_off_is_told_by_e_mail(
         [author.email, owner.email]
     )
     (to_author,) = [mail for mail in mailoutbox if mail.to == [author.email]]
-    assert to_author.subject.endswith("«Урок» не опубликован")
-    assert "У видео «Жартылай» нет субтитров на языках: Русский, Английский." in (
-        to_author.body
+    assert to_author.subject.endswith("Страница «Урок & «1»» не опубликована")
+    assert (
+        "У видео «Жартылай & «B»» нет субтитров на языках: Русский, Английский."
+        in to_author.body
     )
     assert f"/admin/pages/{lesson.pk}/edit/" in to_author.body
     call_command("publish_scheduled")  # nothing left to call off: told once

@@ -340,3 +340,22 @@ def test_a_module_opened_from_another_site_is_counted_by_the_page_itself(
     done = page.locator(f'.lesson-list__item[data-lesson-id="{first.pk}"] [data-done]')
     expect(done).not_to_have_attribute("hidden", "")  # the list is folded on phones
     assert LessonCompletion.objects.filter(user=parent, lesson=first).exists()
+
+
+def test_the_language_switched_with_the_pages_links_is_the_accounts(
+    page, live_server, parents_academy, parent
+):
+    """Sign-in lands, and e-mails are written, in the language last chosen."""
+    from django.test import Client
+
+    sign_in(page, live_server, parent)
+    page.goto(f"{live_server.url}/ru/dashboard/")
+    page.locator(".language-switcher [data-language=kk]").click()
+    page.wait_for_url(f"{live_server.url}/kk/dashboard/")
+
+    parent.refresh_from_db()
+    assert parent.preferred_language == "kk"
+    answer = Client().post(
+        "/accounts/login/", {"login": parent.email, "password": PASSWORD}
+    )
+    assert answer["Location"] == "/kk/dashboard/"

@@ -372,23 +372,29 @@ def test_switching_language_becomes_the_accounts_language(client, db):
     assert response["Location"] == "/ru/dashboard/"
 
 
-def test_moving_on_in_another_language_becomes_the_accounts_language(client, db):
+def test_switching_with_the_pages_links_becomes_the_accounts_language(client, db):
     """The switcher on pages under a language prefix is a plain link."""
     learner = UserFactory(email=fresh_email("learner"), preferred_language="ru")
     client.force_login(learner)
-    assert client.get("/ru/dashboard/").status_code == 200
+    here = "http://testserver/ru/dashboard/"
+
+    def language_after(**headers):
+        client.get("/kk/dashboard/", **headers)
+        learner.refresh_from_db()
+        return learner.preferred_language
+
+    # Not chosen on this site: a shared link, a bookmark, a page of another site
+    # naming this one, a page of this site in the same language.
+    assert language_after(HTTP_SEC_FETCH_SITE="cross-site") == "ru"
+    assert language_after(HTTP_SEC_FETCH_SITE="none") == "ru"
+    assert language_after(HTTP_REFERER="https://elsewhere.example/ru/") == "ru"
+    assert language_after(HTTP_REFERER="http://testserver/kk/") == "ru"
+    assert language_after(HTTP_REFERER="http://testserver/accounts/login/") == "ru"
+    client.get("/en/no-such-page/", HTTP_REFERER=here)  # not a page
     learner.refresh_from_db()
     assert learner.preferred_language == "ru"
-    # A page opened from another site (a shared link) changes nothing.
-    client.get("/kk/dashboard/", HTTP_SEC_FETCH_SITE="cross-site")
-    learner.refresh_from_db()
-    assert learner.preferred_language == "ru"
-    client.get("/kk/dashboard/", HTTP_SEC_FETCH_SITE="same-origin")
-    learner.refresh_from_db()
-    assert learner.preferred_language == "kk"
-    client.get("/en/no-such-page/")  # not a page: changes nothing
-    learner.refresh_from_db()
-    assert learner.preferred_language == "kk"
+
+    assert language_after(HTTP_REFERER=here, HTTP_SEC_FETCH_SITE="same-origin") == "kk"
     client.logout()
     response = client.post(
         LOGIN_URL,
@@ -397,6 +403,26 @@ def test_moving_on_in_another_language_becomes_the_accounts_language(client, db)
         HTTP_ACCEPT_LANGUAGE="ru",
     )
     assert response["Location"] == "/kk/dashboard/"
+
+
+def test_a_shared_link_opened_by_signing_in_keeps_the_accounts_language(client, db):
+    learner = UserFactory(email=fresh_email("learner"), preferred_language="kk")
+    shared = "/ru/dashboard/"
+    response = client.get(shared, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 302  # to sign in, and back
+    response = client.post(
+        LOGIN_URL + "?next=" + shared,
+        {"login": learner.email, "password": PASSWORD, "next": shared},
+        REMOTE_ADDR=fresh_ip(),
+    )
+    assert response["Location"] == shared
+    client.get(
+        shared,
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_REFERER="http://testserver" + LOGIN_URL + "?next=" + shared,
+    )
+    learner.refresh_from_db()
+    assert learner.preferred_language == "kk"
 
 
 NEW = "Zhana-kupiya-soz-7"
