@@ -26,7 +26,7 @@ from courses.models import (
     LessonPage,
     PublishingChecked,
     Video,
-    guide_lesson_problems,
+    lesson_video_problems,
 )
 from lms.cache import UNREACHABLE
 
@@ -283,23 +283,34 @@ def register_course_log_actions(actions):
 
 
 @hooks.register("before_move_page")
-def move_no_lesson_that_breaks_the_guide_rule(request, page, destination):
-    """A live lesson moved under the live mandatory guide is live in it at once:
-    it must keep the guide's rule as if it were published there."""
+def move_no_lesson_that_breaks_the_rule(request, page, destination):
+    """A live lesson moved under a live course is live in it at once: it must
+    keep that course's rule as if it were published there (videos that play;
+    in the mandatory guide, captioned)."""
     destination = destination.specific
     if not (
         isinstance(page, LessonPage)
         and page.live
         and isinstance(destination, CoursePage)
-        and destination.requires_captions
     ):
         return None
-    problems = guide_lesson_problems(page.video_ids())
+    guide = destination.requires_captions
+    problems = lesson_video_problems(page.video_ids(), guide=guide)
     if not problems:
         return None
+    if guide:
+        refusal = _(
+            "«%(lesson)s» cannot be moved into the mandatory guide: %(problems)s"
+        )
+    else:
+        refusal = _("«%(lesson)s» cannot be moved into «%(course)s»: %(problems)s")
     messages.error(
         request,
-        _("«%(lesson)s» cannot be moved into the mandatory guide: %(problems)s")
-        % {"lesson": page.title, "problems": " ".join(problems)},
+        refusal
+        % {
+            "lesson": page.title,
+            "course": destination.title,
+            "problems": " ".join(problems),
+        },
     )
     return redirect("wagtailadmin_explore", page.get_parent().pk)

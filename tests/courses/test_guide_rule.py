@@ -355,6 +355,33 @@ def test_a_video_of_a_lesson_on_its_way_to_learners_is_kept_as_reviewed(
 
 
 @pytest.mark.django_db
+def test_a_live_lesson_whose_video_does_not_play_is_not_moved_into_a_course(
+    client, editor, course_index
+):
+    from courses.models import Video, VideoStatus
+
+    academy = CoursePageFactory(parent=course_index, kind="parents")
+    other = CoursePageFactory(parent=course_index, kind="couples", title="Жұптар")
+    video = VideoFactory(title="Ескі")
+    lesson = LessonPageFactory(parent=academy, title="Бейне")
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision().publish()
+    Video.objects.filter(pk=video.pk).update(status=VideoStatus.ERRORED)
+    client.force_login(editor)
+
+    url = f"/admin/pages/{lesson.pk}/move/{other.pk}/confirm/"
+    response = client.post(url, follow=True)
+
+    assert "«Бейне» cannot be moved into «Жұптар»" in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.get_parent().pk == academy.pk
+    Video.objects.filter(pk=video.pk).update(status=VideoStatus.READY)
+    client.post(url)
+    lesson.refresh_from_db()
+    assert lesson.get_parent().pk == other.pk
+
+
+@pytest.mark.django_db
 def test_a_live_lesson_without_video_is_not_moved_into_the_guide(
     client, editor, course_index
 ):
