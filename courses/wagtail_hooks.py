@@ -158,6 +158,14 @@ def keep_videos_that_live_lessons_show(request, instances):
     return redirect(reverse("wagtailsnippets_courses_video:list"))
 
 
+def back_from_bulk_action(request):
+    """Back to where the bulk action was started (its ``next``, on this site)."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("wagtailadmin_explore_root")
+    return redirect(target)
+
+
 def courses_with_completions(pages) -> list[CoursePage]:
     """The courses among and under ``pages`` that learners completed: their
     completions and certificates keep them, so they cannot be deleted (the
@@ -206,10 +214,7 @@ def delete_no_course_learners_completed_in_bulk(request, action_type, objects, a
     if not (kept := courses_with_completions(pages)):
         return None
     refuse_deleting(request, kept)
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("wagtailadmin_explore_root")
-    return redirect(target)
+    return back_from_bulk_action(request)
 
 
 @hooks.register("before_bulk_action")
@@ -240,10 +245,7 @@ def publish_no_guide_lesson_that_breaks_the_rule(request, action_type, objects, 
             _("«%(lesson)s» cannot be published yet: %(problems)s")
             % {"lesson": page.title, "problems": " ".join(problems)},
         )
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("wagtailadmin_explore_root")
-    return redirect(target)
+    return back_from_bulk_action(request)
 
 
 @hooks.register("after_copy_page")

@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
@@ -102,10 +101,7 @@ def _keep_the_accounts_language(request, response) -> None:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return
-    if getattr(user, "preferred_language", language) == language:
-        return
-    get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
-    user.preferred_language = language
+    user.keep_language(language)
 
 
 def _switched_from_another_language(request, language: str) -> bool:

@@ -175,3 +175,10 @@ class User(AbstractUser):
 
     def record_consent(self) -> None:
         self.consent_at = timezone.now()
+
+    def keep_language(self, language: str) -> None:
+        """Make ``language`` the account's: signing in later lands in it and
+        e-mails are written in it. Saved at once, and only when it changes."""
+        if self.preferred_language != language:
+            type(self).objects.filter(pk=self.pk).update(preferred_language=language)
+            self.preferred_language = language

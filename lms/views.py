@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -207,13 +207,8 @@ def set_language(request):
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES) and response.has_header("Location"):
         response["Location"] = _next_in_language(response["Location"], language)
-    user = request.user
-    if (
-        user.is_authenticated
-        and language in dict(settings.LANGUAGES)
-        and user.preferred_language != language
-    ):
-        get_user_model().objects.filter(pk=user.pk).update(preferred_language=language)
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.keep_language(language)
     return response
 
 

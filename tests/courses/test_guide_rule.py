@@ -255,19 +255,13 @@ def video_edit_data(client, video, **changes):
     }
 
 
-@pytest.mark.django_db
-def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
-    client, home_page
-):
-    """A video has no draft: an editor's change would reach learners without the
-    review the lessons went through."""
+def demo_editor_and_moderator():
+    """A member of the demo's course editors and one of its moderators, each
+    with the admin in English."""
     from django.contrib.auth.models import Group
 
     from courses import demo
-    from courses.models import Video
 
-    demo.load(home_page, None)
-    shown = LessonPage.objects.live().first().videos()[0]
     editor, moderator = UserFactory(), UserFactory()
     for person in (editor, moderator):
         profile = UserProfile.get_for_user(person)
@@ -275,6 +269,22 @@ def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
         profile.save()
     editor.groups.add(Group.objects.get(name=demo.EDITORS))
     moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+    return editor, moderator
+
+
+@pytest.mark.django_db
+def test_only_who_may_publish_its_lessons_changes_a_video_learners_watch(
+    client, home_page
+):
+    """A video has no draft: an editor's change would reach learners without the
+    review the lessons went through."""
+
+    from courses import demo
+    from courses.models import Video
+
+    demo.load(home_page, None)
+    shown = LessonPage.objects.live().first().videos()[0]
+    editor, moderator = demo_editor_and_moderator()
     url = f"/admin/snippets/courses/video/edit/{shown.pk}/"
 
     client.force_login(editor)
@@ -310,7 +320,6 @@ def test_a_video_of_a_lesson_on_its_way_to_learners_is_kept_as_reviewed(
     video as it is then: an editor's change would skip the review."""
     from datetime import timedelta
 
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
     from wagtail.models import Workflow
@@ -323,13 +332,7 @@ def test_a_video_of_a_lesson_on_its_way_to_learners_is_kept_as_reviewed(
     video = VideoFactory(title="Жаңа бейне")
     lesson = LessonPageFactory(parent=academy, title="Кейінірек", live=False)
     lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
-    editor, moderator = UserFactory(), UserFactory()
-    for person in (editor, moderator):
-        profile = UserProfile.get_for_user(person)
-        profile.preferred_language = "en"
-        profile.save()
-    editor.groups.add(Group.objects.get(name=demo.EDITORS))
-    moderator.groups.add(Group.objects.get(name=demo.MODERATORS))
+    editor, moderator = demo_editor_and_moderator()
     url = f"/admin/snippets/courses/video/edit/{video.pk}/"
     client.force_login(editor)
     # A draft is the editor's to change along with its video.
