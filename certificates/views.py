@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates import services, signing
 from certificates.numbers import normalize_number
@@ -94,17 +94,26 @@ def _not_yours(request):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_form(request):
-    """A form to type a certificate number; a valid one goes to its page."""
+    """A form to type a certificate number; a valid one goes to its page.
+
+    The form is posted, so what was typed stays out of the address bar and the
+    browser's history: on a shared computer an IIN typed by mistake would
+    otherwise be kept there. ``?number=`` still works for links made by hand.
+    """
     if response := _language_from_query(request):
         return response
-    typed = request.GET.get("number", "").strip()
+    data = request.POST if request.method == "POST" else request.GET
+    typed = data.get("number", "").strip()
     error = False
     if typed:
         canonical = normalize_number(typed)
         if canonical is not None:
-            return redirect("certificates:verify", canonical)
+            # 303: the browser follows with a GET, and going back does not post again.
+            response = redirect("certificates:verify", canonical)
+            response.status_code = 303
+            return response
         error = True
     return render(
         request,

@@ -137,18 +137,39 @@ def test_verification_is_throttled_per_client_address(client, certificate, setti
 def test_verify_form_goes_to_the_page_or_explains_the_error(client, certificate):
     response = client.get("/certificates/verify/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert 'name="number"' in response.content.decode()
+    page = response.content.decode()
+    # Posted, so what is typed stays out of the address bar and the history.
+    assert 'method="post"' in page and 'name="csrfmiddlewaretoken"' in page
 
     typed = " " + certificate.number.lower().replace("-", " ") + " "
-    response = client.get("/certificates/verify/", {"number": typed})
-    assert response.status_code == 302
+    response = client.post("/certificates/verify/", {"number": typed})
+    assert response.status_code == 303
     assert response["Location"] == verify_url(certificate.number)
 
-    response = client.get(
+    response = client.post(
         "/certificates/verify/", {"number": "BKO-12"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    assert "not a valid certificate number" in response.content.decode()
+    page = response.content.decode()
+    assert "not a valid certificate number" in page
+    assert 'value="BKO-12"' in page
+
+    # A link made by hand with ?number= still leads to the page.
+    response = client.get("/certificates/verify/", {"number": typed})
+    assert response.status_code == 303
+    assert response["Location"] == verify_url(certificate.number)
+
+
+def test_verify_form_is_refused_without_its_csrf_token(certificate):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/certificates/verify/",
+        {"number": certificate.number},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 403
 
 
 def test_owner_downloads_pdf_and_credential(client, certificate, learner):
@@ -259,6 +280,9 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(
 @pytest.mark.parametrize("typed", ["791028302728", "791028 302728", "7910-2830-2728"])
 def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed):
     for response in (
+        client.post(
+            "/certificates/verify/", {"number": typed}, HTTP_ACCEPT_LANGUAGE="en"
+        ),
         client.get(
             "/certificates/verify/", {"number": typed}, HTTP_ACCEPT_LANGUAGE="en"
         ),

@@ -42,5 +42,14 @@ def test_someone_types_a_number_and_sees_it_is_valid(
     assert "Бекова" not in page.content()
 
     page.fill(".cert-form input[name=number]", "BKO-1234")
-    page.click(".cert-form button[type=submit]")
+    with page.expect_navigation():
+        page.click(".cert-form button[type=submit]")
     assert page.locator(".cert-form__error").is_visible()
+
+    # An IIN typed by mistake is refused and kept out of the address bar.
+    page.fill(".cert-form input[name=number]", "791028302728")
+    with page.expect_navigation():
+        page.click(".cert-form button[type=submit]")
+    assert page.locator("#cert-number-error").is_visible()
+    assert "791028" not in page.url
+    assert page.input_value(".cert-form input[name=number]") == ""
