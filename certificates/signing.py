@@ -82,13 +82,26 @@ def _private_key(pem: str) -> Ed25519PrivateKey:
 
 @functools.lru_cache(maxsize=8)
 def _retired_keys(pems: str) -> tuple[PublicKey, ...]:
+    text = _pem_text(pems)
+    if PEM_BLOCK.sub("", text).strip():
+        # A path to a key file, or a key's base64 without its BEGIN and END
+        # lines: ignored, the keys' old credentials would stop verifying.
+        raise SigningKeyError(
+            "CERTIFICATE_RETIRED_KEYS holds something that is not a PEM key: "
+            "give the keys themselves, each with its BEGIN and END lines"
+        )
     keys = []
-    for match in PEM_BLOCK.finditer(_pem_text(pems)):
+    for match in PEM_BLOCK.finditer(text):
         block = match.group(0).encode()
-        if "PRIVATE" in match.group(1):
-            key = serialization.load_pem_private_key(block, None).public_key()
-        else:
-            key = serialization.load_pem_public_key(block)
+        try:
+            if "PRIVATE" in match.group(1):
+                key = serialization.load_pem_private_key(block, None).public_key()
+            else:
+                key = serialization.load_pem_public_key(block)
+        except (ValueError, TypeError) as exc:
+            raise SigningKeyError(
+                "CERTIFICATE_RETIRED_KEYS holds a PEM block that is not a key"
+            ) from exc
         if not isinstance(key, Ed25519PublicKey):
             raise SigningKeyError("CERTIFICATE_RETIRED_KEYS must hold Ed25519 keys")
         keys.append(PublicKey(kid=thumbprint(key), key=key))

@@ -37,6 +37,8 @@ def player_script_text() -> dict[str, str]:
             "Not passed this time, but your earlier pass still counts."
         ),
         "quizUnanswered": _("Please answer every question."),
+        # {numbers}: the questions' numbers, as "2, 3".
+        "quizUnansweredWhich": _("Questions not answered: {numbers}."),
         "quizError": _(
             "Your answers could not be checked right now. Please try again later."
         ),

@@ -12,6 +12,10 @@ class InvitePartnerForm(forms.Form):
 
     iin = forms.CharField(
         label=_("Your partner's IIN"),
+        help_text=_(
+            "They will see the invitation when they sign in, or once they sign up "
+            "with this IIN."
+        ),
         max_length=20,
         validators=[validate_iin],
         widget=forms.TextInput(

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -955,6 +956,11 @@ def request_certificate(completion_id: int) -> bool:
     issuing not available) the mark is taken back so a catch-up can retry.
     Returns whether this call enqueued the request.
     """
+    return bool(_request_certificate(completion_id))
+
+
+def _request_certificate(completion_id: int) -> bool | None:
+    """True: enqueued; False: someone else had asked; None: could not enqueue."""
     marked_at = now()
     claimed = CourseCompletion.objects.filter(
         pk=completion_id, certificate_requested_at__isnull=True
@@ -970,14 +976,24 @@ def request_certificate(completion_id: int) -> bool:
         CourseCompletion.objects.filter(
             pk=completion_id, certificate_requested_at=marked_at
         ).update(certificate_requested_at=None)
-        return False
+        return None
     return True
 
 
-def request_pending_certificates(stale_after: timedelta | None = None) -> int:
+class PendingRequests(NamedTuple):
+    """What a catch-up did: requests enqueued, and those that could not be (the
+    queue was down), which stay pending for the next catch-up."""
+
+    enqueued: int
+    failed: int
+
+
+def request_pending_certificates(
+    stale_after: timedelta | None = None,
+) -> PendingRequests:
     """Request certificates for completions whose request never went out and,
     with ``stale_after``, re-request those requested that long ago that still
-    have no certificate (issuing is idempotent). Returns how many were enqueued."""
+    have no certificate (issuing is idempotent)."""
     if stale_after is not None:
         cutoff = now() - stale_after
         stale = CourseCompletion.objects.filter(
@@ -992,9 +1008,12 @@ def request_pending_certificates(stale_after: timedelta | None = None) -> int:
     pending = CourseCompletion.objects.filter(
         certificate_requested_at__isnull=True, user__closed_at__isnull=True
     ).values_list("pk", flat=True)
-    return sum(
-        1 for completion_id in list(pending) if request_certificate(completion_id)
-    )
+    enqueued = failed = 0
+    for completion_id in list(pending):
+        outcome = _request_certificate(completion_id)
+        enqueued += outcome is True
+        failed += outcome is None
+    return PendingRequests(enqueued, failed)
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,10 @@
   var progressAvailable = signedIn;
   var players = [];
   var lessonState = null;
+  // Whether the lesson and course were done when last loaded; null before the
+  // first load, so that what the page opened with is not read out as news.
+  var lessonCompleted = null;
+  var courseCompleted = null;
 
   function format(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (match, key) {
@@ -91,17 +95,40 @@
       });
   }
 
+  /* Bars and their texts change quietly: read out every few seconds they would
+     talk over the video. Screen readers hear only what changes the learner's
+     course (announce): a video, lesson or course done, why watching did not
+     count, where a video resumes. */
   function setBar(container, percent, message) {
     if (!container) return;
     var bar = container.querySelector("progress");
-    var live = container.querySelector("[aria-live]");
+    var label = container.querySelector("[data-progress-text]");
     var value = Math.max(0, Math.min(100, Math.round(percent)));
     if (bar) {
       bar.value = value;
       bar.textContent = value + "%";
     }
-    if (live && live.textContent !== message) live.textContent = message;
+    if (label && label.textContent !== message) label.textContent = message;
     container.hidden = false;
+  }
+
+  var announcer = null;
+  var announced = "";
+  function announce(message) {
+    if (!message || message === announced) return;
+    if (!announcer) {
+      announcer = document.createElement("p");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("role", "status");
+      announcer.setAttribute("data-announcer", "");
+      root.appendChild(announcer);
+    }
+    announced = message;
+    // A new text node each time, so the same words said again are read again.
+    announcer.textContent = "";
+    window.setTimeout(function () {
+      announcer.textContent = message;
+    }, 50);
   }
 
   function clock(seconds) {
@@ -208,6 +235,8 @@
     this.video = figure.querySelector("video");
     this.videoId = parseInt(figure.dataset.videoId, 10);
     this.progress = figure.querySelector("[data-video-progress]");
+    var title = figure.querySelector(".video-block__title");
+    this.title = title ? title.textContent.trim() : "";
     this.session = null;
     this.timer = null;
     this.state = null;
@@ -310,15 +339,19 @@
       : (text.watched || "") + ": " + Math.round(coverage * 100) + "%";
     // Say why watching did not count: faster than the server credits, or the
     // video reached its end with parts skipped.
+    var why = "";
     if (!answer.completed && this.video.playbackRate > 2) {
-      message += ". " + text.tooFast;
+      why = text.tooFast;
     } else if (!answer.completed && state === "ended") {
-      message += ". " + text.skipped;
+      why = text.skipped;
     }
+    if (why) message += ". " + why;
     setBar(this.progress, coverage * 100, message);
     var wasCompleted = this.completed;
     this.coverage = coverage;
     this.completed = Boolean(answer.completed);
+    if (this.completed && !wasCompleted) announce((this.title ? this.title + ": " : "") + text.videoDone);
+    else if (why) announce(message);
     updateLessonBar();
     if (this.completed && !wasCompleted) refreshLessonAndCourse();
   };
@@ -357,10 +390,11 @@
   };
 
   Player.prototype.showResume = function (at) {
-    var live = this.progress && this.progress.querySelector("[aria-live]");
-    if (live) {
-      live.textContent = format(text.resume, { time: clock(at) });
+    var label = this.progress && this.progress.querySelector("[data-progress-text]");
+    if (label) {
+      label.textContent = format(text.resume, { time: clock(at) });
       this.progress.hidden = false;
+      announce(label.textContent);
     }
   };
 
@@ -381,6 +415,8 @@
       ? text.lessonDone
       : (text.lessonProgress || "") + ": " + Math.round(percent) + "%";
     setBar(container, percent, message);
+    if (lessonState.completed && lessonCompleted === false) announce(text.lessonDone);
+    lessonCompleted = Boolean(lessonState.completed);
   }
 
   /* ``open``: the page was not counted as opened (another site sent the browser
@@ -434,6 +470,8 @@
           state.completed ? text.courseDone : format(text.courseProgress, { done: done, total: total })
         );
       }
+      if (state.completed && courseCompleted === false) announce(text.courseDone);
+      courseCompleted = Boolean(state.completed);
       (state.lessons || []).forEach(function (entry) {
         var item = root.querySelector('.lesson-list__item[data-lesson-id="' + entry.id + '"] [data-done]');
         if (item) item.hidden = !entry.completed;
@@ -508,20 +546,38 @@
       result.textContent = message;
       result.focus();
     }
+    function markUnanswered(fieldset, unanswered) {
+      fieldset.classList.toggle("quiz__question--unanswered", unanswered);
+      fieldset.querySelectorAll("input[type=radio]").forEach(function (input) {
+        if (unanswered) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      });
+    }
+    form.addEventListener("change", function (event) {
+      var fieldset = event.target.closest && event.target.closest("fieldset");
+      if (fieldset) markUnanswered(fieldset, false);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!signedIn || sending) return;
       var answers = {};
-      var unanswered = 0;
+      var unanswered = [];
       form.querySelectorAll("fieldset").forEach(function (fieldset) {
         var checked = fieldset.querySelector("input[type=radio]:checked");
         var any = fieldset.querySelector("input[type=radio]");
         if (!any) return;
         if (checked) answers[any.name] = checked.value;
-        else unanswered += 1;
+        else unanswered.push(fieldset);
+        markUnanswered(fieldset, !checked);
       });
-      if (unanswered) {
-        result.textContent = text.quizUnanswered;
+      if (unanswered.length) {
+        // Say which questions, and take the learner to the first of them.
+        result.textContent = text.quizUnanswered + " " + format(text.quizUnansweredWhich, {
+          numbers: unanswered.map(function (fieldset) {
+            return fieldset.querySelector("input[type=radio]").name;
+          }).join(", "),
+        });
+        unanswered[0].querySelector("input[type=radio]").focus();
         return;
       }
       sending = true;

@@ -57,6 +57,40 @@
     });
   }
 
+  /* What is scrolled to stops below the sticky helpline bar (site.css): keep
+     its height, which grows when its labels wrap on a narrow screen or in
+     large text. */
+  var bar = document.querySelector(".safety-bar");
+  if (bar) {
+    var keepBarHeight = function () {
+      document.documentElement.style.setProperty(
+        "--safety-bar-height", bar.getBoundingClientRect().height + "px"
+      );
+    };
+    keepBarHeight();
+    if (window.ResizeObserver) {
+      new ResizeObserver(keepBarHeight).observe(bar);
+    } else {
+      window.addEventListener("resize", keepBarHeight);
+    }
+  }
+
+  /* A form sent back with errors: focus the first field in error, whose
+     message the field names (aria-describedby), or else the form's error
+     summary, so that neither keyboard nor screen reader users start over from
+     the top of the page. Not when the visitor has already moved on. */
+  function focusFirstError() {
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) return;
+    var target = document.querySelector("main [aria-invalid='true']");
+    if (!target) {
+      target = document.querySelector("main form [role='alert']");
+      if (target && !target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    }
+    if (target) target.focus();
+  }
+  if (!window.location.hash) focusFirstError();
+
   // Pages under /kk/, /ru/, /en/ carry their language in the URL; remember it for
   // the few unprefixed pages (sign-in, sign-up) so they open in the same language.
   var lang = document.documentElement.getAttribute("lang");

@@ -143,7 +143,7 @@ def test_a_certificate_is_not_issued_to_an_account_closing_meanwhile(
     assert closed == {"result": True} and issued == {"result": None}
     assert not Certificate.objects.exists()
     assert [message.to for message in mail.outbox] == [[address]]  # the notice
-    assert progress.request_pending_certificates() == 0
+    assert progress.request_pending_certificates().enqueued == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -236,6 +236,10 @@ def test_a_key_that_is_not_ed25519_is_refused(settings):
             "CERTIFICATE_RETIRED_KEYS",
             "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
         ),
+        # A path where the key itself belongs, or its base64 alone: nothing
+        # would be published, and the old credentials would stop verifying.
+        ("CERTIFICATE_RETIRED_KEYS", "/etc/otbasy/old-key.pem"),
+        ("CERTIFICATE_RETIRED_KEYS", "MC4CAQAwBQYDK2VwBCIEIHv4"),
     ],
 )
 def test_an_unreadable_key_fails_the_system_check(settings, setting, value):

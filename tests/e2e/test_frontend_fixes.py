@@ -218,7 +218,7 @@ def test_hls_js_fetches_no_fragment_before_play(
     assert not [url for url in served if url.endswith(".ts")], served
     assert page.evaluate("document.querySelector('video').readyState") == 0
     if resume:  # said before play, as when the metadata is loaded at once
-        status = page.locator("[data-video-progress] [aria-live]").first
+        status = page.locator("[data-video-progress] [data-progress-text]").first
         assert "0:09" in status.inner_text()
 
     with page.expect_request(

@@ -164,7 +164,7 @@ def test_another_device_resumes_where_the_learner_stopped(
         )
         resumed = other.evaluate("document.querySelector('video').currentTime")
         assert resumed == pytest.approx(stopped, abs=0.5)
-        assert other.locator("[data-video-progress] [aria-live]").first.inner_text()
+        assert other.locator("[data-video-progress] [data-progress-text]").first.inner_text()
     finally:
         phone.close()
 
@@ -571,10 +571,10 @@ def test_skipping_to_the_end_is_explained(page, live_server, guide_lesson, learn
         "the video.",
         "ru",
     )
-    status = page.locator("[data-video-progress] [aria-live]").first
+    status = page.locator("[data-video-progress] [data-progress-text]").first
     status.wait_for()
     page.wait_for_function(
-        "(text) => document.querySelector('[data-video-progress] [aria-live]')"
+        "(text) => document.querySelector('[data-video-progress] [data-progress-text]')"
         ".textContent.includes(text)",
         arg=skipped,
         timeout=10_000,

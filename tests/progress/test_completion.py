@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 import pytest
 import redis
@@ -212,8 +212,12 @@ def test_queue_down_leaves_the_request_for_the_catch_up(
     assert completion.certificate_requested_at is None
     assert not Certificate.objects.exists()
 
-    # Still down: the catch-up tries and leaves it pending.
-    call_command("request_pending_certificates")
+    # Still down: the catch-up tries, leaves it pending and fails, as cron
+    # should see.
+    with pytest.raises(
+        CommandError, match="1 certificate request.*could not be queued"
+    ):
+        call_command("request_pending_certificates")
     completion.refresh_from_db()
     assert completion.certificate_requested_at is None
 
@@ -241,11 +245,17 @@ def test_catch_up_re_requests_a_stale_request_without_certificate(
     CourseCompletion.objects.filter(pk=completion.pk).update(
         certificate_requested_at=clock() - timedelta(hours=3)
     )
-    assert services.request_pending_certificates(stale_after=None) == 0
-    assert services.request_pending_certificates(stale_after=timedelta(hours=1)) == 1
+    assert services.request_pending_certificates(stale_after=None).enqueued == 0
+    assert (
+        services.request_pending_certificates(stale_after=timedelta(hours=1)).enqueued
+        == 1
+    )
     run_tasks()
     assert Certificate.objects.filter(user=learner).count() == 1
-    assert services.request_pending_certificates(stale_after=timedelta(hours=1)) == 0
+    assert (
+        services.request_pending_certificates(stale_after=timedelta(hours=1)).enqueued
+        == 0
+    )
 
 
 @pytest.mark.django_db

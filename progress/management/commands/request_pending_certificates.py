@@ -25,5 +25,12 @@ class Command(BaseCommand):
         if stale_minutes < 0:
             raise CommandError("--stale-minutes must be 0 or more.")
         stale_after = timedelta(minutes=stale_minutes) if stale_minutes > 0 else None
-        count = request_pending_certificates(stale_after=stale_after)
-        self.stdout.write(f"Requested {count} certificate(s).")
+        requested = request_pending_certificates(stale_after=stale_after)
+        self.stdout.write(f"Requested {requested.enqueued} certificate(s).")
+        if requested.failed:
+            # Under cron, a catch-up that could not queue must not look done.
+            raise CommandError(
+                f"{requested.failed} certificate request(s) could not be queued "
+                "(is the queue at REDIS_URL reachable?); they stay pending for "
+                "the next run."
+            )
