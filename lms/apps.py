@@ -8,6 +8,8 @@ class LmsConfig(AppConfig):
 
     def ready(self):
         from lms import checks, signals  # noqa: F401 - registers checks, receivers
+        from lms.admin_language import translate_permission_denied_in_admin_language
         from lms.third_party_strings import translate_page_form_messages_when_shown
 
         translate_page_form_messages_when_shown()
+        translate_permission_denied_in_admin_language()

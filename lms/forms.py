@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -308,7 +309,14 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         """The e-mail of the staff account with this sign-in name (``admin``); for
         a name no staff account has, an address no account can have, so that the
         sign-in fails as with a wrong password and reveals no name."""
-        user = get_user_model().objects.filter(sign_in_name__iexact=name).first()
+        # Unique whatever the case (``lms.models.User``); looked up as its index
+        # has it.
+        user = (
+            get_user_model()
+            .objects.alias(sign_in_key=Lower("sign_in_name"))
+            .filter(sign_in_key=name.lower())
+            .first()
+        )
         if user is not None and user.is_staff_member:
             return user.email
         return f"{name.lower()}@sign-in-name.invalid"

@@ -1,5 +1,6 @@
 """Project middleware."""
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -7,6 +8,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
@@ -15,11 +18,18 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, except that JSON API answers are never redirected.
+    """Django's LocaleMiddleware, except that a 404 outside the pages is never
+    redirected.
 
     Django redirects an unprefixed 404 to the language-prefixed path when that
-    path resolves, and Wagtail's catch-all resolves every path, so an API's
-    ``404 {"detail": …}`` would otherwise become a redirect to an HTML page.
+    path resolves, and Wagtail's catch-all resolves every path. That is right for
+    a page's address typed without its language (``/courses/…`` to
+    ``/kk/courses/…``), but not under the areas of the URLconf that have no
+    language prefix (``/admin/``, ``/api/``, ``/accounts/``, ``/django-rq/``…):
+    an API's ``404 {"detail": …}`` would become a redirect to an HTML page, and
+    the admin's "page not found" would drop the staff member onto the public site
+    (``/en/admin/…``). There the 404 stays a 404: the admin's own 404 page under
+    ``/admin/``.
 
     The registry API's clients are machines: a call whose ``Accept-Language``
     names none of the site's languages (or that sends none) is answered in the
@@ -60,7 +70,37 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
+        if response.status_code == 404 and _in_an_unprefixed_area(request):
+            # What Django does to a 404 it does not redirect.
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
         return super().process_response(request, response)
+
+
+def _in_an_unprefixed_area(request) -> bool:
+    """Is the path under one of the URLconf's areas without a language prefix
+    (an ``include`` under its own path, such as ``admin/``)?"""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return request.path_info.startswith(_unprefixed_areas(urlconf))
+
+
+@cache
+def _unprefixed_areas(urlconf) -> tuple[str, ...]:
+    """The paths of the ``include``s at the top of ``urlconf`` outside
+    ``i18n_patterns``, with a fixed prefix: ``("/api/v1/", "/accounts/", …)``.
+    Those included at the root (pages' helpers such as the certificates' views)
+    and the language-prefixed pages are not areas."""
+    areas = []
+    for entry in get_resolver(urlconf).url_patterns:
+        if not isinstance(entry, URLResolver):
+            continue
+        if not isinstance(entry.pattern, RoutePattern):
+            continue  # the language prefix of i18n_patterns, or a regex
+        route = str(entry.pattern)
+        if route and "<" not in route:
+            areas.append("/" + route)
+    return tuple(areas)
 
 
 # A link from an e-mail (``lms.adapters.with_language``) names the language of the

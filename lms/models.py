@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,11 @@ class UserManager(BaseUserManager):
 # underscores, starting with a letter, so that it is never taken for an IIN or an
 # e-mail address.
 SIGN_IN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{1,63}")
+# Sign-in looks a name up whatever the case of its letters (``lms.forms``), so no
+# two accounts may have names that differ only in case ("admin" and "ADMIN").
+SIGN_IN_NAME_TAKEN = _(
+    "This sign-in name is already taken: capital and small letters count as the same."
+)
 
 
 class User(AbstractUser):
@@ -58,7 +64,6 @@ class User(AbstractUser):
     sign_in_name = models.CharField(
         _("sign-in name"),
         max_length=64,
-        unique=True,
         null=True,
         blank=True,
         help_text=_(
@@ -130,6 +135,15 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Unique whatever the case, as sign-in finds it; this index is also
+            # the one that lookup uses.
+            models.UniqueConstraint(
+                Lower("sign_in_name"),
+                name="lms_user_sign_in_name_unique_in_any_case",
+                violation_error_message=SIGN_IN_NAME_TAKEN,
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

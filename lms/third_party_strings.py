@@ -1,8 +1,10 @@
 """Interface strings of wagtail-modeltranslation (the language picker on every
-edit page, its page copy form), which ships no catalogue of its own. Marked here
-so that ``makemessages`` keeps them in the project's catalogues, where they are
-translated into Kazakh and Russian. Wagtail's own strings are in Wagtail's
-catalogues, for Kazakh (which Wagtail lacks) in ``locale_wagtail``."""
+edit page, its page copy form), which ships no catalogue of its own, and Django's
+form validation messages that Django's Kazakh catalogue lacks. Marked here so
+that ``makemessages`` keeps them in the project's catalogues (``lms/locale``),
+where they are translated into Kazakh and Russian; an app's catalogue fills what
+Django's own lacks. Wagtail's own strings are in Wagtail's catalogues, for Kazakh
+(which Wagtail lacks) in ``locale_wagtail``."""
 
 import re
 
@@ -48,6 +50,97 @@ PLURAL_MESSAGES = (
         "%(count)s of the pages being copied are live. Would you like to publish "
         "their copies?",
         "count",
+    ),
+)
+
+# Django's validation messages with no Kazakh in Django's catalogue (ru has them):
+# a Kazakh reader of a form in the admin or on the site would get them in English.
+DJANGO_MESSAGES = (
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("Enter a valid integer."),
+    gettext_noop(
+        "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+    ),
+    gettext_noop(
+        "Enter a valid “slug” consisting of Unicode letters, numbers, underscores, "
+        "or hyphens."
+    ),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
+    gettext_noop(
+        "Ensure this value is a multiple of step size %(limit_value)s, starting "
+        "from %(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and "
+        "so on."
+    ),
+    gettext_noop(
+        "File extension “%(extension)s” is not allowed. Allowed extensions are: "
+        "%(allowed_extensions)s."
+    ),
+    gettext_noop("Value %(value)r is not a valid choice."),
+    gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
+    gettext_noop("Constraint “%(name)s” is violated."),
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("Enter a valid UUID."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop("Enter a valid domain name."),
+    gettext_noop("Enter a valid %(protocol)s address."),
+    gettext_noop("IPv4 or IPv6"),
+    gettext_noop("This is not a valid IPv6 address."),
+    gettext_noop("Enter a valid JSON."),
+    gettext_noop("The number of days must be between {min_days} and {max_days}."),
+    gettext_noop("The inline value did not match the parent instance."),
+    gettext_noop("(Hidden field %(name)s) %(error)s"),
+    gettext_noop(
+        "ManagementForm data is missing or has been tampered with. Missing fields: "
+        "%(field_names)s. You may need to file a bug report if the issue persists."
+    ),
+)
+
+DJANGO_PLURAL_MESSAGES = (
+    ngettext_lazy(
+        "Ensure this value has at least %(limit_value)d character (it has "
+        "%(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has "
+        "%(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has "
+        "%(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has "
+        "%(show_value)d).",
+        "limit_value",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure that there are no more than %(max)s digit before the decimal point.",
+        "Ensure that there are no more than %(max)s digits before the decimal point.",
+        "max",
+    ),
+    ngettext_lazy(
+        "Ensure this filename has at most %(max)d character (it has %(length)d).",
+        "Ensure this filename has at most %(max)d characters (it has %(length)d).",
+        "max",
+    ),
+    ngettext_lazy(
+        "Please submit at most %(num)d form.",
+        "Please submit at most %(num)d forms.",
+        "num",
+    ),
+    ngettext_lazy(
+        "Please submit at least %(num)d form.",
+        "Please submit at least %(num)d forms.",
+        "num",
     ),
 )
 

@@ -1,5 +1,8 @@
 """Admin building blocks shared by the apps."""
 
+from functools import wraps
+
+from django.http import Http404
 from django.urls import path
 
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -33,16 +36,46 @@ class ReadOnlyPolicy(RestrictedPolicy):
 
 class ReadOnlyViewSet(ModelViewSet):
     """A list with filters and search, and a page per row; no forms. Register
-    :class:`ReadOnlyPolicy` for the model too."""
+    :class:`ReadOnlyPolicy` for the model too.
+
+    Rows are found by their integer primary key: anything else in the address is
+    no row (404). The list is exported (``?export=csv`` or ``xlsx``) only when the
+    viewset names the columns to export in ``list_export``; without them Wagtail
+    would send a file of blank lines, so such an address is no page (404)."""
 
     inspect_view_enabled = True
     # Wagtail would otherwise track the model's references ("usage"), queueing a
     # background job on every save: for progress rows, one per heartbeat.
     add_to_reference_index = False
 
+    @property
+    def exports(self) -> bool:
+        """Whether the listing can be exported: it has columns to export, set on
+        the viewset or on its index view."""
+        columns = self.list_export
+        if columns is self.UNDEFINED:
+            columns = getattr(self.index_view_class, "list_export", None)
+        return bool(columns)
+
     def get_urlpatterns(self):
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+            path("", self._listing(self.index_view), name="index"),
+            path(
+                "results/",
+                self._listing(self.index_results_view),
+                name="index_results",
+            ),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
+
+    def _listing(self, view):
+        if self.exports:
+            return view
+
+        @wraps(view)
+        def without_export(request, *args, **kwargs):
+            if "export" in request.GET:
+                raise Http404("This listing has no export.")
+            return view(request, *args, **kwargs)
+
+        return without_export

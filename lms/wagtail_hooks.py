@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -29,16 +30,50 @@ from wagtail.admin.ui.fields import BaseFieldDisplay, register_display_class
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
-from wagtail.users.forms import UserEditForm
+from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users as wagtail_users
+
+from allauth.account.models import EmailAddress
 
 from lms import account_closure
 from lms import iin as iin_tools
+from lms.models import SIGN_IN_NAME_TAKEN
+
+# The words of sign-up's refusal (``lms.adapters.AccountAdapter``).
+EMAIL_TAKEN = _("A user is already registered with this e-mail.")
 
 
-class LearnerEditForm(UserEditForm):
+class UniqueEmailMixin:
+    """Refuses an e-mail address that another account has in any case, or has
+    confirmed (as sign-up and the e-mail addresses page do): sign-in matches
+    addresses whatever their case, so two accounts would share a mailbox.
+
+    Replaces Wagtail's check, which compares the address exactly."""
+
+    def _clean_username(self):
+        email = self.cleaned_data.get("email")
+        if not email or getattr(self.instance, "closed_at", None):
+            return email  # a closed account keeps its erased address (see below)
+        others = get_user_model()._default_manager.all()
+        addresses = EmailAddress.objects.filter(email__iexact=email, verified=True)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+            addresses = addresses.exclude(user_id=self.instance.pk)
+        if others.filter(email__iexact=email).exists() or addresses.exists():
+            self.add_error(
+                "email", forms.ValidationError(EMAIL_TAKEN, code="email_taken")
+            )
+        return email
+
+
+class LearnerCreationForm(UniqueEmailMixin, UserCreationForm):
+    """Wagtail's form for a new user, refusing an address taken in another case."""
+
+
+class LearnerEditForm(UniqueEmailMixin, UserEditForm):
     """Wagtail's user form with the masked IIN, when eGov confirmed it, and the
-    consent time shown read-only, and a staff member's sign-in name."""
+    consent time shown read-only, and a staff member's sign-in name (unique in
+    any case, as sign-in finds it)."""
 
     iin_masked = forms.CharField(label=_("IIN"), required=False, disabled=True)
     iin_confirmed = forms.DateTimeField(
@@ -65,6 +100,19 @@ class LearnerEditForm(UserEditForm):
             for name in ("first_name", "last_name", "email"):
                 if name in self.fields:
                     self.fields[name].required = False
+
+    def clean_sign_in_name(self):
+        name = self.cleaned_data.get("sign_in_name")
+        if not name:
+            return None  # none, however many staff have none
+        others = (
+            get_user_model()
+            ._default_manager.exclude(pk=self.instance.pk)
+            .alias(sign_in_key=Lower("sign_in_name"))
+        )
+        if others.filter(sign_in_key=name.lower()).exists():
+            raise forms.ValidationError(SIGN_IN_NAME_TAKEN, code="sign_in_name_taken")
+        return name
 
     def clean(self):
         cleaned_data = super().clean()
@@ -265,9 +313,7 @@ class UserViewSet(wagtail_users.UserViewSet):
     edit_template_name = "lms/admin/user_edit.html"
 
     def get_form_class(self, for_update=False):
-        if for_update:
-            return LearnerEditForm
-        return super().get_form_class(for_update)
+        return LearnerEditForm if for_update else LearnerCreationForm
 
 
 class LocalTimeDisplay(BaseFieldDisplay):

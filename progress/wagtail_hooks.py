@@ -1,13 +1,17 @@
 """Admin: learners' progress, read-only, for staff answering a learner's question
-("I watched everything — where is my certificate?")."""
+("I watched everything — where is my certificate?"). A learner is found by their
+e-mail or name, or by their whole IIN (matched through its keyed hash, as in the
+users and certificates listings: the IIN itself is neither stored nor shown)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from lms import iin as iin_tools
 from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet
 from progress.models import CourseCompletion, Enrollment, VideoProgress
 
@@ -19,9 +23,21 @@ EMAIL = Column("email", label=_("E-mail"), accessor=lambda row: row.user.email)
 SEARCH = ["user__email", "user__first_name", "user__last_name"]
 
 
-class LearnerRowsViewSet(ReadOnlyViewSet):
-    """Rows of learners, found by the learner's e-mail or name."""
+class LearnerRowsIndexView(IndexView):
+    def search_queryset(self, queryset):
+        """A whole IIN, typed with or without spaces or dashes, finds its learner's
+        rows through the keyed hash; anything else is looked for in the e-mail
+        and name."""
+        digits = iin_tools.normalize_iin(self.search_query or "")
+        if iin_tools.is_valid_iin(digits):
+            return queryset.filter(user__iin_hash=iin_tools.iin_hash(digits))
+        return super().search_queryset(queryset)
 
+
+class LearnerRowsViewSet(ReadOnlyViewSet):
+    """Rows of learners, found by the learner's e-mail, name or IIN."""
+
+    index_view_class = LearnerRowsIndexView
     search_fields = SEARCH
     list_per_page = 50
 

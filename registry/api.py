@@ -138,15 +138,18 @@ def _request_body(model: type[BaseModel]) -> dict:
     }
 
 
-def _parse(request: HttpRequest, model: type[BaseModel]):
-    """The body as ``model``, or an error message (in the request's language; the
-    audit log keeps every message in English)."""
+def _load(request: HttpRequest):
+    """The body as parsed JSON, or an error message."""
     try:
-        data = json.loads(request.body or b"null")
+        return json.loads(request.body or b"null"), None
     except RequestDataTooBig:
         return None, gettext_noop("The body is too large.")
     except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return None, gettext_noop("The body must be JSON.")
+
+
+def _validate(data, model: type[BaseModel]):
+    """Parsed JSON as ``model``, or an error message."""
     try:
         return model.model_validate(data), None
     except ValidationError as exc:
@@ -155,10 +158,47 @@ def _parse(request: HttpRequest, model: type[BaseModel]):
         return None, f"{where}: {first['msg']}"  # pydantic's, in English
 
 
-def _refused(client_id: int, kind: str, error: str):
+def _parse(request: HttpRequest, model: type[BaseModel]):
+    """The body as ``model``, or an error message (in the request's language; the
+    audit log keeps every message in English)."""
+    data, error = _load(request)
+    if error:
+        return None, error
+    return _validate(data, model)
+
+
+# A certificate number sent in a call that is refused is audited when it is text
+# of at most this many characters (then cut to the audit column's 64).
+SENT_NUMBER_MAX_LENGTH = 200
+# This many digits could be an IIN sent in the wrong field: never kept in clear.
+IIN_DIGITS = 12
+
+
+def number_as_sent(value: object) -> str:
+    """What the audit keeps of the certificate number of a refused call: the
+    number in its canonical form, else as typed (printable characters only, at
+    most 64), with its digits masked when there are enough of them to be an IIN;
+    nothing for what is not text or is too long."""
+    if not isinstance(value, str) or len(value) > SENT_NUMBER_MAX_LENGTH:
+        return ""
+    if number := services.normalize_certificate_number(value):
+        return number
+    typed = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+    if sum(ch.isdigit() for ch in typed) >= IIN_DIGITS:
+        typed = "".join("*" if ch.isdigit() else ch for ch in typed)
+    return typed[:64]
+
+
+def _refused(client_id: int, kind: str, error: str, certificate_number: str = ""):
     """A body that is no valid call: audited in English, answered in the caller's
     language."""
-    services.record_call(client_id=client_id, kind=kind, http_status=422, result=error)
+    services.record_call(
+        client_id=client_id,
+        kind=kind,
+        http_status=422,
+        result=error,
+        certificate_number=certificate_number,
+    )
     return 422, {"detail": _(error)}
 
 
@@ -190,9 +230,13 @@ def verify(request: HttpRequest, response: HttpResponse):
     client_id = request.auth.id
     if limited := _limited(request, response, kind):
         return limited
-    body, error = _parse(request, VerifyIn)
+    data, error = _load(request)
+    body, error = (None, error) if error else _validate(data, VerifyIn)
     if error:
-        return _refused(client_id, kind, error)
+        # The number sent is audited even when the call is refused (no "iin",
+        # say), so that the log tells which certificate was asked about.
+        sent = data.get("certificate_number") if isinstance(data, dict) else None
+        return _refused(client_id, kind, error, number_as_sent(sent))
     number = services.normalize_certificate_number(body.certificate_number)
     iin = services.clean_iin(body.iin)
     hashes = [iin_hash(body.iin)]
@@ -208,7 +252,7 @@ def verify(request: HttpRequest, response: HttpResponse):
             http_status=422,
             result="invalid IIN" if iin is None else "malformed number",
             iin_hashes=hashes,
-            certificate_number=number or "",
+            certificate_number=number or number_as_sent(body.certificate_number),
         )
         return 422, {"detail": detail}
     return services.verify_certificate(

@@ -64,6 +64,30 @@ class RegistryClient(models.Model):
     def __str__(self):
         return f"{self.name} ({self.token_prefix}…)"
 
+    def clean(self):
+        """Deactivating revokes the token for good: a deactivated client becomes
+        active again only with a new token (``create_registry_client
+        --new-token``), never with the old one."""
+        super().clean()
+        if self.pk is None or not self.is_active:
+            return
+        stored = (
+            RegistryClient.objects.filter(pk=self.pk)
+            .values_list("is_active", "token_hash")
+            .first()
+        )
+        if stored and not stored[0] and stored[1] == self.token_hash:
+            raise ValidationError(
+                {
+                    "is_active": _(
+                        "A deactivated client cannot be made active again with "
+                        "its old token. Give it a new token with manage.py "
+                        "create_registry_client --new-token."
+                    )
+                },
+                code="token_revoked",
+            )
+
 
 class RegistryCallKind(models.TextChoices):
     VERIFY = "verify", _("Verify a certificate")

@@ -87,6 +87,27 @@ def create_client(
     return client, token
 
 
+def issue_new_token(client_id: int) -> tuple[RegistryClient, str]:
+    """Give an existing client a new bearer token and make it active; returns the
+    client with the token, which is not kept anywhere.
+
+    The old token stops working at once (on other processes within
+    ``CLIENT_CACHE_SECONDS``): for a lost or leaked token, and the only way back
+    for a deactivated client, whose old token stays revoked.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = RegistryClient.objects.select_for_update().get(pk=client_id)
+        old_hash = client.token_hash
+        client.token_prefix = token[:TOKEN_PREFIX_LENGTH]
+        client.token_hash = hash_token(token)
+        client.is_active = True
+        client.full_clean()
+        client.save(update_fields=["token_prefix", "token_hash", "is_active"])
+    _clients.pop(old_hash, None)  # the new hash is forgotten on save (apps.py)
+    return client, token
+
+
 def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 

@@ -9,6 +9,7 @@ import pytest
 
 from certificates.models import Certificate
 from lms.factories import UserFactory
+from tests.e2e.conftest import browser  # noqa: F401 - the browser test's fixture
 from tests.lms.i18n import tr
 
 
@@ -210,3 +211,58 @@ def test_the_revoke_form_is_not_offered_twice(client, staff, certificate):
     revoke_certificate(certificate, "Issued in error", staff)
     response = client.get(revoke_url)
     assert response["Location"] == f"/admin/certificates/inspect/{certificate.pk}/"
+
+
+LONG_REASON = "https://example.kz/complaints/" + "a1b2c3d4" * 240  # no spaces
+
+
+def test_a_long_reason_for_revocation_wraps_on_the_inspect_page(
+    client, staff, certificate
+):
+    from django.contrib.staticfiles import finders
+
+    from certificates.services import revoke_certificate
+
+    revoke_certificate(certificate, LONG_REASON[:2000], staff)
+    client.force_login(staff)
+    page = client.get(f"/admin/certificates/inspect/{certificate.pk}/").content.decode()
+
+    assert LONG_REASON[:2000] in page
+    assert 'href="/static/css/admin-inspect.css"' in page
+    with open(finders.find("css/admin-inspect.css"), encoding="utf-8") as f:
+        stylesheet = f.read()
+    rule = re.search(r"\.nice-padding > dl > dd \{([^}]*)\}", stylesheet)
+    assert rule and "overflow-wrap: anywhere" in rule.group(1)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_a_long_reason_for_revocation_stays_within_the_screen(
+    live_server,
+    staff,
+    certificate,
+    browser,  # noqa: F811 - the fixture imported above
+):
+    from certificates.services import revoke_certificate
+    from tests.e2e.test_reports_journey import PASSWORD, sign_in
+
+    revoke_certificate(certificate, LONG_REASON[:2000], staff)
+    staff.set_password(PASSWORD)
+    staff.save()
+    for width in (1024, 390):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        window = context.new_page()
+        sign_in(window, live_server, staff)
+        window.goto(f"{live_server.url}/admin/certificates/inspect/{certificate.pk}/")
+        overflowing = window.evaluate(
+            """() => [
+                ...document.querySelectorAll("main, main header, main dl, main dd")
+            ].filter(e => e.scrollWidth > e.clientWidth + 1
+                    || e.getBoundingClientRect().right > window.innerWidth + 1)
+                .map(e => e.tagName)"""
+        )
+        reason = window.locator("dd", has_text="https://example.kz/complaints/")
+        height = reason.bounding_box()["height"]
+        context.close()
+        assert overflowing == [], (width, overflowing)
+        assert height > 100  # wrapped over many lines

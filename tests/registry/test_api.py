@@ -476,6 +476,59 @@ def test_every_call_is_audited_with_hashed_iins_only(api, learner_certificate):
             assert raw not in text
 
 
+@pytest.mark.parametrize(
+    "body, recorded",
+    [
+        # No IIN: the number sent is audited, in its canonical form.
+        ({"certificate_number": "BKO-DF5X-60PY-3ACH"}, "BKO-DF5X-60PY-3ACH"),
+        ({"certificate_number": "bko df5x 6opy 3ach"}, "BKO-DF5X-60PY-3ACH"),
+        (
+            {"certificate_number": "BKO-DF5X-60PY-3ACH", "iin": None},
+            "BKO-DF5X-60PY-3ACH",
+        ),
+        ({"certificate_number": "BKO-DF5X-60PY-3ACH", "iin": ""}, "BKO-DF5X-60PY-3ACH"),
+        # Not a number: as typed, within the column's 64 characters.
+        ({"certificate_number": "BKO-1234"}, "BKO-1234"),
+        (
+            {"certificate_number": "BKO-" + "A" * 80, "iin": VALID_IINS[0]},
+            "BKO-" + "A" * 60,
+        ),
+        ({"certificate_number": "BKO-\x00\n1234"}, "BKO- 1234"),
+        # An IIN sent in the wrong field is not kept in clear.
+        ({"certificate_number": VALID_IINS[0]}, "*" * 12),
+        (
+            {"certificate_number": f"{VALID_IINS[0][:6]} {VALID_IINS[0][6:]}"},
+            "****** ******",
+        ),
+        # Nothing that is not text of a sane length.
+        ({"certificate_number": "BKO-" + "A" * 500}, ""),
+        ({"certificate_number": 12}, ""),
+        ({"iin": VALID_IINS[0]}, ""),
+        ([], ""),
+    ],
+)
+def test_a_refused_verify_audits_the_number_sent(api, body, recorded):
+    response = api("verify", body)
+
+    assert response.status_code == 422
+    call = RegistryCall.objects.get()
+    assert (call.kind, call.http_status) == ("verify", 422)
+    assert call.certificate_number == recorded
+    text = _row_text(call)
+    for iin in VALID_IINS:
+        assert iin not in text
+        assert f"{iin[:6]} {iin[6:]}" not in text
+
+
+def test_a_malformed_number_with_a_valid_iin_is_audited_as_typed(api):
+    api("verify", {"certificate_number": "BKO-7K2M-9QXD-4HT9", "iin": VALID_IINS[0]})
+
+    call = RegistryCall.objects.get()
+    assert call.result == "malformed number"
+    assert call.certificate_number == "BKO-7K2M-9QXD-4HT9"
+    assert call.iin_hashes == [iin_hash(VALID_IINS[0])]
+
+
 @pytest.mark.parametrize("path", ["verify", "guide-status"])
 @pytest.mark.parametrize("method", ["get", "put", "patch", "delete", "options"])
 def test_a_call_with_another_method_is_an_audited_405(

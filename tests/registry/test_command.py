@@ -147,3 +147,86 @@ def test_rotating_the_webhook_secret_prints_the_new_one(db):
 def test_rotating_the_secret_of_an_unknown_client_fails(db):
     with pytest.raises(CommandError, match="No registry client with id 999"):
         call_command("rotate_registry_webhook_secret", "999", stdout=io.StringIO())
+
+
+# A new token for an existing client --------------------------------------------------
+
+
+def _authorised(client, token) -> int:
+    return client.post(
+        "/api/v1/registry/guide-status",
+        json.dumps({"iins": [VALID_IINS[0]]}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    ).status_code
+
+
+@pytest.mark.parametrize("by", ["id", "name"])
+def test_a_deactivated_client_is_let_in_again_only_with_a_new_token(client, db, by):
+    from registry.services import deactivate_client
+
+    registry_client, old_token = create_client("ЗАГС Астана")
+    deactivate_client(registry_client)
+    assert _authorised(client, old_token) == 401
+
+    which = str(registry_client.pk) if by == "id" else "ЗАГС Астана"
+    lines = _run(which, "--new-token")
+
+    new_token = lines[-1]
+    registry_client.refresh_from_db()
+    assert registry_client.is_active
+    assert registry_client.token_hash == hashlib.sha256(new_token.encode()).hexdigest()
+    assert registry_client.token_prefix == new_token[:8]
+    assert RegistryClient.objects.count() == 1  # the same client, not a new one
+    assert f"id {registry_client.pk}" in lines[0] and "active again" in lines[0]
+    assert registry_client.webhook_secret not in "\n".join(lines)
+    assert _authorised(client, new_token) == 200
+    assert _authorised(client, old_token) == 401
+
+
+def test_a_new_token_for_an_active_client_retires_the_old_one_at_once(client, db):
+    registry_client, old_token = create_client("ЗАГС")
+    assert _authorised(client, old_token) == 200  # cached as valid
+
+    new_token = _run(str(registry_client.pk), "--new-token")[-1]
+
+    assert _authorised(client, old_token) == 401
+    assert _authorised(client, new_token) == 200
+
+
+@pytest.mark.parametrize("which", ["999", "Nobody"])
+def test_a_new_token_for_an_unknown_client_fails(db, which):
+    create_client("ЗАГС")
+    with pytest.raises(
+        CommandError, match=f"No registry client with id or name '{which}'"
+    ):
+        _run(which, "--new-token")
+
+
+def test_a_new_token_for_an_unknown_client_exits_non_zero(db, capsys):
+    from django.core.management import execute_from_command_line
+
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(
+            ["manage.py", "create_registry_client", "999", "--new-token"]
+        )
+
+    assert exited.value.code == 1
+    said = capsys.readouterr()
+    assert "No registry client with id or name '999'" in said.err
+    assert said.out == ""
+
+
+def test_a_name_two_clients_share_asks_for_the_id(db):
+    create_client("ЗАГС")
+    create_client("ЗАГС")
+    with pytest.raises(CommandError, match="give its id"):
+        _run("ЗАГС", "--new-token")
+
+
+def test_a_new_token_changes_nothing_else(db):
+    registry_client, _token = create_client("ЗАГС")
+    with pytest.raises(CommandError, match="only the token"):
+        _run(str(registry_client.pk), "--new-token", "--rate-limit", "5")
+    registry_client.refresh_from_db()
+    assert registry_client.rate_limit == 120
