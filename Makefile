@@ -46,5 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# An RQ worker on the default queue (needs REDIS_URL); the project's rqworker runs
+# Django tasks (job class django_tasks_rq.Job) and RQ's scheduler by default.
 worker: $(STAMP)
-	$(MANAGE) rqworker --job-class django_tasks_rq.Job default
+	$(MANAGE) rqworker default

@@ -4,7 +4,10 @@ The signing key is ``CERTIFICATE_SIGNING_KEY`` (Ed25519 private key, PEM). Its k
 is the RFC 7638 JWK thumbprint of the public key, so it stays the same for as long as
 the key does. After a rotation the earlier keys go to ``CERTIFICATE_RETIRED_KEYS``
 (PEM blocks, private or public): they sign nothing, but their public halves stay in
-``/.well-known/jwks.json`` so that credentials they signed still verify.
+``/.well-known/jwks.json`` so that credentials they signed still verify. Before a
+rotation the next key goes to ``CERTIFICATE_NEXT_KEYS`` (the same form): it signs
+nothing yet, but is published, so that verifiers' copies of the JWKS hold it by the
+time it signs (docs/deployment.md, "Rotating the signing key").
 """
 
 import base64
@@ -80,14 +83,16 @@ def _private_key(pem: str) -> Ed25519PrivateKey:
     return key
 
 
-@functools.lru_cache(maxsize=8)
-def _retired_keys(pems: str) -> tuple[PublicKey, ...]:
+@functools.lru_cache(maxsize=16)
+def _published_keys(pems: str, setting: str) -> tuple[PublicKey, ...]:
+    """The public keys of the PEM blocks (private or public) in ``pems``, the
+    value of ``setting`` (``CERTIFICATE_RETIRED_KEYS``, ``CERTIFICATE_NEXT_KEYS``)."""
     text = _pem_text(pems)
     if PEM_BLOCK.sub("", text).strip():
         # A path to a key file, or a key's base64 without its BEGIN and END
-        # lines: ignored, the keys' old credentials would stop verifying.
+        # lines: ignored, the keys would not be published.
         raise SigningKeyError(
-            "CERTIFICATE_RETIRED_KEYS holds something that is not a PEM key: "
+            f"{setting} holds something that is not a PEM key: "
             "give the keys themselves, each with its BEGIN and END lines"
         )
     keys = []
@@ -100,12 +105,20 @@ def _retired_keys(pems: str) -> tuple[PublicKey, ...]:
                 key = serialization.load_pem_public_key(block)
         except (ValueError, TypeError) as exc:
             raise SigningKeyError(
-                "CERTIFICATE_RETIRED_KEYS holds a PEM block that is not a key"
+                f"{setting} holds a PEM block that is not a key"
             ) from exc
         if not isinstance(key, Ed25519PublicKey):
-            raise SigningKeyError("CERTIFICATE_RETIRED_KEYS must hold Ed25519 keys")
+            raise SigningKeyError(f"{setting} must hold Ed25519 keys")
         keys.append(PublicKey(kid=thumbprint(key), key=key))
     return tuple(keys)
+
+
+def _retired_keys(pems: str) -> tuple[PublicKey, ...]:
+    return _published_keys(pems, "CERTIFICATE_RETIRED_KEYS")
+
+
+def _next_keys(pems: str) -> tuple[PublicKey, ...]:
+    return _published_keys(pems, "CERTIFICATE_NEXT_KEYS")
 
 
 def signing_key() -> tuple[str, Ed25519PrivateKey]:
@@ -115,12 +128,28 @@ def signing_key() -> tuple[str, Ed25519PrivateKey]:
 
 
 def public_keys() -> list[PublicKey]:
-    """The current public key first, then the retired ones, each key ID once."""
+    """The current public key first, then the next ones, then the retired ones,
+    each key ID once.
+
+    A next key verifies too: during a switch some processes already sign with it
+    while others still have it as the next key."""
     kid, key = signing_key()
     keys = {kid: PublicKey(kid=kid, key=key.public_key())}
-    for retired in _retired_keys(settings.CERTIFICATE_RETIRED_KEYS or ""):
-        keys.setdefault(retired.kid, retired)
+    for published in (
+        *_next_keys(settings.CERTIFICATE_NEXT_KEYS or ""),
+        *_retired_keys(settings.CERTIFICATE_RETIRED_KEYS or ""),
+    ):
+        keys.setdefault(published.kid, published)
     return list(keys.values())
+
+
+def keys_problem() -> str | None:
+    """What makes the configured keys unreadable, or None when all can be read."""
+    try:
+        public_keys()
+    except Exception as exc:  # noqa: BLE001 - any unreadable key is the same error
+        return str(exc)
+    return None
 
 
 def jwks() -> dict:

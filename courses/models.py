@@ -6,6 +6,7 @@ asks — is read from the lesson body in the default language (kk); the other
 languages' bodies carry the same videos and quiz in translation.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
@@ -650,30 +651,72 @@ def _stored(file) -> bool:
 
 
 def validate_webvtt(file) -> None:
-    """A caption file must be WebVTT (its first line starts with ``WEBVTT``) and
-    hold some caption text."""
+    """A caption file must be a WebVTT file (``.vtt``) of at most
+    ``captions.MAX_BYTES``, in UTF-8, whose first line is ``WEBVTT`` and which
+    holds some caption text. Each refusal is one message that says what to do;
+    a SubRip file (``.srt``), the usual other kind, is to be converted."""
     if _stored(file):
         return
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension == "srt":
+        raise ValidationError(SUBRIP_REFUSAL, code="subrip")
+    FileExtensionValidator(["vtt"])(file)
+    size = getattr(file, "size", None)
+    if size is not None and size > captions.MAX_BYTES:
+        raise ValidationError(
+            _(
+                "This file is %(size)s KB, and a caption file may be at most "
+                "%(limit)s KB (enough for several hours of speech). Check that it "
+                "holds only this video's captions."
+            )
+            % {"size": -(-size // 1024), "limit": captions.MAX_BYTES // 1024},
+            code="too_large",
+        )
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
-        content = file.read()
+        content = file.read(captions.MAX_BYTES + 1)
     finally:
         file.seek(position)
-    if isinstance(content, bytes):
-        content = content.decode("utf-8", errors="replace")
-    if not content.lstrip("\ufeff").startswith("WEBVTT"):
-        raise ValidationError(
-            _("This is not a WebVTT file: its first line must start with WEBVTT."),
-            code="not_webvtt",
-        )
     try:
         captions.check(content)
+    except captions.NotUtf8 as error:
+        if error.encoding:
+            message = _(
+                "This file is saved as %(encoding)s, but a WebVTT file must be "
+                "in UTF-8. Save the file as UTF-8 (in Notepad: File → Save as → "
+                "Encoding: UTF-8) and attach it again."
+            ) % {"encoding": error.encoding}
+        else:
+            message = _(
+                "This file is not in UTF-8 (it may be saved as Windows-1251), so "
+                "its letters would show as unreadable signs. Save the file as "
+                "UTF-8 (in Notepad: File → Save as → Encoding: UTF-8) and attach "
+                "it again."
+            )
+        raise ValidationError(message, code="not_utf8") from None
+    except captions.SubRip:
+        raise ValidationError(SUBRIP_REFUSAL, code="subrip") from None
+    except captions.NotWebVTT:
+        raise ValidationError(
+            _(
+                "This is not a WebVTT file: its first line must be WEBVTT, alone "
+                "or followed by a space and a title."
+            ),
+            code="not_webvtt",
+        ) from None
     except captions.CaptionError:
         raise ValidationError(
             _("This WebVTT file has no caption text that can be read."),
             code="no_captions",
         ) from None
+
+
+SUBRIP_REFUSAL = _(
+    "This is a SubRip (.srt) file. Captions must be WebVTT: convert the file to "
+    "WebVTT (.vtt), for example in Subtitle Edit or an online SRT to VTT "
+    "converter, and attach the .vtt file."
+)
 
 
 # The longest video, as a heartbeat's position may be (``progress.api``), and how
@@ -939,6 +982,20 @@ class Video(index.Indexed, ClusterableModel):
     mux_playback_policy = models.CharField(
         _("Mux playback policy"), max_length=16, blank=True
     )
+    # A new upload of a video that plays: the video plays on as it is (playback
+    # ID and duration) until the new asset is ready, which then takes over.
+    mux_new_upload_id = models.CharField(
+        _("new Mux upload ID"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "A new upload that replaces the video once Mux has it ready; until "
+            "then learners see the video as it was."
+        ),
+    )
+    mux_new_asset_id = models.CharField(
+        _("new Mux asset ID"), max_length=255, blank=True, db_index=True
+    )
     error_message = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -960,6 +1017,8 @@ class Video(index.Indexed, ClusterableModel):
                 FieldPanel("mux_playback_id"),
                 FieldPanel("mux_playback_policy", read_only=True),
                 FieldPanel("mux_upload_id", read_only=True),
+                FieldPanel("mux_new_upload_id", read_only=True),
+                FieldPanel("mux_new_asset_id", read_only=True),
                 FieldPanel("error_message", read_only=True),
             ],
             heading=_("Mux"),
@@ -988,7 +1047,32 @@ class Video(index.Indexed, ClusterableModel):
         # A local file needs no processing: it can be played as soon as it is saved.
         if self.file and not self.mux_asset_id and self.status == VideoStatus.WAITING:
             self.status = VideoStatus.READY
+        elif kwargs.get("update_fields") is None:
+            self._let_a_local_file_replace_a_failed_upload()
         super().save(*args, **kwargs)
+
+    def _let_a_local_file_replace_a_failed_upload(self) -> None:
+        """An editor saving a video whose upload to Mux failed, with a local file
+        that says how long it lasts: the file plays, and the failed asset (which
+        plays nothing, and whose late events would mark the video failed again)
+        is let go."""
+        if not (
+            self.file
+            and self.status == VideoStatus.ERRORED
+            and self.duration
+            and 0 < self.duration <= MAX_DURATION
+        ):
+            return
+        self.status = VideoStatus.READY
+        self.mux_asset_id = ""
+        self.mux_playback_id = ""
+        self.mux_playback_policy = ""
+        self.error_message = ""
+
+    @property
+    def plays_from_mux(self) -> bool:
+        """Whether Mux's stream is what plays (not a failed asset's playback ID)."""
+        return bool(self.mux_playback_id) and self.status != VideoStatus.ERRORED
 
     def clean(self):
         super().clean()
@@ -1001,9 +1085,9 @@ class Video(index.Indexed, ClusterableModel):
                     )
                 }
             )
-        if self.file and not self.mux_playback_id:
+        if self.file and not self.plays_from_mux:
             self._take_the_duration_from_the_file()
-        if self.file and not self.mux_playback_id and not self.duration:
+        if self.file and not self.plays_from_mux and not self.duration:
             raise ValidationError(
                 {
                     "duration": _(
@@ -1041,7 +1125,14 @@ class Video(index.Indexed, ClusterableModel):
             )
 
     def served_url(self) -> str:
-        return reverse("video-file", args=[self.pk])
+        """Where the local file is served, at an address that changes with the
+        file (as captions' do), so that no browser keeps playing a replaced one
+        from its cache."""
+        return f"{reverse('video-file', args=[self.pk])}?v={self.file_version()}"
+
+    def file_version(self) -> str:
+        """Names the local file: a replaced file is stored under a new name."""
+        return hashlib.sha256(self.file.name.encode()).hexdigest()[:12]
 
     @property
     def is_playable(self) -> bool:
@@ -1068,7 +1159,11 @@ class VideoCaption(Orderable):
         _("WebVTT file"),
         upload_to="captions/",
         storage=private_storage,
-        validators=[FileExtensionValidator(["vtt"]), validate_webvtt],
+        validators=[validate_webvtt],
+        help_text=_(
+            "A WebVTT file (.vtt) in UTF-8, of at most 512 KB. Convert SubRip "
+            "(.srt) captions to WebVTT first."
+        ),
     )
     mux_track_id = models.CharField(_("Mux track ID"), max_length=255, blank=True)
     # The caption file the Mux track was made from, to notice a replaced file.

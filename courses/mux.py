@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 
 from django.conf import settings
@@ -18,6 +19,7 @@ import requests
 from mux_python import rest
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+_DIGITS = re.compile(r"[0-9]{1,20}")
 REQUEST_TIMEOUT_SECONDS = 15
 PLAYBACK_TOKEN_SECONDS = 60 * 60
 STREAM_URL = "https://stream.mux.com/{playback_id}.m3u8"
@@ -177,7 +179,8 @@ def verify_webhook_signature(
             timestamp = value
         elif key == "v1":
             signatures.append(value)
-    if not timestamp or not signatures or not timestamp.isdigit():
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
+    if not signatures or not _DIGITS.fullmatch(timestamp or ""):
         return False
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > tolerance:

@@ -3,6 +3,7 @@ player gets for a video."""
 
 import hashlib
 import logging
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,7 +13,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from courses import mux
-from courses.models import MuxWebhookEvent, Video, VideoCaption, VideoStatus
+from courses.models import (
+    MAX_DURATION,
+    MuxWebhookEvent,
+    Video,
+    VideoCaption,
+    VideoStatus,
+)
 from lms import data_saver
 
 logger = logging.getLogger(__name__)
@@ -73,6 +80,9 @@ def _record_and_apply(event_id: str, event_type: str, data: dict, event: dict) -
 
 def _apply_event(event_type: str, data: dict, obj: dict) -> None:
     if event_type == "video.upload.asset_created":
+        if replaced := _lock(mux_new_upload_id=data.get("id")):
+            _note_new_asset(replaced, data.get("asset_id"))
+            return
         video = _lock(mux_upload_id=data.get("id"))
         if video and data.get("asset_id"):
             video.mux_asset_id = data["asset_id"]
@@ -81,11 +91,16 @@ def _apply_event(event_type: str, data: dict, obj: dict) -> None:
             video.save(update_fields=["mux_asset_id", "status", "updated_at"])
             _after_commit_sync(video.pk)
     elif event_type in ("video.upload.errored", "video.upload.cancelled"):
+        error = data.get("error") or {}
+        message = error.get("message") or event_type
+        if replaced := _lock(mux_new_upload_id=data.get("id")):
+            if not replaced.mux_new_asset_id:
+                _drop_replacement(replaced, message)
+            return
         video = _lock(mux_upload_id=data.get("id"))
         if video and not video.mux_asset_id:
             video.status = VideoStatus.ERRORED
-            error = data.get("error") or {}
-            video.error_message = error.get("message") or event_type
+            video.error_message = message
             video.save(update_fields=["status", "error_message", "updated_at"])
     elif event_type.startswith("video.asset.track."):
         asset_id = data.get("asset_id") or obj.get("id")
@@ -93,12 +108,19 @@ def _apply_event(event_type: str, data: dict, obj: dict) -> None:
         if video:
             apply_tracks(video, [data])
     elif event_type.startswith("video.asset."):
+        if event_type == "video.asset.deleted":
+            data = {**data, "status": "errored", "errors": {"type": "deleted"}}
         video = _lock(mux_asset_id=data.get("id"))
+        if video is None:
+            replaced = _lock(mux_new_asset_id=data.get("id")) or _lock(
+                mux_new_upload_id=data.get("upload_id")
+            )
+            if replaced:
+                apply_new_asset(replaced, data)
+                return
         if video is None and data.get("upload_id"):
             video = _lock(mux_upload_id=data["upload_id"])
         if video:
-            if event_type == "video.asset.deleted":
-                data = {**data, "status": "errored", "errors": {"type": "deleted"}}
             apply_asset(video, data)
 
 
@@ -114,15 +136,7 @@ def apply_asset(video: Video, asset: dict) -> Video:
     IDs, duration, status, error and text tracks. Applying the same asset twice
     changes nothing."""
     fields = {"mux_asset_id": asset.get("id") or video.mux_asset_id}
-    playback_ids = asset.get("playback_ids") or []
-    if playback_ids:
-        preferred = next(
-            (p for p in playback_ids if p.get("policy") == "signed"), playback_ids[0]
-        )
-        fields["mux_playback_id"] = preferred.get("id") or ""
-        fields["mux_playback_policy"] = preferred.get("policy") or ""
-    if asset.get("duration") is not None:
-        fields["duration"] = float(asset["duration"])
+    fields.update(_playback_fields(asset))
     status = asset.get("status")
     if status == "ready":
         fields["status"] = VideoStatus.READY
@@ -136,9 +150,7 @@ def apply_asset(video: Video, asset: dict) -> Video:
         fields["status"] = VideoStatus.PREPARING
     elif status == "errored":
         fields["status"] = VideoStatus.ERRORED
-        errors = asset.get("errors") or {}
-        messages = errors.get("messages") or [errors.get("type") or "errored"]
-        fields["error_message"] = "; ".join(str(m) for m in messages)
+        fields["error_message"] = _error_message(asset)
     changed = [name for name, value in fields.items() if getattr(video, name) != value]
     for name in changed:
         setattr(video, name, fields[name])
@@ -147,6 +159,108 @@ def apply_asset(video: Video, asset: dict) -> Video:
     apply_tracks(video, asset.get("tracks") or [])
     if "status" in changed and video.status == VideoStatus.READY:
         _after_commit_captions(video.pk)
+    return video
+
+
+def _playback_fields(asset: dict) -> dict:
+    """The playback ID (a signed one first) and the duration Mux gives an asset.
+
+    A duration must be a number of seconds above 0 and at most ``MAX_DURATION``
+    (a heartbeat's position can be no more): watching is credited against it,
+    so a negative or infinite one makes the event malformed (Mux sends none).
+    An asset not ready yet may say 0, which is no duration."""
+    fields = {}
+    playback_ids = asset.get("playback_ids") or []
+    if playback_ids:
+        preferred = next(
+            (p for p in playback_ids if p.get("policy") == "signed"), playback_ids[0]
+        )
+        fields["mux_playback_id"] = preferred.get("id") or ""
+        fields["mux_playback_policy"] = preferred.get("policy") or ""
+    if asset.get("duration") is not None:
+        duration = float(asset["duration"])
+        if not (math.isfinite(duration) and 0 <= duration <= MAX_DURATION):
+            raise ValueError(f"A duration of {duration} seconds.")
+        if duration > 0:
+            fields["duration"] = duration
+    return fields
+
+
+def _error_message(asset: dict) -> str:
+    """Mux's ``errors``: ``messages`` is a list of strings; one string is taken
+    whole, not read as a list of letters."""
+    errors = asset.get("errors") or {}
+    messages = errors.get("messages") or [errors.get("type") or "errored"]
+    if isinstance(messages, str | int | float):
+        messages = [messages]
+    return "; ".join(str(message) for message in messages)
+
+
+# --- A new upload replacing a video that plays ------------------------------------
+#
+# A video that lessons show keeps playing (its playback ID, and the duration its
+# watching is credited against) while Mux prepares a new upload of it; the new
+# asset takes over, duration and all, in one save once it is ready.
+
+
+def _note_new_asset(video: Video, asset_id: str | None) -> None:
+    if asset_id and video.mux_new_asset_id != asset_id:
+        video.mux_new_asset_id = asset_id
+        video.save(update_fields=["mux_new_asset_id", "updated_at"])
+    _after_commit_sync(video.pk)
+
+
+def _drop_replacement(video: Video, message: str) -> None:
+    """The new upload failed: the video plays on as it was; the error says why
+    the new one did not come."""
+    video.mux_new_upload_id = ""
+    video.mux_new_asset_id = ""
+    video.error_message = message
+    video.save(
+        update_fields=[
+            "mux_new_upload_id",
+            "mux_new_asset_id",
+            "error_message",
+            "updated_at",
+        ]
+    )
+
+
+def apply_new_asset(video: Video, asset: dict) -> Video:
+    """Applies what Mux says about the asset of a new upload: once it is ready
+    (with a playback ID), it replaces the asset that played; an error drops it
+    and the old one plays on; until then nothing that learners see changes."""
+    asset_id = asset.get("id") or video.mux_new_asset_id
+    status = asset.get("status")
+    if status == "errored":
+        _drop_replacement(video, _error_message(asset))
+        return video
+    fields = _playback_fields(asset)
+    # Only a new asset that can take over (a playback ID, and a duration that
+    # watching is credited against) replaces the one that plays.
+    takes_over = status == "ready" and {"mux_playback_id", "duration"} <= set(fields)
+    if not takes_over or not fields["mux_playback_id"] or not asset_id:
+        if asset_id and video.mux_new_asset_id != asset_id:
+            video.mux_new_asset_id = asset_id
+            video.save(update_fields=["mux_new_asset_id", "updated_at"])
+        return video
+    fields.update(
+        mux_asset_id=asset_id,
+        mux_upload_id=video.mux_new_upload_id or video.mux_upload_id,
+        mux_new_upload_id="",
+        mux_new_asset_id="",
+        status=VideoStatus.READY,
+        error_message="",
+    )
+    for name, value in fields.items():
+        setattr(video, name, value)
+    video.save(update_fields=[*fields, "updated_at"])
+    # The old asset's text tracks stay with it: the new one gets its own.
+    VideoCaption.objects.filter(video=video).update(
+        mux_track_id="", mux_track_source=""
+    )
+    apply_tracks(video, asset.get("tracks") or [])
+    _after_commit_captions(video.pk)
     return video
 
 
@@ -172,13 +286,17 @@ def apply_tracks(video: Video, tracks: list[dict]) -> None:
 
 
 def sync_video(video_id: int) -> Video | None:
-    """Fetches the video's asset from Mux and applies it (webhooks may be lost).
+    """Fetches the video's asset from Mux and applies it (webhooks may be lost),
+    and the asset of a new upload replacing it, if there is one.
 
     Without an asset id yet, the direct upload tells which asset it became.
     """
     video = Video.objects.filter(pk=video_id).first()
     if video is None or not mux.is_configured():
         return video
+    if video.mux_new_upload_id or video.mux_new_asset_id:
+        _sync_replacement(video)
+        video.refresh_from_db()
     asset_id = video.mux_asset_id
     if not asset_id and video.mux_upload_id:
         asset_id = mux.get_upload(video.mux_upload_id).get("asset_id") or ""
@@ -187,20 +305,62 @@ def sync_video(video_id: int) -> Video | None:
     asset = mux.get_asset(asset_id)
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video_id)
+        if video.mux_asset_id not in ("", asset_id):
+            return video  # replaced meanwhile
         return apply_asset(video, asset)
+
+
+def _sync_replacement(video: Video) -> None:
+    upload_id, asset_id = video.mux_new_upload_id, video.mux_new_asset_id
+    upload = {}
+    if not asset_id and upload_id:
+        upload = mux.get_upload(upload_id)
+        asset_id = upload.get("asset_id") or ""
+    asset = mux.get_asset(asset_id) if asset_id else None
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video.pk)
+        if video.mux_new_upload_id != upload_id:
+            return  # another upload started meanwhile
+        if asset is not None:
+            apply_new_asset(video, asset)
+        elif upload.get("status") in ("errored", "cancelled", "timed_out"):
+            error = upload.get("error") or {}
+            _drop_replacement(
+                video, error.get("message") or f"upload {upload.get('status')}"
+            )
 
 
 def start_direct_upload(video: Video, cors_origin: str) -> str:
     """Creates a Mux direct upload for the video and returns the URL the editor's
-    browser sends the file to."""
+    browser sends the file to.
+
+    A video that plays keeps playing, with its duration, until the new asset is
+    ready (``apply_new_asset``); one that does not waits for the upload."""
     upload = mux.create_direct_upload(cors_origin, passthrough=f"video:{video.pk}")
-    Video.objects.filter(pk=video.pk).update(
-        mux_upload_id=upload["id"],
-        mux_asset_id="",
-        mux_playback_id="",
-        status=VideoStatus.WAITING,
-        error_message="",
-    )
+    with transaction.atomic():
+        current = Video.objects.select_for_update().get(pk=video.pk)
+        if current.is_playable:
+            current.mux_new_upload_id = upload["id"]
+            current.mux_new_asset_id = ""
+            current.error_message = ""
+            current.save(
+                update_fields=[
+                    "mux_new_upload_id",
+                    "mux_new_asset_id",
+                    "error_message",
+                    "updated_at",
+                ]
+            )
+        else:
+            Video.objects.filter(pk=video.pk).update(
+                mux_upload_id=upload["id"],
+                mux_asset_id="",
+                mux_playback_id="",
+                mux_new_upload_id="",
+                mux_new_asset_id="",
+                status=VideoStatus.WAITING,
+                error_message="",
+            )
     video.refresh_from_db()
     return upload["url"]
 
@@ -313,6 +473,7 @@ def player_source(video: Video, user=None, request=None) -> dict:
         "src": "",
         "poster": "",
         "reason": "",
+        "version": "",
         "captions": [
             {
                 "language": caption.language,
@@ -354,7 +515,14 @@ def player_source(video: Video, user=None, request=None) -> dict:
                 )
             return source
     if video.file:
-        source.update(kind="file", src=reverse("video-file", args=[video.pk]))
+        # ``src`` is the file's lasting address (apps keep it); the page adds
+        # ``version``, which changes with the file, so that no browser plays a
+        # replaced file from its cache.
+        source.update(
+            kind="file",
+            src=reverse("video-file", args=[video.pk]),
+            version=video.file_version(),
+        )
     elif signed and user is None and video.status == VideoStatus.READY:
         source["reason"] = "sign_in"
     else:

@@ -26,6 +26,23 @@ def player_script_text() -> dict[str, str]:
         ),
         "tooFast": _("Playing faster than 2× is not counted."),
         "resume": _("Continuing from {time}"),
+        # Heartbeats keep failing (no connection, a server error, too many
+        # requests): shown under the video until they get through again.
+        "notSaved": _(
+            "Your progress is not being saved right now. Check your connection; "
+            "the video keeps playing."
+        ),
+        "savedAgain": _("Your progress is being saved again."),
+        # The session ended (signed out in another tab, or it expired); a link
+        # "signInAgain" to the sign-in page follows.
+        "signedOut": _(
+            "You are no longer signed in, so your watching is not being counted."
+        ),
+        "signInAgain": _("Sign in again"),
+        "videoError": _(
+            "The video could not be loaded. Check your connection and try again."
+        ),
+        "retry": _("Try again"),
         "lessonProgress": _("Done"),
         "lessonDone": _("Lesson completed"),
         "courseProgress": _("Lessons completed: {done} of {total}"),

@@ -1,13 +1,14 @@
 """The Mux webhook, the admin view that starts a direct upload to Mux, and the
 local video files (when Mux is not used)."""
 
+import hashlib
 import json
 import logging
 import re
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import (
     FileResponse,
     HttpResponse,
@@ -15,9 +16,11 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from courses import access, mux, services
 from courses.models import (
@@ -40,14 +43,21 @@ def mux_webhook(request):
         return JsonResponse(
             {"detail": "The Mux webhook is not configured."}, status=503
         )
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        # Mux's events are a few kilobytes; Django's own answer would be a page.
+        return JsonResponse(
+            {"detail": "The body is too large for a Mux event."}, status=413
+        )
     if not mux.verify_webhook_signature(
         body, request.headers.get("Mux-Signature", ""), secret
     ):
         return JsonResponse({"detail": "Invalid or stale signature."}, status=400)
     try:
         event = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: nested deeper than the parser goes (Mux's are shallow).
         return JsonResponse({"detail": "The body is not JSON."}, status=400)
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         return JsonResponse({"detail": "An event needs an id and a type."}, status=400)
@@ -84,7 +94,8 @@ def start_mux_upload(request, pk: int):
     if not request.user.has_perm("courses.change_video"):
         raise PermissionDenied
     if refused := lessons_refusing_change(video, request.user):
-        # A new upload takes the current one off the lessons at once.
+        # The new upload replaces what those lessons' learners see, once Mux has
+        # it ready, without the review the lessons went through.
         return JsonResponse({"detail": video_change_refusal(refused)}, status=403)
     if not mux.is_configured():
         return JsonResponse(
@@ -100,20 +111,24 @@ def start_mux_upload(request, pk: int):
             {"detail": _("Mux could not be reached. Try again in a minute.")},
             status=502,
         )
-    return JsonResponse({"url": url, "upload_id": video.mux_upload_id})
+    return JsonResponse(
+        {"url": url, "upload_id": video.mux_new_upload_id or video.mux_upload_id}
+    )
 
 
 _BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-@require_GET
+@require_safe
 def video_file(request, pk: int):
     """A video's local file, with byte ranges (RFC 9110 §14): a browser can seek
     in it, and so resume a learner where they stopped, only when the file is
     served with ``Accept-Ranges``. Django's media serving has no ranges.
 
     Only to those who may open a lesson showing the video (``courses.access``);
-    anyone else gets the same 404 as for no video at all."""
+    anyone else gets the same 404 as for no video at all. The lesson page asks
+    for it at an address that changes with the file (``?v=``); an ``ETag`` and
+    ``Last-Modified`` let a browser check a copy it keeps."""
     video = Video.objects.filter(pk=pk).first()
     if video is None or not video.file:
         return _file_not_found(request)
@@ -121,13 +136,19 @@ def video_file(request, pk: int):
     if audience is None:
         return _file_not_found(request)
     try:
+        size = video.file.size
+        validators = _validators(video.file)
+    except FileNotFoundError:
+        return _file_not_found(request)
+    if unchanged := get_conditional_response(request, **validators):
+        return _as_file(_with_validators(unchanged, validators), audience)
+    try:
         handle = video.file.open("rb")
     except FileNotFoundError:
         return _file_not_found(request)
-    size = video.file.size
     content_type = video_content_type(video.file.name)
     match = _BYTE_RANGE.match(request.headers.get("Range", "").strip())
-    if not match or not any(match.groups()):
+    if not match or not any(match.groups()) or not _if_range(request, validators):
         response = FileResponse(handle, content_type=content_type)
     else:
         first, last = match.groups()
@@ -147,10 +168,39 @@ def video_file(request, pk: int):
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Accept-Ranges"] = "bytes"
-    return _as_file(response, audience)
+    return _as_file(_with_validators(response, validators), audience)
 
 
-@require_GET
+def _validators(file) -> dict:
+    """The ``ETag`` (of the file's name, size and time) and ``Last-Modified`` of
+    a stored file, as ``get_conditional_response`` takes them."""
+    modified = file.storage.get_modified_time(file.name)
+    size = file.size
+    digest = hashlib.sha256(
+        f"{file.name}:{size}:{modified.timestamp()}".encode()
+    ).hexdigest()[:24]
+    return {"etag": f'"{digest}"', "last_modified": int(modified.timestamp())}
+
+
+def _with_validators(response, validators: dict):
+    response["ETag"] = validators["etag"]
+    response["Last-Modified"] = http_date(validators["last_modified"])
+    return response
+
+
+def _if_range(request, validators: dict) -> bool:
+    """Whether a range may be answered: without ``If-Range``, or with one that
+    names the file as it is (otherwise the whole file, RFC 9110 §13.1.5)."""
+    condition = request.headers.get("If-Range", "").strip()
+    if not condition:
+        return True
+    if condition.startswith('"') or condition.startswith("W/"):
+        return condition == validators["etag"]
+    since = parse_http_date_safe(condition)
+    return since is not None and since >= validators["last_modified"]
+
+
+@require_safe
 def video_captions(request, pk: int, language: str):
     """A video's WebVTT captions in one language, to whoever may fetch the video
     itself, and to Mux with a grant in the address (``services.captions_url``)."""
@@ -164,12 +214,17 @@ def video_captions(request, pk: int, language: str):
     if audience is None:
         return _file_not_found(request)
     try:
+        validators = _validators(caption.file)
+    except FileNotFoundError:
+        return _file_not_found(request)
+    if unchanged := get_conditional_response(request, **validators):
+        return _as_file(_with_validators(unchanged, validators), audience)
+    try:
         handle = caption.file.open("rb")
     except FileNotFoundError:
         return _file_not_found(request)
-    return _as_file(
-        FileResponse(handle, content_type="text/vtt; charset=utf-8"), audience
-    )
+    response = FileResponse(handle, content_type="text/vtt; charset=utf-8")
+    return _as_file(_with_validators(response, validators), audience)
 
 
 def _granted(request, caption: VideoCaption) -> bool:

@@ -13,11 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from courses import access, mux, services, views
@@ -26,6 +30,7 @@ from courses.models import (
     LessonPage,
     PublishingChecked,
     Video,
+    VideoStatus,
     lesson_video_problems,
 )
 from lms.cache import UNREACHABLE
@@ -48,11 +53,44 @@ class VideoEditView(EditView):
         return context
 
 
+class VideoStatusColumn(StatusTagColumn):
+    """A video's status as a tag, marked when the video is ready to play: a video
+    still waiting for its upload, or whose upload failed, is told apart from one
+    that plays before it goes into a lesson."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            "status",
+            label=gettext_lazy("Status"),
+            accessor="get_status_display",
+            primary=lambda video: video.status == VideoStatus.READY,
+            sort_key=None,
+            **kwargs,
+        )
+
+
+class VideoStatusInChooser:
+    @property
+    def columns(self):
+        return [*super().columns, VideoStatusColumn()]
+
+
+class VideoChooseView(VideoStatusInChooser, ChooseView):
+    pass
+
+
+class VideoChooseResultsView(VideoStatusInChooser, ChooseResultsView):
+    pass
+
+
 class VideoChooserViewSet(SnippetChooserViewSet):
     """The chooser of a lesson's video, titled in each editor's language: Wagtail's
-    own title came out in whichever language was active when it was built."""
+    own title came out in whichever language was active when it was built. It
+    lists each video's status beside its title."""
 
     page_title = gettext_lazy("Choose a video")
+    choose_view_class = VideoChooseView
+    choose_results_view_class = VideoChooseResultsView
 
 
 class VideoViewSet(SnippetViewSet):

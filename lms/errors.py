@@ -1,10 +1,14 @@
 """Error pages that Django renders from a view rather than a template alone."""
 
 import logging
+import sys
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
+
+from lms import outage
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +32,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"back_url": referer if same_origin else ""},
         status=403,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: Django's 500 page, except that a database that cannot be
+    reached answers 503 with ``Retry-After`` (``lms.outage``). Failures in views
+    are answered by ``lms.outage.DatabaseOutageMiddleware`` first; this is for
+    those in a middleware, which Django logs itself, once."""
+    if outage.is_connection_failure(sys.exc_info()[1]):
+        return outage.unavailable(request)
+    return defaults.server_error(request)

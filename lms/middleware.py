@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from lms import outage
+
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Django's LocaleMiddleware, except that a 404 outside the pages is never
@@ -180,6 +182,7 @@ class JsonApiErrorsMiddleware:
         405: _("Method not allowed."),
         413: _("The request body is too large."),
         500: _("Server error. Please try again later."),
+        503: outage.API_DETAIL,
     }
     kept_headers = ("Allow", "Retry-After")
 
@@ -200,6 +203,9 @@ class JsonApiErrorsMiddleware:
         for header in self.kept_headers:
             if header in response:
                 answer[header] = response[header]
+        # Django logs a crash as it answers; the JSON answer must not be logged
+        # again (without its traceback) as another error.
+        answer._has_been_logged = getattr(response, "_has_been_logged", False)
         return answer
 
     def process_exception(self, request, exception):

@@ -23,6 +23,9 @@ from lms.views import (
     sign_in_here,
 )
 
+# A database that cannot be reached answers 503, not 500 (lms.outage).
+handler500 = "lms.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),

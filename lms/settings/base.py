@@ -10,13 +10,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import environ
 
 from lms.secrets import ed25519_pem, kept_secret, random_token
+from lms.settings_values import database_config, redis_url, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("LMS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# lms.settings.dev turns debug on (DJANGO_DEBUG=0 turns it off there); production
+# and the tests never have it.
+DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or kept_secret(
     VAR_DIR, "secret_key", random_token
 )
@@ -28,7 +31,9 @@ def _listed(name: str, default: list[str]) -> list[str]:
 
 
 ALLOWED_HOSTS = _listed("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address, without a trailing slash: links, QR codes and credentials'
+# issuer are it with a path appended (lms.settings_values.site_url).
+SITE_URL = site_url(env.str("SITE_URL", default="http://127.0.0.1:8000"))
 CSRF_TRUSTED_ORIGINS = _listed("DJANGO_CSRF_TRUSTED_ORIGINS", [SITE_URL])
 # A form refused for its CSRF token says so in the site's layout and language.
 CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"
@@ -43,6 +48,10 @@ CERTIFICATE_SIGNING_KEY = env.str("CERTIFICATE_SIGNING_KEY", default="") or kept
 # Earlier signing keys (PEM, separated by blank lines) whose public halves stay in
 # the JWKS so that credentials they signed still verify after a rotation.
 CERTIFICATE_RETIRED_KEYS = env.str("CERTIFICATE_RETIRED_KEYS", default="")
+# The keys that will sign after the next rotation (PEM, the same form): published in
+# the JWKS ahead of time, so that verifiers' copies hold them when they start to
+# sign; they sign nothing until made CERTIFICATE_SIGNING_KEY.
+CERTIFICATE_NEXT_KEYS = env.str("CERTIFICATE_NEXT_KEYS", default="")
 
 # Mux (CONTRACTS.md §2, §8). Without credentials videos play from local files.
 MUX_TOKEN_ID = env.str("MUX_TOKEN_ID", default="")
@@ -110,6 +119,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lms.middleware.CompressPagesMiddleware",  # outside all that write the body
     "lms.middleware.JsonApiErrorsMiddleware",
+    "lms.outage.DatabaseOutageMiddleware",  # 503, not 500, when it cannot connect
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LocaleMiddleware",  # leaves /api/ 404s as JSON
     "django.middleware.common.CommonMiddleware",
@@ -147,7 +157,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    "default": database_config(
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -169,7 +181,7 @@ AUTH_USER_MODEL = "lms.User"
 
 # Redis: RQ queues for background tasks and the cache. Unset: in-process tasks and
 # a local-memory cache, so that the demo runs on a bare machine.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = redis_url(env.str("REDIS_URL", default=""))
 # Seconds to wait for Redis to connect or answer (it answers in well under a
 # millisecond). A Redis that hangs then costs a request this long at most before
 # the cache is bypassed or the task is left to the sweeps (docs/deployment.md,

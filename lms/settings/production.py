@@ -1,9 +1,9 @@
 """Production: every secret from the environment, secure cookies, static files
 served by WhiteNoise with hashed names. Refuses to start without its variables."""
 
-from django.core.exceptions import ImproperlyConfigured
-
 import environ
+
+from lms.settings_values import ImproperlyConfigured
 
 REQUIRED = [
     "DJANGO_SECRET_KEY",

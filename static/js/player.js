@@ -1,8 +1,12 @@
 /* The lesson page: plays each video (HLS from Mux through native HLS or hls.js,
    or a local file), resumes where the learner stopped, reports heartbeats to the
    progress API (CONTRACTS.md §5), shows video, lesson and course progress, and
-   sends the quiz. When the progress API is missing or failing, the videos still
-   play and nothing is shown. */
+   sends the quiz. The videos play whatever the progress API does. When it is
+   missing (404) nothing is shown; when reports fail (no connection, a server
+   error, too many requests for long) the learner is told that progress is not
+   being saved while the player tries again, less and less often; when the
+   learner was signed out, they are asked to sign in again. A video that cannot
+   be loaded says so, with a button to try again. */
 (function () {
   "use strict";
 
@@ -12,6 +16,16 @@
   var API = "/api/v1/progress";
   // The server says how often to report: every 5 s, every 10 s with data saver on.
   var HEARTBEAT_MS = (parseInt(root.dataset.heartbeatSeconds, 10) || 5) * 1000;
+  // After a seek the credited stretch starts again with the first heartbeat of
+  // playing on, this long after the seek: a run of seeks (an arrow key pressed
+  // again and again) is one seek report each, and one heartbeat when it stops.
+  var SEEK_SETTLE_MS = 1000;
+  // Reports that fail are tried again after 2, 4, 8… seconds, at most a minute
+  // apart; the learner is told once they have failed twice, or are held back
+  // (Retry-After) for this long.
+  var RETRY_FIRST_MS = 2000;
+  var RETRY_MAX_MS = 60000;
+  var TELL_AFTER_MS = 10000;
   var dataSaver = root.dataset.dataSaver === "true";
   var text = window.pageText("player-text");
   var lessonId = parseInt(root.dataset.lessonId, 10) || null;
@@ -19,6 +33,8 @@
   var signedIn = root.dataset.authenticated === "true" && lessonId !== null;
   var language = root.dataset.language || document.documentElement.lang;
   var progressAvailable = signedIn;
+  var signInUrl = root.dataset.signInUrl || "";
+  var signedOut = false;
   var players = [];
   var lessonState = null;
   // Whether the lesson and course were done when last loaded; null before the
@@ -60,11 +76,14 @@
     );
   }
 
-  /* Calls the progress API; resolves to the JSON body, or null on any failure
-     (missing endpoint, signed out, server error, network). Never rejects. */
-  function api(method, path, body, options) {
+  /* Calls the progress API; resolves to {status, body, retryAfter}: status 0
+     when the request did not get through, -1 when it was not sent (no progress
+     API here, or signed out). Never rejects. 401 and 403 (signed out in another
+     tab, the session expired) stop all reporting and ask the learner to sign in
+     again; 404 (no progress API here) stops it quietly. */
+  function request(method, path, body, options) {
     if (!progressAvailable || typeof window.fetch !== "function") {
-      return Promise.resolve(null);
+      return Promise.resolve({ status: -1, body: null, retryAfter: null });
     }
     var init = {
       method: method,
@@ -80,19 +99,79 @@
     return window
       .fetch(API + path, init)
       .then(function (response) {
-        if (response.status === 401 || response.status === 403 || response.status === 404) {
-          // Not signed in any more, or no progress API here: stop asking.
+        var answer = {
+          status: response.status,
+          body: null,
+          retryAfter: retryAfterMs(response.headers.get("Retry-After")),
+        };
+        if (response.status === 401 || response.status === 403) {
           progressAvailable = false;
-          return null;
+          showSignedOut(options && options.player);
+          return answer;
         }
-        if (!response.ok) return null;
-        return response.json().catch(function () {
-          return null;
-        });
+        if (response.status === 404) {
+          progressAvailable = false;
+          return answer;
+        }
+        if (!response.ok) return answer;
+        return response.json().then(
+          function (json) {
+            answer.body = json;
+            return answer;
+          },
+          function () {
+            return answer;
+          }
+        );
       })
       .catch(function () {
-        return null;
+        return { status: 0, body: null, retryAfter: null };
       });
+  }
+
+  /* ``request`` for those who need only the JSON body: null on any failure. */
+  function api(method, path, body, options) {
+    return request(method, path, body, options).then(function (answer) {
+      return answer.status >= 200 && answer.status < 300 ? answer.body : null;
+    });
+  }
+
+  /* Retry-After in milliseconds (seconds, or an HTTP date); null if absent. */
+  function retryAfterMs(value) {
+    if (!value) return null;
+    if (/^\s*\d+\s*$/.test(value)) return parseInt(value, 10) * 1000;
+    var at = Date.parse(value);
+    return isNaN(at) ? null : Math.max(0, at - Date.now());
+  }
+
+  /* Signed out (in another tab, or the session expired): nothing is counted any
+     more; the learner is told, with a way back to this lesson, near the video
+     they were watching (or the first one). */
+  function showSignedOut(player) {
+    if (signedOut) return;
+    signedOut = true;
+    players.forEach(function (each) {
+      each.stopTimer();
+      each.hideNotice();
+    });
+    player = player || players[0];
+    var notice = player ? player.noticeElement() : null;
+    if (!notice) {
+      notice = document.createElement("p");
+      var form = root.querySelector("[data-quiz-form]");
+      if (form) form.parentNode.insertBefore(notice, form);
+      else root.appendChild(notice);
+    }
+    notice.className = "notice notice--warning video-block__notice";
+    notice.setAttribute("data-signed-out", "");
+    notice.textContent = (text.signedOut || "") + " ";
+    var link = document.createElement("a");
+    var next = window.location.pathname + window.location.search;
+    link.href = (signInUrl || "/accounts/login/") + "?next=" + encodeURIComponent(next);
+    link.textContent = text.signInAgain;
+    notice.appendChild(link);
+    notice.hidden = false;
+    announce(text.signedOut);
   }
 
   /* Bars and their texts change quietly: read out every few seconds they would
@@ -159,39 +238,50 @@
   }
 
   /* startPosition() says where to start loading the stream: where the learner
-     left off last time, or -1 for the beginning. */
-  function attachSource(video, startPosition) {
+     left off last time, or -1 for the beginning. onFatal() is called when the
+     stream cannot be played (hls.js gave up). Returns a function that lets go
+     of hls.js, for loading the stream again. */
+  function attachSource(video, startPosition, onFatal) {
     var hls = video.dataset.hls;
-    if (!hls) return;
+    if (!hls) return function () {};
     if (video.canPlayType("application/vnd.apple.mpegurl")) {
       video.src = hls; // the browser itself honours preload="none"
-      return;
+      return function () {};
+    }
+    var detach = null;
+    var gone = false;
+    function attach() {
+      playWithHlsJs(video, hls, startPosition, onFatal).then(function (release) {
+        if (gone) release();
+        else detach = release;
+      });
     }
     if (dataSaver) {
       // With data saver on, not even hls.js is fetched before the learner
       // presses play.
-      video.addEventListener(
-        "play",
-        function () {
-          playWithHlsJs(video, hls, startPosition);
-        },
-        { once: true }
-      );
-      return;
+      video.addEventListener("play", attach, { once: true });
+    } else {
+      attach();
     }
-    playWithHlsJs(video, hls, startPosition);
+    return function () {
+      gone = true;
+      video.removeEventListener("play", attach);
+      if (detach) detach();
+    };
   }
 
   /* hls.js fetches the stream as soon as it is attached, whatever preload says,
      unless told to wait (autoStartLoad: false): it then reads the playlist only,
-     and fetches video from the first play on, from the resume position. */
-  function playWithHlsJs(video, hls, startPosition) {
+     and fetches video from the first play on, from the resume position.
+     Resolves to a function that destroys the hls.js player. */
+  function playWithHlsJs(video, hls, startPosition, onFatal) {
     function fallback() {
       var playing = !video.paused;
       video.src = hls;
       if (playing) video.play().catch(function () {});
+      return function () {};
     }
-    loadHlsJs()
+    return loadHlsJs()
       .then(function (Hls) {
         if (!Hls || !Hls.isSupported()) return fallback();
         var config = { capLevelToPlayerSize: true, autoStartLoad: false };
@@ -214,9 +304,18 @@
           parsed = true;
           start();
         });
+        // hls.js tries again by itself after what it can get over; a fatal
+        // error (the stream unreachable, the media broken) it gives up on.
+        player.on(Hls.Events.ERROR, function (event, data) {
+          if (data && data.fatal) onFatal();
+        });
         video.addEventListener("play", start);
         player.loadSource(hls);
         player.attachMedia(video);
+        return function () {
+          video.removeEventListener("play", start);
+          player.destroy();
+        };
       })
       .catch(fallback);
   }
@@ -239,41 +338,80 @@
     this.title = title ? title.textContent.trim() : "";
     this.session = null;
     this.timer = null;
-    this.state = null;
+    this.settle = null;
+    // "playing" while a credited stretch runs (heartbeats every few seconds),
+    // "seeking" from a seek until playing settles again, null otherwise.
+    this.phase = null;
     this.resumeAt = 0;
+    // Reporting: one heartbeat on its way at a time (sentAt), what the learner
+    // did waiting its turn (queue), nothing sent before holdUntil (Retry-After,
+    // back-off after failures).
+    this.sentAt = 0;
+    this.queue = [];
+    this.holdUntil = 0;
+    this.retryTimer = null;
+    this.failures = 0;
+    this.failingSince = 0;
+    this.unsavedShown = false;
+    this.notice = null;
+    // The video could not be loaded: it says so, and nothing is reported.
+    this.broken = false;
+    this.errorBox = null;
+    this.detach = function () {};
   }
 
   Player.prototype.start = function () {
     var self = this;
     var video = this.video;
     if (!video) return;
-    attachSource(video, function () {
+    this.attach(function () {
       return self.startPosition();
     });
     video.addEventListener("loadedmetadata", function () {
       showCaptionsInPageLanguage(video);
       self.applyResume();
     });
+    video.addEventListener("error", function () {
+      if (video.error) self.fail();
+    });
+    // A file that failed before this script ran (it runs after the page is read).
+    if (video.error) this.fail();
     if (!signedIn) return;
     video.addEventListener("playing", function () {
+      // Already reporting: playing on after a seek or after waiting for data
+      // is no new start (the timer's heartbeats go on).
+      if (self.phase || self.broken || signedOut) return;
       if (!self.session) self.session = newSessionId();
+      self.phase = "playing";
       self.beat("playing");
       self.startTimer();
     });
     video.addEventListener("pause", function () {
-      if (video.ended || video.seeking) return;
+      if (video.ended || video.seeking || self.broken) return;
+      var reporting = self.phase;
       self.stopTimer();
-      if (self.session) self.beat("paused");
+      if (self.session && reporting) self.beat("paused");
     });
     video.addEventListener("seeked", function () {
-      if (!self.session) return;
-      self.beat("seeked").then(function () {
-        // A seek ends the credited stretch; playing on starts a new one.
-        if (!video.paused && !video.ended) {
-          self.beat("playing");
-          self.startTimer();
+      if (!self.session || self.broken || signedOut) return;
+      // One report per seek: a seek ends the credited stretch. Playing on, the
+      // next one starts with the heartbeat sent once the seeking has settled;
+      // a seek within that time puts it off again.
+      self.stopTimer();
+      self.beat("seeked");
+      if (video.paused || video.ended) return;
+      self.phase = "seeking";
+      self.settle = window.setTimeout(function () {
+        self.settle = null;
+        if (video.seeking) return; // seeking again: its "seeked" waits anew
+        if (video.paused || video.ended) {
+          self.phase = null;
+          return;
         }
-      });
+        self.phase = "playing";
+        self.beat("playing");
+        self.startTimer();
+      }, SEEK_SETTLE_MS);
     });
     video.addEventListener("ended", function () {
       self.stopTimer();
@@ -283,53 +421,262 @@
     });
     // Leaving the page: report the last stretch watched before the page goes.
     window.addEventListener("pagehide", function () {
-      if (self.session && !video.paused) self.beat("paused", true);
+      if (self.session && self.phase && !video.paused) self.beat("paused", true);
     });
   };
 
   Player.prototype.startTimer = function () {
     var self = this;
-    this.stopTimer();
+    if (this.timer) window.clearInterval(this.timer);
     this.timer = window.setInterval(function () {
-      if (self.video.paused || self.video.seeking) return;
-      // One heartbeat on its way at a time: on a stalled connection the next
-      // tick is skipped, and the heartbeat after it covers both stretches (sent
-      // at once, they would reach the server together, and the later one would
-      // look like a jump). A request that never answers stops holding it up
-      // after three ticks.
-      if (self.sentAt && Date.now() - self.sentAt < 3 * HEARTBEAT_MS) return;
-      self.beat("playing");
+      self.tick();
     }, HEARTBEAT_MS);
   };
 
   Player.prototype.stopTimer = function () {
     if (this.timer) window.clearInterval(this.timer);
+    if (this.settle) window.clearTimeout(this.settle);
     this.timer = null;
+    this.settle = null;
+    this.phase = null;
   };
 
-  Player.prototype.beat = function (state, keepalive) {
-    var self = this;
+  /* The timer's heartbeat while playing. One heartbeat on its way at a time:
+     on a stalled connection the next tick is skipped, and the heartbeat after it
+     covers both stretches (sent at once, they would reach the server together,
+     and the later one would look like a jump). A request that never answers
+     stops holding it up after three ticks. Held back (Retry-After, or after
+     failures), ticks are skipped too: the first one after covers the time. */
+  Player.prototype.tick = function () {
+    var video = this.video;
+    if (video.paused || video.seeking || this.broken) return;
+    if (this.queue.length) {
+      this.flush(); // what the learner did goes first
+      return;
+    }
+    if (Date.now() < this.holdUntil) return;
+    if (this.sentAt && Date.now() - this.sentAt < 3 * HEARTBEAT_MS) return;
+    this.send(this.report("playing"), false);
+  };
+
+  Player.prototype.report = function (state) {
     var video = this.video;
     var position = state === "ended" && isFinite(video.duration) ? video.duration : video.currentTime;
+    return {
+      lesson: lessonId,
+      video: this.videoId,
+      session: this.session,
+      position: Math.round(position * 1000) / 1000,
+      rate: video.playbackRate,
+      state: state,
+    };
+  };
+
+  /* Reports what the learner did (played, paused, seeked, reached the end),
+     where the video was at that moment, in its turn. Leaving the page, it goes
+     at once: there is no later. */
+  Player.prototype.beat = function (state, keepalive) {
+    var report = this.report(state);
+    if (keepalive) {
+      this.send(report, true, true);
+      return;
+    }
+    var last = this.queue[this.queue.length - 1];
+    if (last && last.session === report.session && last.state === report.state && state !== "ended") {
+      // Two of a kind in a row: a run of seeks says where the last one went; of
+      // two "playing", the first says where the stretch started.
+      if (state !== "playing") this.queue[this.queue.length - 1] = report;
+    } else {
+      this.queue.push(report);
+      if (this.queue.length > 20) this.queue.shift();
+    }
+    this.flush();
+  };
+
+  Player.prototype.flush = function () {
+    if (!this.queue.length) return;
+    if (Date.now() < this.holdUntil) {
+      this.retryLater();
+      return;
+    }
+    // Its answer sends the next one.
+    if (this.sentAt && Date.now() - this.sentAt < 3 * HEARTBEAT_MS) return;
+    this.send(this.queue.shift(), true);
+  };
+
+  Player.prototype.send = function (report, isEvent, keepalive) {
+    var self = this;
     var sentAt = Date.now();
     this.sentAt = sentAt;
-    return api(
-      "POST",
-      "/heartbeat",
-      {
-        lesson: lessonId,
-        video: this.videoId,
-        session: this.session,
-        position: Math.round(position * 1000) / 1000,
-        rate: video.playbackRate,
-        state: state,
-      },
-      { keepalive: keepalive }
-    ).then(function (answer) {
-      if (self.sentAt === sentAt) self.sentAt = 0;
-      if (answer) self.showProgress(answer, state);
-      return answer;
+    return request("POST", "/heartbeat", report, { keepalive: keepalive, player: this }).then(
+      function (answer) {
+        if (self.sentAt === sentAt) self.sentAt = 0;
+        var status = answer.status;
+        if (status === -1) {
+          self.queue = []; // not sent: no progress API here, or signed out
+          return;
+        }
+        if (status >= 200 && status < 300) {
+          self.recovered();
+          if (answer.body) self.showProgress(answer.body, report.state);
+        } else if (status === 0 || status === 429 || status >= 500) {
+          // Not heard, or not now: what the learner did is sent again in its
+          // turn; a tick is not (the next one covers its stretch).
+          if (isEvent && !keepalive) self.queue.unshift(report);
+          self.failed(status, answer.retryAfter);
+        } // another refusal (400, 422) is about this report only: dropped
+        if (!keepalive) self.flush();
+      }
+    );
+  };
+
+  /* A report failed: wait as long as the server said (Retry-After), or 2, 4,
+     8… seconds, then try again; tell the learner once it has failed twice, or
+     when the wait is long. */
+  Player.prototype.failed = function (status, retryAfter) {
+    var now = Date.now();
+    this.failures += 1;
+    if (!this.failingSince) this.failingSince = now;
+    var backOff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, this.failures - 1));
+    var wait = status === 429 && retryAfter !== null ? Math.min(retryAfter, 5 * RETRY_MAX_MS) : backOff;
+    this.holdUntil = Math.max(this.holdUntil, now + wait);
+    if (this.failures >= 2 || this.holdUntil - this.failingSince >= TELL_AFTER_MS) {
+      this.showUnsaved();
+    }
+    this.retryLater();
+  };
+
+  Player.prototype.retryLater = function () {
+    var self = this;
+    if (this.retryTimer) return;
+    this.retryTimer = window.setTimeout(function () {
+      self.retryTimer = null;
+      if (Date.now() < self.holdUntil) return self.retryLater();
+      if (self.queue.length) return self.flush();
+      // Nothing the learner did waits: a heartbeat asks whether the server
+      // hears again, rather than the next tick some seconds on.
+      if (self.failures && self.phase === "playing") self.tick();
+    }, Math.max(0, this.holdUntil - Date.now()));
+  };
+
+  Player.prototype.recovered = function () {
+    this.failures = 0;
+    this.failingSince = 0;
+    this.holdUntil = 0;
+    if (!this.unsavedShown) return;
+    this.hideNotice();
+    announce(text.savedAgain);
+  };
+
+  /* The line under the video that says progress is not being saved (or that
+     the learner was signed out). Made when first needed. */
+  Player.prototype.noticeElement = function () {
+    if (!this.notice) {
+      this.notice = document.createElement("p");
+      this.notice.hidden = true;
+      var caption = this.figure.querySelector("figcaption");
+      this.figure.insertBefore(this.notice, caption);
+    }
+    return this.notice;
+  };
+
+  Player.prototype.showUnsaved = function () {
+    if (signedOut || this.unsavedShown) return;
+    var notice = this.noticeElement();
+    notice.className = "notice notice--warning video-block__notice";
+    notice.setAttribute("data-progress-unsaved", "");
+    notice.textContent = text.notSaved;
+    notice.hidden = false;
+    this.unsavedShown = true;
+    announce(text.notSaved);
+  };
+
+  Player.prototype.hideNotice = function () {
+    this.unsavedShown = false;
+    if (!this.notice) return;
+    this.notice.hidden = true;
+    this.notice.removeAttribute("data-progress-unsaved");
+  };
+
+  /* --- A video that cannot be loaded ------------------------------------- */
+
+  Player.prototype.attach = function (startPosition) {
+    var self = this;
+    this.detach = attachSource(this.video, startPosition, function () {
+      self.fail();
     });
+  };
+
+  /* The local file or the stream could not be loaded: nothing plays, so
+     nothing more is reported (what was watched up to here is); the learner is
+     told, with a button to try again. */
+  Player.prototype.fail = function () {
+    if (this.broken) return;
+    var video = this.video;
+    this.broken = true;
+    this.brokenAt = video.currentTime || 0;
+    this.wasPlaying = Boolean(this.phase) || !video.paused;
+    var reporting = this.phase;
+    this.stopTimer();
+    if (signedIn && this.session && reporting && !signedOut) this.beat("paused");
+    this.showError();
+  };
+
+  Player.prototype.showError = function () {
+    var self = this;
+    if (!this.errorBox) {
+      var box = document.createElement("div");
+      box.className = "video-block__error";
+      box.setAttribute("data-video-error", "");
+      var message = document.createElement("p");
+      message.textContent = text.videoError;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button";
+      button.setAttribute("data-video-retry", "");
+      button.textContent = text.retry;
+      button.addEventListener("click", function () {
+        self.retryVideo();
+      });
+      box.appendChild(message);
+      box.appendChild(button);
+      (this.figure.querySelector(".video-block__frame") || this.figure).appendChild(box);
+      this.errorBox = box;
+    }
+    var focused = document.activeElement === this.video;
+    this.errorBox.hidden = false;
+    // Keyboard users on the video (now covered) are taken to the button.
+    if (focused) this.errorBox.querySelector("button").focus();
+    announce(text.videoError);
+  };
+
+  /* Load the video again, from where it was, and play on if it was playing. */
+  Player.prototype.retryVideo = function () {
+    var self = this;
+    var video = this.video;
+    var at = this.brokenAt;
+    var play = this.wasPlaying;
+    this.broken = false;
+    this.errorBox.hidden = true;
+    video.focus();
+    this.detach();
+    if (video.dataset.hls && !video.canPlayType("application/vnd.apple.mpegurl")) {
+      this.attach(function () {
+        return at > 0 ? at : self.startPosition();
+      });
+      if (play) video.play().catch(function () {});
+      return;
+    }
+    video.addEventListener(
+      "loadedmetadata",
+      function () {
+        if (at > 0) video.currentTime = at;
+        if (play) video.play().catch(function () {});
+      },
+      { once: true }
+    );
+    if (video.dataset.hls) video.src = video.dataset.hls;
+    video.load();
   };
 
   Player.prototype.showProgress = function (answer, state) {

@@ -240,6 +240,11 @@ def test_a_key_that_is_not_ed25519_is_refused(settings):
         # would be published, and the old credentials would stop verifying.
         ("CERTIFICATE_RETIRED_KEYS", "/etc/otbasy/old-key.pem"),
         ("CERTIFICATE_RETIRED_KEYS", "MC4CAQAwBQYDK2VwBCIEIHv4"),
+        ("CERTIFICATE_NEXT_KEYS", "/etc/otbasy/next-key.pem"),
+        (
+            "CERTIFICATE_NEXT_KEYS",
+            "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        ),
     ],
 )
 def test_an_unreadable_key_fails_the_system_check(settings, setting, value):
@@ -250,3 +255,111 @@ def test_an_unreadable_key_fails_the_system_check(settings, setting, value):
     setattr(settings, setting, value)
     with pytest.raises(SystemCheckError, match="certificates.E001"):
         call_command("check")
+
+
+def _public_pem(key: Ed25519PrivateKey) -> str:
+    return (
+        key.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        .decode()
+    )
+
+
+def test_the_next_key_is_published_before_it_signs(
+    completion, partner, guide_course, settings, client
+):
+    """A rotation as docs/deployment.md describes it: publish the next key, then
+    switch to it and retire the old one. Verifiers' copies fetched in between
+    hold the new key before the first credential it signs."""
+    old_key, next_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    old_kid = signing.thumbprint(old_key.public_key())
+    next_kid = signing.thumbprint(next_key.public_key())
+    settings.CERTIFICATE_SIGNING_KEY = _pem(old_key)
+    settings.CERTIFICATE_RETIRED_KEYS = ""
+
+    # 1. Publish: the next key (its public half, or the private key) in the JWKS.
+    settings.CERTIFICATE_NEXT_KEYS = _public_pem(next_key).replace("\n", "\\n")
+    published = client.get("/.well-known/jwks.json").json()["keys"]
+    assert [key["kid"] for key in published] == [old_kid, next_kid]
+    copy_made_before_the_switch = _jwks_from_endpoint(client)
+    # It signs nothing yet.
+    old_certificate = services.issue_certificate(completion)
+    assert old_certificate.kid == old_kid
+
+    # 2. Switch: the next key signs, the old one is retired.
+    settings.CERTIFICATE_SIGNING_KEY = _pem(next_key)
+    settings.CERTIFICATE_RETIRED_KEYS = _pem(old_key)
+    settings.CERTIFICATE_NEXT_KEYS = ""
+    other = CourseCompletion.objects.create(
+        user=partner, course=guide_course, language="kk"
+    )
+    new_certificate = services.issue_certificate(other)
+    assert new_certificate.kid == next_kid
+
+    # The copy made before the switch verifies the new credential, and the old.
+    assert (
+        _verify(new_certificate.credential, copy_made_before_the_switch)["sub"]
+        == new_certificate.number
+    )
+    assert (
+        _verify(old_certificate.credential, copy_made_before_the_switch)["sub"]
+        == old_certificate.number
+    )
+    published = client.get("/.well-known/jwks.json").json()["keys"]
+    assert [key["kid"] for key in published] == [next_kid, old_kid]
+
+
+def test_next_keys_sign_nothing_but_verify(settings):
+    """While processes restart one by one, those still publishing the new key as
+    the next one verify what those already signing with it sign."""
+    current, upcoming = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    settings.CERTIFICATE_SIGNING_KEY = _pem(upcoming)
+    settings.CERTIFICATE_RETIRED_KEYS = ""
+    settings.CERTIFICATE_NEXT_KEYS = ""
+    _kid, token = signing.sign_claims(
+        {"iss": settings.SITE_URL, "sub": "BKO-1", "jti": "BKO-1", "iat": 1}
+    )
+
+    settings.CERTIFICATE_SIGNING_KEY = _pem(current)
+    settings.CERTIFICATE_NEXT_KEYS = _pem(upcoming)  # a private key is accepted
+    assert signing.signing_key()[0] == signing.thumbprint(current.public_key())
+    assert signing.verify_credential(token)["sub"] == "BKO-1"
+
+    settings.CERTIFICATE_NEXT_KEYS = ""
+    with pytest.raises(jwt.InvalidTokenError):
+        signing.verify_credential(token)
+
+
+def test_a_next_key_that_is_already_the_signing_key_is_published_once(settings):
+    key = Ed25519PrivateKey.generate()
+    settings.CERTIFICATE_SIGNING_KEY = _pem(key)
+    settings.CERTIFICATE_NEXT_KEYS = _public_pem(key)
+    settings.CERTIFICATE_RETIRED_KEYS = ""
+    assert len(signing.jwks()["keys"]) == 1
+
+
+@pytest.mark.parametrize(
+    "setting, value, named",
+    [
+        ("CERTIFICATE_SIGNING_KEY", "not-a-pem", "CERTIFICATE_SIGNING_KEY"),
+        ("CERTIFICATE_NEXT_KEYS", "/etc/otbasy/next.pem", "CERTIFICATE_NEXT_KEYS"),
+        (
+            "CERTIFICATE_RETIRED_KEYS",
+            "MC4CAQAwBQYDK2VwBCIE",
+            "CERTIFICATE_RETIRED_KEYS",
+        ),
+    ],
+)
+def test_processes_that_sign_refuse_to_start_with_an_unreadable_key(
+    settings, setting, value, named
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from certificates.checks import require_readable_keys
+
+    require_readable_keys()  # the test settings' keys are fine
+    setattr(settings, setting, value)
+    with pytest.raises(ImproperlyConfigured, match=named):
+        require_readable_keys()

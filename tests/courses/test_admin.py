@@ -66,7 +66,7 @@ def video_form(captions):
 def test_a_caption_that_is_not_webvtt_is_refused_with_a_form_error(client, editor):
     client.force_login(editor)
     data = video_form([{"language": "kk"}])
-    data["captions-0-file"] = SimpleUploadedFile("subs.srt", b"1\n00:00:01,000 --> x")
+    data["captions-0-file"] = SimpleUploadedFile("subs.vtt", b"<html>captions")
 
     response = client.post(f"{LIST_URL}add/", data)
 
@@ -168,7 +168,10 @@ def test_the_edit_page_links_files_to_where_they_are_served(client, editor):
     client.force_login(editor)
     html = client.get(f"{LIST_URL}edit/{video.pk}/").content.decode()
     links = dict(re.findall(r'<a href="([^"]*)"[^>]*>([^<]*\.(?:mp4|vtt))</a>', html))
-    assert f"/videos/{video.pk}/file" in links
+    video_link = next(
+        url for url in links if url.endswith(f"?v={video.file_version()}")
+    )
+    assert video_link == f"/videos/{video.pk}/file?v={video.file_version()}"
     caption_link = next(url for url in links if "/captions/" in url)
     assert caption_link.startswith(f"/videos/{video.pk}/captions/kk.vtt?v=")
     assert "/media/" not in " ".join(links)
@@ -200,4 +203,157 @@ def test_two_caption_tracks_in_one_language_are_refused_in_words(
     assert response.status_code == 200
     assert tr("A video has one caption track per language.", language) in html
     assert "duplicate data for language" not in html
+    assert not Video.objects.exists()
+
+
+def admin_in(user, language: str):
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_srt_caption_gets_one_message_that_says_to_convert_it(
+    client, editor, language
+):
+    """Not Django's "File extension “srt” is not allowed" (in English in the
+    Kazakh admin) beside "not a WebVTT file": one message, in the editor's
+    language, that says what to do."""
+    from django.utils import translation
+
+    from courses.models import SUBRIP_REFUSAL
+
+    admin_in(editor, language)
+    client.force_login(editor)
+    data = video_form([{"language": "kk"}])
+    data["captions-0-file"] = SimpleUploadedFile(
+        "subs.srt", "1\n00:00:01,000 --> 00:00:02,000\nСәлем\n".encode()
+    )
+
+    html = client.post(f"{LIST_URL}add/", data).content.decode()
+
+    with translation.override(language):
+        expected = str(SUBRIP_REFUSAL)
+        django_refusal = translation.gettext(
+            "File extension “%(extension)s” is not allowed. Allowed extensions are: "
+            "%(allowed_extensions)s."
+        ).split("“")[0]
+        not_webvtt = translation.gettext(
+            "This is not a WebVTT file: its first line must be WEBVTT, alone or "
+            "followed by a space and a title."
+        ).split(":")[0]
+    assert html.count(expected.replace("'", "&#x27;")) == 1
+    assert "File extension" not in html
+    assert django_refusal not in html
+    assert not_webvtt not in html
+    assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_local_file_makes_a_video_whose_mux_upload_failed_ready(client, editor):
+    """Mux refused the upload (the video is Errored): the editor attaches a local
+    file instead, and the video plays from it."""
+    from courses import services
+    from courses.models import VideoStatus
+    from tests.courses.test_video_duration import DEMO_CLIP
+
+    video = VideoFactory(
+        file=None,
+        duration=None,
+        status=VideoStatus.ERRORED,
+        mux_upload_id="upload-1",
+        mux_asset_id="asset-bad",
+        mux_playback_id="play-bad",
+        error_message="Not a video file",
+    )
+    client.force_login(editor)
+    data = video_form([])
+    data.update(duration="", mux_asset_id="asset-bad", mux_playback_id="play-bad")
+    data["file"] = SimpleUploadedFile("clip.mp4", DEMO_CLIP.read_bytes(), "video/mp4")
+
+    response = client.post(f"{LIST_URL}edit/{video.pk}/", data)
+
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert video.status == VideoStatus.READY
+    assert video.duration == 12.0 and video.is_ready
+    assert (video.mux_asset_id, video.mux_playback_id, video.error_message) == (
+        "",
+        "",
+        "",
+    )
+    assert services.player_source(video)["kind"] == "file"
+
+
+@pytest.mark.django_db
+def test_saving_an_errored_video_without_a_file_keeps_it_errored(client, editor):
+    from courses.models import VideoStatus
+
+    video = VideoFactory(file=None, duration=None, status=VideoStatus.ERRORED)
+    client.force_login(editor)
+    data = video_form([])
+    data["duration"] = ""
+    assert client.post(f"{LIST_URL}edit/{video.pk}/", data).status_code == 302
+    video.refresh_from_db()
+    assert video.status == VideoStatus.ERRORED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_video_chooser_shows_each_video_s_status(client, editor, language):
+    from django.utils import translation
+
+    from courses.models import VideoStatus
+
+    VideoFactory(title="Alpha clip")
+    VideoFactory(title="Beta clip", file=None, status=VideoStatus.WAITING)
+    VideoFactory(title="Gamma clip", file=None, status=VideoStatus.ERRORED)
+    admin_in(editor, language)
+    client.force_login(editor)
+
+    chooser = client.get(
+        "/admin/snippets/choose/courses/video/",
+        headers={"x-requested-with": "XMLHttpRequest"},
+    ).json()["html"]
+    results = client.get("/admin/snippets/choose/courses/video/results/").content
+    with translation.override(language):
+        labels = [str(label) for label in VideoStatus.labels]
+        heading = translation.gettext("Status")
+    for html in (chooser, results.decode()):
+        rows = html.split("<tr")[2:]
+        assert len(rows) == 3
+        by_title = {
+            title: row
+            for row in rows
+            for title in ("Alpha clip", "Beta clip", "Gamma clip")
+            if title in row
+        }
+        assert labels[2] in by_title["Alpha clip"]
+        assert "w-status--primary" in by_title["Alpha clip"]
+        assert "w-status--primary" not in by_title["Gamma clip"]
+        assert labels[0] in by_title["Beta clip"]
+        assert labels[3] in by_title["Gamma clip"]
+        assert heading in html
+
+
+@pytest.mark.django_db
+def test_a_caption_of_another_kind_is_refused_in_kazakh_once(client, editor):
+    from tests.lms.i18n import tr
+
+    admin_in(editor, "kk")
+    client.force_login(editor)
+    data = video_form([{"language": "kk"}])
+    data["captions-0-file"] = SimpleUploadedFile("subs.txt", b"not captions")
+
+    html = client.post(f"{LIST_URL}add/", data).content.decode()
+
+    refusal = tr(
+        "File extension “%(extension)s” is not allowed. Allowed extensions are: "
+        "%(allowed_extensions)s.",
+        "kk",
+    ) % {"extension": "txt", "allowed_extensions": "vtt"}
+    assert html.count(refusal) == 1
+    assert "File extension" not in html
+    assert "WebVTT файлы емес" not in html  # not also "This is not a WebVTT file"
     assert not Video.objects.exists()

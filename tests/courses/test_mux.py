@@ -660,3 +660,308 @@ def test_an_unusable_mux_signing_key_fails_the_system_check(
     settings.MUX_SIGNING_KEY_ID, settings.MUX_SIGNING_KEY_PRIVATE = key_id, private
     with pytest.raises(SystemCheckError, match=f"courses.E001.*{says}"):
         call_command("check")
+
+
+# --- Hostile or odd webhook requests -------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "header",
+    ["t=\xb2,v1=00", "t=\u0661\u0662,v1=00", "t=" + "9" * 5000 + ",v1=00", "t=,v1=00"],
+    ids=["superscript-two", "arabic-digits", "too-many-digits", "empty"],
+)
+def test_a_timestamp_of_anything_but_ascii_digits_is_a_400(
+    client, webhook_secret, uploading_video, header
+):
+    """The digits must be ASCII: "²".isdigit() is true, but int() refuses it
+    (that was a 500)."""
+    body = json.dumps(asset_ready()).encode()
+    response = client.post(
+        "/mux/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_MUX_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not mux.verify_webhook_signature(body, header, SECRET)
+    assert not MuxWebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_signed_body_nested_too_deep_is_a_400(client, webhook_secret):
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(
+        "/mux/webhook/",
+        data=body,
+        content_type="application/json",
+        **signed_headers(body),
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_body_too_large_is_a_json_413(client, webhook_secret, settings):
+    body = b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post("/mux/webhook/", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "duration", [-5, float("inf"), float("-inf"), float("nan"), 86_401]
+)
+def test_a_duration_that_is_no_length_of_a_video_is_refused(
+    client, webhook_secret, uploading_video, duration
+):
+    """Watching is credited against the duration: -5 or Infinity (which Python's
+    JSON reads) would make a video impossible or trivial to complete."""
+    event = asset_ready()
+    event["data"]["duration"] = duration
+    response = post_event(client, event)
+
+    assert response.status_code == 400
+    video = Video.objects.get(pk=uploading_video.pk)
+    assert video.duration is None
+    assert video.status == VideoStatus.WAITING
+    assert not MuxWebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_duration_of_0_is_no_duration_yet(client, webhook_secret):
+    video = VideoFactory(file=None, duration=12.0, mux_asset_id="asset-1")
+    event = asset_ready(event_id="evt-zero")
+    event["data"]["duration"] = 0
+    assert post_event(client, event).status_code == 200
+    assert Video.objects.get(pk=video.pk).duration == 12.0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("messages", "stored"),
+    [("boom", "boom"), (["boom", "bang"], "boom; bang"), (None, "invalid_input")],
+)
+def test_mux_error_messages_are_kept_as_words(
+    client, webhook_secret, uploading_video, messages, stored
+):
+    Video.objects.filter(pk=uploading_video.pk).update(mux_asset_id="asset-1")
+    event = {
+        "type": "video.asset.errored",
+        "id": "evt-err",
+        "object": {"type": "asset", "id": "asset-1"},
+        "data": {
+            "id": "asset-1",
+            "status": "errored",
+            "errors": {"type": "invalid_input", "messages": messages},
+        },
+    }
+    assert post_event(client, event).status_code == 200
+    assert Video.objects.get(pk=uploading_video.pk).error_message == stored
+
+
+# --- A new upload of a video that lessons show --------------------------------------
+
+
+@pytest.fixture
+def playing_video(db, guide_course):
+    """A video on Mux that a live lesson of the guide shows, with its captions on
+    the Mux asset."""
+    video = VideoFactory(
+        file=None,
+        duration=12.0,
+        mux_upload_id="upload-old",
+        mux_asset_id="asset-old",
+        mux_playback_id="play-old",
+        mux_playback_policy="public",
+    )
+    for language in ("kk", "ru", "en"):
+        VideoCaptionFactory(video=video, language=language)
+    VideoCaption = video.captions.model
+    VideoCaption.objects.filter(video=video).update(
+        mux_track_id="track-old", mux_track_source="captions/old.vtt"
+    )
+    lesson = guide_course.lessons()[0]
+    lesson.body_kk = [{"type": "video", "value": {"video": video.pk}}]
+    lesson.save_revision().publish()
+    return video, lesson
+
+
+def start_new_upload(client, video, upload_id="upload-new"):
+    responses.post(
+        f"{API}/video/v1/uploads",
+        json={"data": {"id": upload_id, "url": f"https://storage.example/{upload_id}"}},
+        status=201,
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
+
+
+def new_asset_event(status, event_id, **data):
+    return {
+        "type": f"video.asset.{'created' if status == 'preparing' else status}",
+        "id": event_id,
+        "object": {"type": "asset", "id": "asset-new"},
+        "data": {
+            "id": "asset-new",
+            "status": status,
+            "upload_id": "upload-new",
+            **data,
+        },
+    }
+
+
+def what_plays(video, lesson):
+    from progress.services import lesson_structure
+
+    video.refresh_from_db()
+    source = services.player_source(video)
+    return (
+        source["src"],
+        video.is_ready,
+        lesson_structure(lesson.pk).durations[video.pk],
+    )
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_new_upload_plays_only_once_ready_and_then_with_its_own_duration(
+    client,
+    webhook_secret,
+    mux_credentials,
+    playing_video,
+    run_tasks,
+    django_capture_on_commit_callbacks,
+):
+    """The guide's learners go on watching the video (its playback ID, and the
+    duration their watching is credited against) while Mux prepares the new
+    upload; once it is ready it takes over, and the captions go to the new
+    asset."""
+    video, lesson = playing_video
+    old = ("https://stream.mux.com/play-old.m3u8", True, 12.0)
+    assert what_plays(video, lesson) == old
+
+    response = start_new_upload(client, video)
+
+    assert response.status_code == 200
+    assert response.json()["upload_id"] == "upload-new"
+    assert what_plays(video, lesson) == old
+    assert video.mux_new_upload_id == "upload-new"
+    assert not lesson.publish_problems()
+
+    responses.get(
+        f"{API}/video/v1/assets/asset-new",
+        json={"data": {"id": "asset-new", "status": "preparing"}},
+    )
+    created = {
+        "type": "video.upload.asset_created",
+        "id": "evt-upload-new",
+        "object": {"type": "upload", "id": "upload-new"},
+        "data": {"id": "upload-new", "asset_id": "asset-new"},
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, created).status_code == 200
+        assert post_event(client, new_asset_event("preparing", "e1")).json() == {
+            "applied": True
+        }
+    run_tasks()
+    assert what_plays(video, lesson) == old
+    assert video.mux_new_asset_id == "asset-new"
+    assert video.mux_asset_id == "asset-old"
+
+    tracks = responses.post(
+        f"{API}/video/v1/assets/asset-new/tracks",
+        json={"data": {"id": "track-new", "type": "text"}},
+        status=201,
+    )
+    ready = new_asset_event(
+        "ready",
+        "e2",
+        duration=20.5,
+        playback_ids=[{"id": "play-new", "policy": "public"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(client, ready).status_code == 200
+    run_tasks()
+
+    assert what_plays(video, lesson) == (
+        "https://stream.mux.com/play-new.m3u8",
+        True,
+        20.5,
+    )
+    assert (video.mux_asset_id, video.mux_upload_id) == ("asset-new", "upload-new")
+    assert (video.mux_new_upload_id, video.mux_new_asset_id) == ("", "")
+    sent = sorted(
+        json.loads(call.request.body)["language_code"] for call in tracks.calls
+    )
+    assert sent == ["en", "kk", "ru"]
+    assert set(video.captions.values_list("mux_track_id", flat=True)) == {"track-new"}
+
+    # A late event of the old asset changes nothing any more.
+    late = {**asset_ready(asset_id="asset-old", event_id="e3")}
+    late["data"]["status"] = "errored"
+    assert post_event(client, late).status_code == 200
+    assert what_plays(video, lesson)[0] == "https://stream.mux.com/play-new.m3u8"
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_new_upload_that_fails_leaves_the_video_as_it_was(
+    client, webhook_secret, mux_credentials, playing_video
+):
+    video, lesson = playing_video
+    start_new_upload(client, video)
+    errored = new_asset_event(
+        "errored", "e-err", errors={"type": "invalid_input", "messages": ["No video"]}
+    )
+    assert post_event(client, errored).status_code == 200
+
+    assert what_plays(video, lesson) == (
+        "https://stream.mux.com/play-old.m3u8",
+        True,
+        12.0,
+    )
+    assert video.status == VideoStatus.READY
+    assert (video.mux_new_upload_id, video.mux_new_asset_id) == ("", "")
+    assert video.error_message == "No video"
+    assert set(video.captions.values_list("mux_track_id", flat=True)) == {"track-old"}
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_sync_brings_in_a_new_upload_once_ready(mux_credentials, playing_video):
+    """Webhooks may be lost: "Check status with Mux" finds the new asset through
+    its upload."""
+    video, lesson = playing_video
+    Video.objects.filter(pk=video.pk).update(mux_new_upload_id="upload-new")
+    responses.get(
+        f"{API}/video/v1/uploads/upload-new",
+        json={
+            "data": {
+                "id": "upload-new",
+                "status": "asset_created",
+                "asset_id": "asset-new",
+            }
+        },
+    )
+    responses.get(
+        f"{API}/video/v1/assets/asset-new",
+        json={
+            "data": {
+                "id": "asset-new",
+                "status": "ready",
+                "duration": 30.0,
+                "playback_ids": [{"id": "play-new", "policy": "public"}],
+            }
+        },
+    )
+    services.sync_video(video.pk)
+
+    assert what_plays(video, lesson) == (
+        "https://stream.mux.com/play-new.m3u8",
+        True,
+        30.0,
+    )

@@ -169,6 +169,8 @@ def test_caption_files_must_be_webvtt():
         )
     )
     with translation.override("en"), pytest.raises(ValidationError, match="WEBVTT"):
+        validate_webvtt(SimpleUploadedFile("x.vtt", b"<html>\n"))
+    with translation.override("en"), pytest.raises(ValidationError, match="SubRip"):
         validate_webvtt(
             SimpleUploadedFile("x.srt", b"1\n00:00:01,000 --> 00:00:02,000\n")
         )

@@ -274,7 +274,7 @@ def test_mp4_and_webm_files_are_accepted(name, data):
 
 def test_only_webvtt_files_are_accepted_as_captions():
     video = VideoFactory()
-    webvtt = b"WEBVTT\n\n00:00.000 --> 00:02.000\n<script>alert(1)</script>\n"
+    webvtt = b"WEBVTT\n\n00:00.000 --> 00:02.000\n<script>alert(1)</script>Hello\n"
     caption = VideoCaption(
         video=video, language="kk", file=SimpleUploadedFile("x.html", webvtt)
     )
@@ -311,3 +311,87 @@ def test_files_of_earlier_uploads_move_to_the_private_storage():
 def captions_file(caption):
     with caption.file.open("rb") as handle:
         yield handle.read()
+
+
+# --- A replaced file, and what a browser may keep -------------------------------------
+
+
+def test_the_page_asks_for_the_video_at_an_address_that_changes_with_the_file(
+    client, course
+):
+    """Served for an hour from the browser's cache, a file replaced under the
+    same address would play on for up to that hour."""
+    video = local_video()
+    make_lesson(course, videos=[video])
+    source = services.player_source(video)
+    first = f"{source['src']}?v={source['version']}"
+    assert first == video.served_url()
+    assert fetch(client, video).status_code == 206
+    assert client.get(first, HTTP_RANGE="bytes=0-9").status_code == 206
+
+    video.file.save("clip.mp4", ContentFile(DATA + b"new"))
+    source = services.player_source(video)
+    again = f"{source['src']}?v={source['version']}"
+    assert again != first
+    assert again == video.served_url()
+
+
+def test_a_kept_copy_is_checked_by_its_etag_or_date(client, course):
+    video = local_video()
+    VideoCaptionFactory(video=video, language="kk")
+    make_lesson(course, videos=[video])
+
+    for url in (
+        video.served_url(),
+        services.player_source(video)["captions"][0]["url"],
+    ):
+        first = client.get(url)
+        assert first.status_code == 200
+        etag, modified = first["ETag"], first["Last-Modified"]
+        assert etag.startswith('"') and modified.endswith("GMT")
+
+        unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert unchanged.status_code == 304
+        assert unchanged["ETag"] == etag
+        assert unchanged["Cache-Control"] == "public, max-age=3600"
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+        assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+    video.file.save("clip.mp4", ContentFile(DATA + b"new"))
+    assert client.get(video.served_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_range_of_a_file_that_changed_since_is_the_whole_file(client, course):
+    video = local_video()
+    make_lesson(course, videos=[video])
+    etag = client.get(video.served_url())["ETag"]
+
+    same = client.get(video.served_url(), HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
+    assert same.status_code == 206
+    changed = client.get(
+        video.served_url(), HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE='"older"'
+    )
+    assert changed.status_code == 200
+    assert b"".join(changed.streaming_content) == DATA
+
+
+def test_head_asks_about_a_file_without_fetching_it(client, course):
+    video = local_video()
+    VideoCaptionFactory(video=video, language="kk")
+    make_lesson(course, videos=[video])
+
+    head = client.head(video.served_url())
+    assert head.status_code == 200
+    assert head["Content-Type"] == "video/mp4"
+    assert head["Content-Length"] == str(len(DATA))
+    assert head["Accept-Ranges"] == "bytes"
+    assert head["ETag"]
+
+    url = services.player_source(video)["captions"][0]["url"]
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head["Content-Type"] == "text/vtt; charset=utf-8"
+
+    other = VideoFactory()
+    assert client.head(f"/videos/{other.pk}/file").status_code == 404  # not shown
+    assert client.post(video.served_url()).status_code == 405

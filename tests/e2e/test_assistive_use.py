@@ -18,7 +18,8 @@ RECORD_ANNOUNCEMENTS = """() => {
   const live = '[aria-live], [role=status], [role=alert]';
   new MutationObserver((changes) => {
     for (const change of changes) {
-      const node = change.target.nodeType === 1 ? change.target : change.target.parentElement;
+      const node = change.target.nodeType === 1
+        ? change.target : change.target.parentElement;
       const region = node && node.closest(live);
       const text = region && region.textContent.trim();
       if (text && window.announcements.at(-1) !== text) window.announcements.push(text);
@@ -165,4 +166,4 @@ def test_on_a_phone_the_header_is_tabbed_through_from_top_to_bottom(
         " const r = e.getBoundingClientRect(); return r.top + r.height / 2; })"
     )
     assert len(middles) > 3
-    assert all(b > a - 8 for a, b in zip(middles, middles[1:])), middles
+    assert all(b > a - 8 for a, b in zip(middles, middles[1:], strict=False)), middles

@@ -164,7 +164,9 @@ def test_another_device_resumes_where_the_learner_stopped(
         )
         resumed = other.evaluate("document.querySelector('video').currentTime")
         assert resumed == pytest.approx(stopped, abs=0.5)
-        assert other.locator("[data-video-progress] [data-progress-text]").first.inner_text()
+        assert other.locator(
+            "[data-video-progress] [data-progress-text]"
+        ).first.inner_text()
     finally:
         phone.close()
 

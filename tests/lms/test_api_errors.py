@@ -80,3 +80,33 @@ def test_a_body_that_is_not_json_is_told_so_in_the_callers_language(
     )
     assert response.status_code == 400
     assert response.json() == {"detail": tr("The body must be JSON.", language)}
+
+
+def test_a_crash_is_logged_once_with_its_traceback(
+    client, learner, guide_course, monkeypatch
+):
+    """Django logs the crash as it answers; the JSON answer made of its 500 page
+    is not logged again (without the traceback) as a second error."""
+    import logging
+
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "course_progress", crash)
+    client.force_login(learner)
+    client.raise_request_exception = False
+    handler = Keep()
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        response = client.get(f"/api/v1/progress/courses/{guide_course.pk}")
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+
+    assert response.status_code == 500
+    assert [record.exc_info is not None for record in records] == [True]

@@ -162,3 +162,41 @@ def test_hosts_with_spaces_and_a_redis_socket_are_read_as_meant(tmp_path):
     assert hosts == "['bakytty-otbasy.kz', 'www.bakytty-otbasy.kz']"
     assert url.startswith("unix:///run/redis/redis.sock?")
     assert socket == "/run/redis/redis.sock 2"
+
+
+@pytest.mark.parametrize(
+    "site_url, hosts, expected",
+    [
+        ("https://bakytty-otbasy.kz", ["bakytty-otbasy.kz"], []),
+        ("https://bakytty-otbasy.kz:8443", [".bakytty-otbasy.kz"], []),
+        ("https://www.bakytty-otbasy.kz", ["*"], []),
+        ("http://bakytty-otbasy.kz", ["bakytty-otbasy.kz"], ["lms.E001"]),
+        ("https://otbasy.example.kz", ["bakytty-otbasy.kz"], ["lms.E002"]),
+        ("http://127.0.0.1:8000", ["bakytty-otbasy.kz"], ["lms.E001", "lms.E002"]),
+    ],
+)
+def test_site_url_must_be_https_and_an_allowed_host(
+    settings, site_url, hosts, expected
+):
+    from lms.checks import site_url_is_the_served_https_address
+
+    settings.SITE_URL = site_url
+    settings.ALLOWED_HOSTS = hosts
+    errors = site_url_is_the_served_https_address(None)
+    assert [error.id for error in errors] == expected
+    assert all(error.is_serious() for error in errors)
+    assert all("SITE_URL" in error.msg for error in errors)
+
+
+def test_check_deploy_refuses_a_site_url_it_would_not_serve(tmp_path):
+    values = {
+        **required_values(),
+        **SMTP,
+        "SITE_URL": "http://otbasy.example.kz",
+    }
+    result = manage(production_environment(tmp_path, **values), "check", "--deploy")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "lms.E001" in output and "lms.E002" in output
+    assert "SITE_URL is http://otbasy.example.kz, not an https:// address" in output
+    assert "(otbasy.example.kz) is not in DJANGO_ALLOWED_HOSTS" in output

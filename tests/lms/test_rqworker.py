@@ -41,7 +41,9 @@ def database_url(tmp_path=None) -> str:
     return f"sqlite:///{name}"
 
 
-def run_worker(database: str, *options: str) -> subprocess.CompletedProcess:
+def run_worker(
+    database: str, *options: str, job_class: bool = True
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
@@ -53,8 +55,7 @@ def run_worker(database: str, *options: str) -> subprocess.CompletedProcess:
             sys.executable,
             "manage.py",
             "rqworker",
-            "--job-class",
-            "django_tasks_rq.Job",
+            *(["--job-class", "django_tasks_rq.Job"] if job_class else []),
             "default",
             "--burst",
             *options,
@@ -97,6 +98,24 @@ def test_a_task_enqueued_by_the_app_runs_on_rqworker(empty_queue, tmp_path):
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert empty_queue.count == 0
+    assert cache.get("remembered") == marker
+
+
+def test_a_worker_started_without_a_job_class_runs_django_tasks(empty_queue, tmp_path):
+    """``manage.py rqworker default``, as README and docs/deployment.md give it."""
+    from rq.registry import FailedJobRegistry
+
+    marker = uuid.uuid4().hex
+    cache.delete("remembered")
+    remember.enqueue(marker)
+    failed = FailedJobRegistry(queue=empty_queue)
+    failed_before = failed.count
+
+    result = run_worker(database_url(tmp_path), job_class=False)
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "not callable" not in result.stdout + result.stderr
+    assert failed.count == failed_before
     assert cache.get("remembered") == marker
 
 

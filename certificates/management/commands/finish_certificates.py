@@ -1,11 +1,12 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from certificates.services import finish_certificates
+from lms.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Finish certificates left with a step undone (announcing to registry clients,
     the PDF, the e-mail; announcing a revocation) by a worker that died or a queue
     that was down. Idempotent: every step knows whether it was done."""

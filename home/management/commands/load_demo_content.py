@@ -5,17 +5,17 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from home import demo
+from lms.management.base import DatabaseCommand
 from lms.roles import ensure_roles
 
 ADMIN_EMAIL = "admin@example.kz"
 ADMIN_NAME = "admin"  # its sign-in name (CONTRACTS.md §3)
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Build the demo content; running it again changes nothing.
 
     The superuser's password comes from DEMO_ADMIN_PASSWORD; without it a password is

@@ -1,12 +1,13 @@
 """Create or complete the staff groups of ``lms.roles``; safe to run again."""
 
 from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lms.management.base import DatabaseCommand
 from lms.roles import ROLES, ensure_roles
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Create the staff groups (ministry analysts, learner support, certificate "
         "officers, registry administrators) or give them the permissions they lack."

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lms.management.base import DatabaseCommand
 from progress.services import request_pending_certificates
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Request certificates for course completions whose request never went out
     (the queue was down), and re-request old requests that produced no
     certificate. Idempotent: issuing is once per learner and course."""

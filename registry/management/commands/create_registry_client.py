@@ -3,13 +3,14 @@
 an existing client."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.core.management.base import CommandError, no_translations
 
+from lms.management.base import DatabaseCommand
 from registry.models import RegistryClient
 from registry.services import create_client, issue_new_token
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Create an API client for the marriage registration service.
 
     Prints the webhook secret (events are signed with it once a webhook URL is

@@ -1,12 +1,13 @@
 """``manage.py rotate_registry_webhook_secret CLIENT_ID``."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lms.management.base import DatabaseCommand
 from registry.models import RegistryClient
 from registry.services import rotate_webhook_secret
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Give a registry client a new webhook secret and print it as the last line.
 
     For a secret that was lost or leaked. Events sent from now on, including those

@@ -1,11 +1,12 @@
 """``manage.py send_due_webhooks``: send the webhook deliveries that are due."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from lms.management.base import DatabaseCommand
 from registry.services import send_due_webhooks
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     """Attempt every due webhook delivery once; meant for cron, every minute.
 
     Safe to run in several places at once: each delivery is claimed by one run.
