@@ -10,11 +10,11 @@ from pathlib import Path
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from certificates import services
 from progress.models import CourseCompletion
+from tests.certificates.test_signing import _pem
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "registry-integration.md"
 ISSUER = "https://bakytty-otbasy.kz"  # the example's
@@ -26,14 +26,6 @@ def example() -> str:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
     (code,) = [block for block in blocks if "def read_credential" in block]
     return code
-
-
-def _pem(key: Ed25519PrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
 
 
 @pytest.fixture

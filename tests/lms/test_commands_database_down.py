@@ -3,8 +3,6 @@ during an outage), end with one line naming the database, never its password, an
 exit status 1 (lms.management.base.DatabaseCommand)."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.core.management import CommandError, call_command
@@ -14,6 +12,7 @@ import pytest
 
 from lms.management.base import DatabaseCommand, described
 from tests.lms.conftest import UNREACHABLE_POSTGRES_PORT
+from tests.lms.test_check_deploy import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "s3cret-pw"  # noqa: S105
@@ -43,14 +42,7 @@ def test_a_command_says_the_database_cannot_be_reached(tmp_path, command):
         "DJANGO_SETTINGS_MODULE": "lms.settings.test",
         "DATABASE_URL": URL,
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = manage(environment, *command)
 
     output = result.stdout + result.stderr
     assert result.returncode == 1, output

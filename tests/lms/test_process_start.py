@@ -9,6 +9,7 @@ import pytest
 
 from tests.lms.test_check_deploy import (
     ROOT,
+    manage,
     production_environment,
     required_values,
 )
@@ -82,14 +83,7 @@ def test_manage_py_check_still_reports_the_key_as_e001(tmp_path):
     environment = production_environment(
         tmp_path, **{**required_values(), "CERTIFICATE_SIGNING_KEY": "not-a-pem"}
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = manage(environment, "check")
     assert result.returncode == 1
     assert "certificates.E001" in result.stderr
     assert "Traceback" not in result.stderr
