@@ -90,7 +90,7 @@ class AccountAdapter(DefaultAccountAdapter):
         template = kwargs.get("message_template", args[1] if len(args) > 1 else None)
         language = _admin_language(request)
         if not language and template == LOGGED_IN_MESSAGE:
-            language = _landing_language(request)
+            language = _landing_language(request) or _next_page_language(request)
         with translation.override(language) if language else nullcontext():
             super().add_message(request, *args, **kwargs)
 
@@ -185,6 +185,15 @@ def _account_language(user) -> str | None:
 
 
 LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
+
+
+def _next_page_language(request: HttpRequest) -> str | None:
+    """The language of the page signing in goes back to (``next``), when its
+    address has a language prefix: "/ru/couple/" is read in Russian, whatever the
+    sign-in page's language was."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = urlsplit(target).path.split("/")[1:2]
+    return prefix[0] if prefix and prefix[0] in dict(settings.LANGUAGES) else None
 
 
 def _landing_language(request: HttpRequest) -> str | None:

@@ -294,6 +294,28 @@ def test_a_learner_is_greeted_in_the_sites_language(client, account):
     assert tr("You are signed in.", "kk") in unescape(response.content.decode())
 
 
+@pytest.mark.parametrize("language", ["ru", "en", "kk"])
+def test_the_greeting_is_in_the_language_of_the_page_signing_in_goes_back_to(
+    client, account, language
+):
+    """Signed in from a page in one language, going back to a page in another:
+    the greeting is read there, so it is written in that page's language."""
+    other = "en" if language != "en" else "ru"
+    client.cookies["django_language"] = other
+    response = client.post(
+        LOGIN_URL,
+        {"login": account.email, "password": PASSWORD, "next": f"/{language}/couple/"},
+        REMOTE_ADDR=fresh_ip(),
+        HTTP_ACCEPT_LANGUAGE=other,
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == f"/{language}/couple/"
+    page = unescape(response.content.decode())
+    assert tr("You are signed in.", language) in page
+    assert tr("You are signed in.", other) not in page
+
+
 def test_the_admins_password_reset_leads_to_the_limited_one(
     client, account, mailoutbox
 ):
