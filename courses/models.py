@@ -838,6 +838,18 @@ class VideoForm(WagtailAdminModelForm):
             )
         return cleaned_data
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once the Mux uploader has been used, Mux's webhook sets the asset, the
+        # playback ID and the duration, also while an edit page is open (a new
+        # upload taking over): the page must not write back what it was opened
+        # with. Disabled, they keep what the database holds when it is saved.
+        video = self.instance
+        if video.pk and (video.mux_upload_id or video.mux_new_upload_id):
+            for name in ("mux_asset_id", "mux_playback_id", "duration"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
     @staticmethod
     def _take_an_empty_duration_from_a_new_file(cleaned_data) -> None:
         """Before anything asks for a duration: a new file says it (and the

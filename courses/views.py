@@ -197,7 +197,7 @@ def _if_range(request, validators: dict) -> bool:
     if condition.startswith('"') or condition.startswith("W/"):
         return condition == validators["etag"]
     since = parse_http_date_safe(condition)
-    return since is not None and since >= validators["last_modified"]
+    return since is not None and since == validators["last_modified"]
 
 
 @require_safe

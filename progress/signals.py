@@ -1,6 +1,7 @@
 """Keep the cached lesson structures (read on every heartbeat) fresh, and record
 the completions an editor's change to a course lets learners have."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -38,6 +39,13 @@ def page_saved(sender, instance, **kwargs):
 def video_changed(sender, instance, **kwargs):
     # Which lessons show a video is in their bodies; videos change rarely, so
     # forgetting every lesson's structure is cheaper than finding them.
+    # Now, and again once the change is committed: a heartbeat between the two
+    # would otherwise cache the structure as it was before, for minutes.
+    forget_every_lesson_structure()
+    transaction.on_commit(forget_every_lesson_structure)
+
+
+def forget_every_lesson_structure():
     forget_lesson_structures(LessonPage.objects.values_list("pk", flat=True))
 
 

@@ -6,6 +6,7 @@ one with a malformed body, is audited and answered with a single ``detail`` stri
 
 import datetime
 import json
+import re
 from typing import Literal
 
 from django.core.exceptions import RequestDataTooBig
@@ -170,22 +171,32 @@ def _parse(request: HttpRequest, model: type[BaseModel]):
 # A certificate number sent in a call that is refused is audited when it is text
 # of at most this many characters (then cut to the audit column's 64).
 SENT_NUMBER_MAX_LENGTH = 200
-# This many digits could be an IIN sent in the wrong field: never kept in clear.
-IIN_DIGITS = 12
+# This many digits (or letters read as digits, as in certificate numbers) could
+# be most of an IIN sent in the wrong field: never kept in clear.
+MASKED_FROM_DIGITS = 6
+DIGIT_LIKE = frozenset("0123456789OoIiLl")
+# A number of the certificates' own shape, whose check character is wrong, is
+# no IIN: kept as typed.
+NUMBER_SHAPE = re.compile(r"BKO-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", re.IGNORECASE)
 
 
 def number_as_sent(value: object) -> str:
     """What the audit keeps of the certificate number of a refused call: the
     number in its canonical form, else as typed (printable characters only, at
-    most 64), with its digits masked when there are enough of them to be an IIN;
-    nothing for what is not text or is too long."""
+    most 64), with its digits (and the letters read as digits) masked when there
+    are enough of them to be part of an IIN; nothing for what is not text or is
+    too long."""
     if not isinstance(value, str) or len(value) > SENT_NUMBER_MAX_LENGTH:
         return ""
     if number := services.normalize_certificate_number(value):
         return number
     typed = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
-    if sum(ch.isdigit() for ch in typed) >= IIN_DIGITS:
-        typed = "".join("*" if ch.isdigit() else ch for ch in typed)
+    shaped_like_a_number = NUMBER_SHAPE.fullmatch(typed)  # a wrong check character
+    if (
+        not shaped_like_a_number
+        and sum(ch in DIGIT_LIKE for ch in typed) >= MASKED_FROM_DIGITS
+    ):
+        typed = "".join("*" if ch in DIGIT_LIKE else ch for ch in typed)
     return typed[:64]
 
 

@@ -142,6 +142,10 @@ class RegistryCallIndexView(IndexView):
             # A mistyped filter is not applied: the page shows its error rather
             # than a file of rows the filters do not say.
             self.is_export = False
+        if self.is_export:
+            # Straight to the file: the listing would first read every row
+            # into memory (to count them), which a year of calls does not fit.
+            return self.as_spreadsheet(self.get_queryset(), request.GET["export"])
         return super().get(request, *args, **kwargs)
 
     def stream_csv(self, queryset):

@@ -230,7 +230,12 @@
         script.onload = function () {
           resolve(window.Hls);
         };
-        script.onerror = reject;
+        script.onerror = function (error) {
+          // Not kept: "Try again" loads it afresh after a dropped connection.
+          hlsScript = null;
+          script.remove();
+          reject(error);
+        };
         document.head.appendChild(script);
       });
     }
@@ -647,7 +652,7 @@
     this.errorBox.hidden = false;
     // Keyboard users on the video (now covered) are taken to the button.
     if (focused) this.errorBox.querySelector("button").focus();
-    announce(text.videoError);
+    announce((this.title ? this.title + ": " : "") + text.videoError);
   };
 
   /* Load the video again, from where it was, and play on if it was playing. */
@@ -656,8 +661,15 @@
     var video = this.video;
     var at = this.brokenAt;
     var play = this.wasPlaying;
+    if (video.dataset.hls && /[?&]token=/.test(video.dataset.hls)) {
+      // A signed stream's token may have run out (an hour): the page gives a
+      // new one, and the player resumes where the server says the learner was.
+      window.location.reload();
+      return;
+    }
     this.broken = false;
     this.errorBox.hidden = true;
+    announced = ""; // failing again is said again
     video.focus();
     this.detach();
     if (video.dataset.hls && !video.canPlayType("application/vnd.apple.mpegurl")) {

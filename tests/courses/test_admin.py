@@ -357,3 +357,32 @@ def test_a_caption_of_another_kind_is_refused_in_kazakh_once(client, editor):
     assert "File extension" not in html
     assert "WebVTT файлы емес" not in html  # not also "This is not a WebVTT file"
     assert not Video.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_edit_page_opened_before_a_new_upload_took_over_does_not_undo_it(
+    client, editor
+):
+    """Mux's webhook switched the video to its new asset while the editor's page
+    was open: saving that page (a title fixed) keeps what Mux set."""
+    video = VideoFactory(
+        file=None,
+        duration=30.0,
+        mux_upload_id="upload-new",
+        mux_asset_id="asset-new",
+        mux_playback_id="play-new",
+    )
+    client.force_login(editor)
+    data = video_form([])  # as the page was drawn, before the switch
+    data.update(duration="12", mux_asset_id="asset-old", mux_playback_id="play-old")
+    data["title_en"] = "Video, title fixed"
+
+    assert client.post(f"{LIST_URL}edit/{video.pk}/", data).status_code == 302
+
+    video.refresh_from_db()
+    assert video.title_en == "Video, title fixed"
+    assert (video.mux_asset_id, video.mux_playback_id, video.duration) == (
+        "asset-new",
+        "play-new",
+        30.0,
+    )

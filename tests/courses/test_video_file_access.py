@@ -395,3 +395,24 @@ def test_head_asks_about_a_file_without_fetching_it(client, course):
     other = VideoFactory()
     assert client.head(f"/videos/{other.pk}/file").status_code == 404  # not shown
     assert client.post(video.served_url()).status_code == 405
+
+
+def test_a_range_asked_with_a_later_date_than_the_files_is_the_whole_file(
+    client, course
+):
+    """If-Range names the file by its exact date: a file put back with an older
+    date is another file (RFC 9110 §13.1.5)."""
+    from django.utils.http import http_date, parse_http_date
+
+    video = local_video()
+    make_lesson(course, videos=[video])
+    modified = client.get(video.served_url())["Last-Modified"]
+    same = client.get(
+        video.served_url(), HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=modified
+    )
+    assert same.status_code == 206
+    later = http_date(parse_http_date(modified) + 60)
+    response = client.get(
+        video.served_url(), HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=later
+    )
+    assert response.status_code == 200

@@ -315,6 +315,22 @@ def test_the_audit_log_exports_as_csv_in_the_admins_language(
     )
 
 
+def test_the_csv_export_reads_the_rows_only_as_it_writes_them(admin_client, audit_rows):
+    """A year of calls does not fit in memory: nothing reads the rows before the
+    file is sent, and then they are read in chunks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        response = admin_client.get("/admin/registry_calls/", {"export": "csv"})
+    assert not [
+        query["sql"]
+        for query in before.captured_queries
+        if 'FROM "registry_registrycall"' in query["sql"]
+    ]
+    assert len(_csv(response)) == 5
+
+
 def test_the_export_follows_the_filters_and_the_search(admin_client, audit_rows):
     filtered = admin_client.get(
         "/admin/registry_calls/",

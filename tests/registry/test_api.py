@@ -500,6 +500,10 @@ def test_every_call_is_audited_with_hashed_iins_only(api, learner_certificate):
             {"certificate_number": f"{VALID_IINS[0][:6]} {VALID_IINS[0][6:]}"},
             "****** ******",
         ),
+        # Nor most of one: a digit short, or with O for 0 and I or L for 1.
+        ({"certificate_number": VALID_IINS[0][:11]}, "*" * 11),
+        ({"certificate_number": "9OO1O13OO811"}, "*" * 12),
+        ({"certificate_number": "BKO-123456"}, "BK*-******"),
         # Nothing that is not text of a sane length.
         ({"certificate_number": "BKO-" + "A" * 500}, ""),
         ({"certificate_number": 12}, ""),
