@@ -37,8 +37,15 @@ class RegistryClientForm(forms.ModelForm):
         fields = ["name", "is_active", "rate_limit", "webhook_url"]
         formfield_callback = _formfield
 
+    # Whether the page was drawn for an active client ("1") or a deactivated one
+    # ("0"), whose box was disabled, so that the browser posts nothing for it.
+    drawn_active = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["drawn_active"].initial = (
+            "1" if self.instance.pk and self.instance.is_active else "0"
+        )
         field = self.fields["is_active"]
         command = f"{NEW_TOKEN_COMMAND} {self.instance.pk}"
         # Built per request, in the admin's language.
@@ -57,3 +64,12 @@ class RegistryClientForm(forms.ModelForm):
                 "cannot be switched back on. Only a new token, given on the server "
                 "with %(command)s, lets the client call the API again."
             ) % {"command": command}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        drawn_inactive = self.data.get(self.add_prefix("drawn_active")) == "0"
+        if drawn_inactive and self.instance.pk and self.instance.is_active:
+            # Given a new token since the page was drawn: its absent box is not
+            # a deactivation of the client's new token.
+            cleaned_data["is_active"] = True
+        return cleaned_data

@@ -22,7 +22,7 @@ from registry.models import (
     RegistryClient,
     WebhookDelivery,
 )
-from registry.services import create_client, deactivate_client
+from registry.services import create_client, deactivate_client, issue_new_token
 from tests.e2e.conftest import browser  # noqa: F401 - the browser test's fixture
 from tests.lms.i18n import tr
 
@@ -73,6 +73,30 @@ def test_a_deactivated_client_cannot_be_ticked_active_again(admin_client, api):
     registry_client.refresh_from_db()
     assert registry_client.is_active is False
     assert _guide_status(api, token) == 401
+
+
+def test_a_page_drawn_before_a_new_token_does_not_deactivate_it(admin_client, api):
+    """The page of a deactivated client is open (its box disabled, so nothing is
+    posted for it) while the client is given a new token on the server: saving
+    the page changes what was typed, and leaves the new token working."""
+    registry_client, _token = create_client("ЗАГС")
+    deactivate_client(registry_client)
+    url = f"/admin/registry_clients/edit/{registry_client.pk}/"
+    page = admin_client.get(url).content.decode()
+    assert re.search(r'name="drawn_active" value="0"', page)
+
+    registry_client, token = issue_new_token(registry_client.pk)
+    response = _edit(admin_client, registry_client, rate_limit=30, drawn_active="0")
+
+    assert response.status_code == 302
+    registry_client.refresh_from_db()
+    assert (registry_client.is_active, registry_client.rate_limit) == (True, 30)
+    assert _guide_status(api, token) == 200
+
+    # Drawn for the active client, an unticked box still deactivates it.
+    assert _edit(admin_client, registry_client, drawn_active="1").status_code == 302
+    registry_client.refresh_from_db()
+    assert registry_client.is_active is False
 
 
 def test_a_deactivated_clients_form_says_how_to_give_it_a_new_token(
