@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from certificates import numbers
 from lms.iin import iin_hash
 from registry import services
 from registry.auth import RegistryBearer
@@ -174,10 +175,15 @@ SENT_NUMBER_MAX_LENGTH = 200
 # This many digits (or letters read as digits, as in certificate numbers) could
 # be most of an IIN sent in the wrong field: never kept in clear.
 MASKED_FROM_DIGITS = 6
-DIGIT_LIKE = frozenset("0123456789OoIiLl")
 # A number of the certificates' own shape, whose check character is wrong, is
 # no IIN: kept as typed.
-NUMBER_SHAPE = re.compile(r"BKO-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", re.IGNORECASE)
+NUMBER_SHAPE = re.compile(
+    rf"{numbers.PREFIX}(-[0-9A-Z]{{{numbers.GROUP}}}){{3}}", re.IGNORECASE
+)
+
+
+def _digit_like(ch: str) -> bool:
+    return ch.upper().translate(numbers.SUBSTITUTIONS) in "0123456789"
 
 
 def number_as_sent(value: object) -> str:
@@ -192,11 +198,8 @@ def number_as_sent(value: object) -> str:
         return number
     typed = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
     shaped_like_a_number = NUMBER_SHAPE.fullmatch(typed)  # a wrong check character
-    if (
-        not shaped_like_a_number
-        and sum(ch in DIGIT_LIKE for ch in typed) >= MASKED_FROM_DIGITS
-    ):
-        typed = "".join("*" if ch in DIGIT_LIKE else ch for ch in typed)
+    if not shaped_like_a_number and sum(map(_digit_like, typed)) >= MASKED_FROM_DIGITS:
+        typed = "".join("*" if _digit_like(ch) else ch for ch in typed)
     return typed[:64]
 
 

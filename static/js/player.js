@@ -210,6 +210,17 @@
     }, 50);
   }
 
+  /* A plain button of the page's style, marked with ``attribute``. */
+  function makeButton(label, attribute, onClick) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.setAttribute(attribute, "");
+    button.textContent = label;
+    button.addEventListener("click", onClick);
+    return button;
+  }
+
   function clock(seconds) {
     seconds = Math.floor(seconds);
     var m = Math.floor(seconds / 60);
@@ -635,12 +646,7 @@
       box.setAttribute("data-video-error", "");
       var message = document.createElement("p");
       message.textContent = text.videoError;
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "button";
-      button.setAttribute("data-video-retry", "");
-      button.textContent = text.retry;
-      button.addEventListener("click", function () {
+      var button = makeButton(text.retry, "data-video-retry", function () {
         self.retryVideo();
       });
       box.appendChild(message);
@@ -874,12 +880,7 @@
     parts.forEach(function (part) {
       part.hidden = true;
     });
-    var again = document.createElement("button");
-    again.type = "button";
-    again.className = "button";
-    again.setAttribute("data-quiz-again", "");
-    again.textContent = text.quizAgain;
-    again.addEventListener("click", function () {
+    var again = makeButton(text.quizAgain, "data-quiz-again", function () {
       parts.forEach(function (part) {
         part.hidden = false;
       });
