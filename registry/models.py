@@ -1,5 +1,6 @@
 """The marriage registration service as an API client: tokens, audit, webhooks."""
 
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -94,6 +96,52 @@ class RegistryCallKind(models.TextChoices):
     GUIDE_STATUS = "guide-status", _("Guide status")
 
 
+# What the API records as a call's result, in English (``registry.api``,
+# ``registry.auth``, ``registry.services``), and how staff read it.
+RESULT_CONTEXT = "registry call result"
+RESULT_LABELS = {
+    "valid": pgettext_lazy(RESULT_CONTEXT, "valid"),
+    "revoked": pgettext_lazy(RESULT_CONTEXT, "revoked"),
+    "not_found": pgettext_lazy(RESULT_CONTEXT, "not found"),
+    "invalid IIN": pgettext_lazy(RESULT_CONTEXT, "invalid IIN"),
+    "malformed number": pgettext_lazy(RESULT_CONTEXT, "malformed number"),
+    "rate limited": pgettext_lazy(RESULT_CONTEXT, "over the rate limit"),
+    "unauthorized": pgettext_lazy(RESULT_CONTEXT, "no or wrong token"),
+    "unauthorized; further calls from this address this minute not recorded": (
+        pgettext_lazy(
+            RESULT_CONTEXT,
+            "no or wrong token; further calls from this address this minute not "
+            "recorded",
+        )
+    ),
+}
+RESULT_PATTERNS = [
+    (
+        re.compile(r"(?P<completed>\d+) of (?P<total>\d+) completed"),
+        pgettext_lazy(RESULT_CONTEXT, "completed: %(completed)s of %(total)s"),
+    ),
+    (
+        re.compile(r"invalid IIN at (?P<index>\d+)"),
+        pgettext_lazy(RESULT_CONTEXT, "invalid IIN: iins.%(index)s"),
+    ),
+    (
+        re.compile(r"method (?P<method>[A-Z]+) not allowed"),
+        pgettext_lazy(RESULT_CONTEXT, "method %(method)s not allowed"),
+    ),
+]
+
+
+def result_label(result: str) -> str:
+    """A recorded result in the active language; what is not one of the API's own
+    results (pydantic's messages, say) stays as recorded."""
+    if result in RESULT_LABELS:
+        return str(RESULT_LABELS[result])
+    for pattern, label in RESULT_PATTERNS:
+        if found := pattern.fullmatch(result):
+            return str(label) % found.groupdict()
+    return gettext(result)  # a refusal's message is one of the API's msgids
+
+
 class RegistryCall(models.Model):
     """One call to the registry API, kept as an audit trail; never edited.
 
@@ -126,6 +174,11 @@ class RegistryCall(models.Model):
         called_at = timezone.localtime(self.called_at)  # as the admin shows times
         when = f"{formats.date_format(called_at, 'SHORT_DATE_FORMAT')} {called_at:%T}"
         return f"{self.get_kind_display()} — {self.http_status} — {when}"
+
+    def get_result_display(self) -> str:
+        """The result in the staff member's language (the admin's listing, page
+        and exports); the record itself keeps the API's English."""
+        return result_label(self.result)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -213,11 +213,14 @@ class RegistryCallViewSet(ReadOnlyViewSet):
         "client",
         "get_kind_display",
         "http_status",
-        "result",
+        "get_result_display",
         "certificate_number",
     ]
     # The other columns are headed by their fields' names, as in the listing.
-    export_headings = {"get_kind_display": capfirst(_("kind"))}
+    export_headings = {
+        "get_kind_display": capfirst(_("kind")),
+        "get_result_display": capfirst(_("result")),
+    }
     export_filename = "registry-audit-log"
     inspect_view_fields = [
         "called_at",

@@ -17,10 +17,12 @@ import pytest
 from lms.factories import VALID_IINS, UserFactory
 from lms.iin import iin_hash
 from registry.models import (
+    RESULT_LABELS,
     RegistryCall,
     RegistryCallKind,
     RegistryClient,
     WebhookDelivery,
+    result_label,
 )
 from registry.services import create_client, deactivate_client, issue_new_token
 from tests.e2e.conftest import browser  # noqa: F401 - the browser test's fixture
@@ -379,7 +381,8 @@ def test_the_export_from_the_filtered_results_follows_the_filters(
         "/admin/registry_calls/results/", {"kind": "guide-status", "export": "csv"}
     )
     rows = _csv(response)[1:]
-    assert [row[4] for row in rows] == ["1 of 1 completed"]
+    with translation.override("kk"):  # the admin's language when none is chosen
+        assert [row[4] for row in rows] == [result_label("1 of 1 completed")]
 
 
 @pytest.mark.e2e
@@ -454,11 +457,55 @@ def test_the_audit_log_exports_as_xlsx(admin_client, audit_rows):
     ] + [tr("certificate number", "kk")[0].upper() + tr("certificate number", "kk")[1:]]
     assert len(rows) == 4  # the three calls to verify
     _no_iin_anywhere(repr(rows))
-    valid = next(row for row in rows if row[4] == "valid")
+    valid = next(row for row in rows if row[4] == tr(RESULT_LABELS["valid"], "kk"))
     called_at = RegistryCall.objects.get(result="valid").called_at
     local = timezone.localtime(called_at).replace(tzinfo=None)
     assert abs(valid[0] - local) < datetime.timedelta(seconds=1)  # as listed
     assert valid[2] == tr(RegistryCallKind.VERIFY.label, "kk")
+
+
+# The audit log in the staff member's language -----------------------------------------
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_each_result_the_api_records_reads_in_the_admins_language(language):
+    for recorded, label in RESULT_LABELS.items():
+        assert result_label(recorded) == str(label)
+        with translation.override(language):
+            assert result_label(recorded) == tr(label, language)
+    with translation.override(language):
+        completed = result_label("1 of 2 completed")
+        invalid = result_label("invalid IIN at 1")
+        method = result_label("method DELETE not allowed")
+        refused = result_label("The body must be JSON.")
+        pydantic = result_label("iins: List should have at most 10 items")
+    assert "1" in completed and "2" in completed and "completed" not in completed
+    assert "iins.1" in invalid and "invalid" not in invalid
+    assert "DELETE" in method and "allowed" not in method
+    assert refused == tr("The body must be JSON.", language)
+    # A message that is not one of the API's own stays as recorded.
+    assert pydantic == "iins: List should have at most 10 items"
+
+
+def test_the_listing_and_the_call_show_results_in_the_admins_language(
+    admin_client, admin_user, audit_rows
+):
+    _in_language(admin_user, "ru")
+
+    page = unescape(admin_client.get("/admin/registry_calls/").content.decode())
+    call = RegistryCall.objects.get(result="1 of 1 completed")
+    inspect = unescape(
+        admin_client.get(f"/admin/registry_calls/inspect/{call.pk}/").content.decode()
+    )
+
+    for recorded in ("valid", "malformed number", "unauthorized"):
+        assert tr(RESULT_LABELS[recorded], "ru") in page
+    with translation.override("ru"):
+        completed = result_label("1 of 1 completed")
+    assert completed in page and completed in inspect
+    assert ">valid<" not in page.replace(" ", "").replace("\n", "")
+    # The record keeps the API's English, which is what search finds.
+    assert call.result == "1 of 1 completed"
 
 
 def test_the_export_needs_the_audit_logs_permission(client, audit_rows):
