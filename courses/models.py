@@ -17,7 +17,12 @@ from django.core.validators import FileExtensionValidator
 from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import (
+    get_language,
+    get_language_info,
+    gettext,
+    override,
+)
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -1080,6 +1085,21 @@ class Video(index.Indexed, ClusterableModel):
         self.mux_playback_id = ""
         self.mux_playback_policy = ""
         self.error_message = ""
+
+    @property
+    def replacement_pending(self) -> bool:
+        """Whether Mux is preparing a new upload that will replace what plays."""
+        return bool(self.mux_new_upload_id or self.mux_new_asset_id)
+
+    def status_label(self) -> str:
+        """The status as the admin lists it, with a new upload still being
+        prepared."""
+        status = self.get_status_display()
+        if self.replacement_pending:
+            return gettext("%(status)s; new upload being processed") % {
+                "status": status
+            }
+        return status
 
     @property
     def plays_from_mux(self) -> bool:

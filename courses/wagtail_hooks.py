@@ -56,13 +56,14 @@ class VideoEditView(EditView):
 class VideoStatusColumn(StatusTagColumn):
     """A video's status as a tag, marked when the video is ready to play: a video
     still waiting for its upload, or whose upload failed, is told apart from one
-    that plays before it goes into a lesson."""
+    that plays before it goes into a lesson. A new upload that Mux is still
+    preparing is named beside it."""
 
     def __init__(self, **kwargs):
         super().__init__(
             "status",
             label=gettext_lazy("Status"),
-            accessor="get_status_display",
+            accessor="status_label",
             primary=lambda video: video.status == VideoStatus.READY,
             sort_key=None,
             **kwargs,
@@ -107,7 +108,7 @@ class VideoViewSet(SnippetViewSet):
     edit_template_name = "courses/admin/video_edit.html"
     list_display = [
         "title",
-        "status",
+        VideoStatusColumn(),
         "duration",
         CaptionLanguagesColumn("captions", label=gettext_lazy("Captions")),
         "updated_at",

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+from html import unescape
 
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
@@ -20,6 +21,7 @@ from courses import mux, services
 from courses.factories import VideoCaptionFactory, VideoFactory
 from courses.models import MuxWebhookEvent, Video, VideoStatus
 from lms.factories import UserFactory
+from tests.lms.i18n import tr
 
 SECRET = "whsec-test"
 API = "https://api.mux.com"
@@ -965,3 +967,24 @@ def test_sync_brings_in_a_new_upload_once_ready(mux_credentials, playing_video):
         True,
         30.0,
     )
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_the_admin_says_while_a_new_upload_is_being_processed(
+    client, mux_credentials, playing_video
+):
+    video, _lesson = playing_video
+    listing = "/admin/snippets/courses/video/"
+    edit = f"/admin/snippets/courses/video/edit/{video.pk}/"
+    start_new_upload(client, video)
+    pending = tr("%(status)s; new upload being processed", "kk") % {
+        "status": tr(VideoStatus.READY.label, "kk")  # the admin's default language
+    }
+
+    assert pending in unescape(client.get(listing).content.decode())
+    assert b"data-mux-replacement" in client.get(edit).content
+
+    Video.objects.filter(pk=video.pk).update(mux_new_upload_id="", mux_new_asset_id="")
+    assert pending not in unescape(client.get(listing).content.decode())
+    assert b"data-mux-replacement" not in client.get(edit).content
