@@ -242,10 +242,18 @@ def _granted(request, caption: VideoCaption) -> bool:
 
 def _as_file(response, audience: str):
     """A file answer that no browser will run as a page, even opened on its own,
-    and that a shared cache keeps only when anyone may have it."""
+    and that a shared cache keeps only when anyone may have it.
+
+    A shared cache asks again before each reuse (``s-maxage=0``,
+    ``proxy-revalidate``; a 304 when the file is unchanged), so that a lesson
+    restricted or unpublished stops its video being served at once; the
+    viewer's own browser keeps its copy for an hour."""
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = f"{audience}, max-age=3600"
+    if audience == access.PUBLIC:
+        response["Cache-Control"] = "public, max-age=3600, s-maxage=0, proxy-revalidate"
+    else:
+        response["Cache-Control"] = f"{audience}, max-age=3600"
     return response
 
 

@@ -95,6 +95,9 @@
   // the few unprefixed pages (sign-in, sign-up) so they open in the same language.
   var lang = document.documentElement.getAttribute("lang");
   if (lang && /^\/(kk|ru|en)\//.test(window.location.pathname)) {
-    document.cookie = "django_language=" + lang + "; path=/; max-age=31536000; samesite=lax";
+    // Secure over https, as the server sets it (LANGUAGE_COOKIE_SECURE): the
+    // script's cookie replaces the server's.
+    var secure = window.location.protocol === "https:" ? "; secure" : "";
+    document.cookie = "django_language=" + lang + "; path=/; max-age=31536000; samesite=lax" + secure;
   }
 })();

@@ -76,7 +76,10 @@ def test_a_public_lesson_s_video_is_anyone_s_and_may_be_cached(client, course):
     make_lesson(course, videos=[video])
     response = fetch(client, video)
     assert response.status_code == 206
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert (
+        response["Cache-Control"]
+        == "public, max-age=3600, s-maxage=0, proxy-revalidate"
+    )
 
 
 def test_a_video_no_live_lesson_shows_is_for_editors_only(client, learner, course):
@@ -164,7 +167,10 @@ def test_a_video_also_shown_by_a_public_lesson_stays_public(
     make_lesson(CoursePageFactory(parent=course_index), videos=[video])
     response = fetch(client, video)
     assert response.status_code == 206
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert (
+        response["Cache-Control"]
+        == "public, max-age=3600, s-maxage=0, proxy-revalidate"
+    )
 
 
 def captions_of(client, video, language="kk", query=""):
@@ -185,7 +191,10 @@ def test_files_are_served_so_that_no_browser_runs_them(client, course):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/vtt; charset=utf-8"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert response["Cache-Control"] == "public, max-age=3600"
+    assert (
+        response["Cache-Control"]
+        == "public, max-age=3600, s-maxage=0, proxy-revalidate"
+    )
     assert b"".join(response.streaming_content).startswith(b"WEBVTT")
     assert captions_of(client, video, "en").status_code == 404  # none in English
 
@@ -336,6 +345,19 @@ def test_the_page_asks_for_the_video_at_an_address_that_changes_with_the_file(
     assert again == video.served_url()
 
 
+def test_a_shared_cache_asking_again_after_a_restriction_gets_no_file(client, course):
+    video = local_video()
+    make_lesson(course, videos=[video])
+    first = client.get(video.served_url())
+    assert "s-maxage=0" in first["Cache-Control"]
+    assert "proxy-revalidate" in first["Cache-Control"]
+
+    restrict_to_group(course)
+    again = client.get(video.served_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 404
+
+
 def test_a_kept_copy_is_checked_by_its_etag_or_date(client, course):
     video = local_video()
     VideoCaptionFactory(video=video, language="kk")
@@ -353,7 +375,10 @@ def test_a_kept_copy_is_checked_by_its_etag_or_date(client, course):
         unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
         assert unchanged.status_code == 304
         assert unchanged["ETag"] == etag
-        assert unchanged["Cache-Control"] == "public, max-age=3600"
+        assert (
+            unchanged["Cache-Control"]
+            == "public, max-age=3600, s-maxage=0, proxy-revalidate"
+        )
         assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
         assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
 

@@ -1,6 +1,7 @@
 """Browser checks of front-end fixes: the helpline bar on small phones with large
 text, Esc in form fields, focus after the quiz, and hls.js waiting for play."""
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 import pytest
@@ -242,3 +243,37 @@ def test_hls_js_fetches_no_fragment_before_play(
             "() => document.querySelector('video').currentTime > 0.5",
             timeout=15_000,
         )
+
+
+@pytest.mark.parametrize(
+    ("origin", "secure"), [("https://lms.test", True), ("http://lms.test", False)]
+)
+def test_the_language_cookie_the_script_sets_is_secure_over_https(
+    browser, origin, secure
+):
+    """The script's cookie replaces the server's, which is Secure over https
+    (LANGUAGE_COOKIE_SECURE); it must not drop the flag."""
+    script = (settings.BASE_DIR / "static" / "js" / "site.js").read_text()
+    context = browser.new_context()
+    try:
+        context.route(
+            f"{origin}/**",
+            lambda route: (
+                route.fulfill(content_type="application/javascript", body=script)
+                if route.request.url.endswith(".js")
+                else route.fulfill(
+                    content_type="text/html",
+                    body='<html lang="ru"><body><main></main>'
+                    '<script src="/static/js/site.js"></script></body></html>',
+                )
+            ),
+        )
+        window = context.new_page()
+        window.goto(f"{origin}/ru/")
+        window.wait_for_function("document.cookie.includes('django_language=ru')")
+        (cookie,) = [c for c in context.cookies() if c["name"] == "django_language"]
+    finally:
+        context.close()
+    assert cookie["value"] == "ru"
+    assert cookie["secure"] is secure
+    assert cookie["sameSite"] == "Lax"
