@@ -1,8 +1,10 @@
 """A learner's own copy of what the platform keeps about them, as JSON.
 
 The IIN appears masked, as on every page: the file may be opened on a shared
-computer, and its holder knows their IIN. Its keyed hash and ciphertext, the
-learner's sessions and the registry's audit log are not in it.
+computer, and its holder knows their IIN. Its keyed hash and ciphertext and the
+learner's sessions are not in it. The marriage registration service's checks of
+the learner's IIN or certificates are, without what those calls asked about
+anyone else.
 """
 
 from django.utils import timezone
@@ -14,6 +16,7 @@ def export(user) -> dict:
 
     from certificates.services import certificates_record
     from progress.services import learning_record
+    from registry.services import checks_record
 
     def when(moment):
         return moment.isoformat() if moment else None
@@ -47,4 +50,5 @@ def export(user) -> dict:
         },
         **learning_record(user),
         "certificates": certificates_record(user),
+        "registry_checks": checks_record(user),
     }

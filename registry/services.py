@@ -31,6 +31,7 @@ from lms.iin import iin_hash, is_valid_iin, mask_iin, normalize_iin
 from registry.models import (
     DeliveryStatus,
     RegistryCall,
+    RegistryCallKind,
     RegistryClient,
     WebhookDelivery,
 )
@@ -244,6 +245,53 @@ def _insert_relaxed(values: dict) -> None:
             "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed",
             params,
         )
+
+
+def checks_record(user) -> list[dict]:
+    """The registry's calls about ``user``, for the learner's own copy of their
+    data (``lms.personal_data``): those that asked about their IIN or about one
+    of their certificates, oldest first.
+
+    Each says when, which service, what was asked and whether it was answered;
+    a ``verify`` also says its answer, which concerns the learner's own IIN or
+    certificate. Nothing of the other people asked about in the same call: not
+    their IINs' hashes, nor how many of them had completed the guide.
+    """
+    numbers = list(
+        Certificate.objects.filter(user=user).values_list("number", flat=True)
+    )
+    about = Q(certificate_number__in=numbers) if numbers else Q(pk__in=[])
+    if user.iin_hash:
+        about |= _asked_about(user.iin_hash)
+    calls = (
+        RegistryCall.objects.filter(about)
+        .select_related("client")
+        .order_by("called_at", "pk")
+    )
+    return [
+        {
+            "checked_at": call.called_at.isoformat(),
+            "service": call.client.name if call.client else None,
+            "kind": call.kind,
+            "answered": call.http_status == 200,
+            "certificate_number": call.certificate_number
+            if call.certificate_number in numbers
+            else None,
+            "answer": call.result
+            if call.kind == RegistryCallKind.VERIFY and call.http_status == 200
+            else None,
+        }
+        for call in calls.iterator()
+    ]
+
+
+def _asked_about(hashed_iin: str) -> Q:
+    """Calls whose hashed IINs include ``hashed_iin``. PostgreSQL tests the JSON
+    list itself; other databases its text, in which a hash can only appear as
+    one whole element (64 hex digits in quotes)."""
+    if connection.features.supports_json_field_contains:
+        return Q(iin_hashes__contains=[hashed_iin])
+    return Q(iin_hashes__icontains=f'"{hashed_iin}"')
 
 
 # Lookups ---------------------------------------------------------------------------

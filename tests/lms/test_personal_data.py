@@ -10,6 +10,7 @@ from allauth.socialaccount.models import SocialAccount
 
 from certificates import services as certificates
 from lms.factories import VALID_IINS, UserFactory
+from lms.iin import iin_hash
 from progress.models import (
     CourseCompletion,
     Enrollment,
@@ -113,6 +114,55 @@ def test_the_file_holds_the_account_the_learning_and_the_certificates(
     assert certificate["status"] == "valid"
     assert certificate["verify_url"].endswith(f"/certificates/verify/{record.number}/")
     assert "stranger@example.kz" not in text
+
+
+def test_the_file_holds_the_registry_checks_about_the_learner_only(
+    client, learner, partner, record
+):
+    from registry.models import RegistryCall
+    from registry.services import create_client, record_call
+
+    zags, _token = create_client("ЗАГС Алматы")
+    mine, stranger = learner.iin_hash, iin_hash(VALID_IINS[2])
+    calls = [
+        # Asked with the learner's number and IIN: valid.
+        ("verify", 200, "valid", [mine], record.number),
+        # Both partners asked at once, the other one a stranger to the learner.
+        ("guide-status", 200, "1 of 2 completed", [mine, stranger], ""),
+        # The learner's number asked with someone else's IIN.
+        ("verify", 200, "not_found", [stranger], record.number),
+        # About someone else only, refused, and without a token: not the learner's.
+        ("verify", 200, "valid", [stranger], "BKO-7K2M-9QXD-4HT8"),
+        ("guide-status", 422, "invalid IIN at 0", [iin_hash("123")], ""),
+    ]
+    for kind, status, result, hashes, number in calls:
+        record_call(
+            client_id=zags.pk,
+            kind=kind,
+            http_status=status,
+            result=result,
+            iin_hashes=hashes,
+            certificate_number=number,
+        )
+    record_call(client_id=None, kind="verify", http_status=401, result="unauthorized")
+    assert RegistryCall.objects.count() == 6
+
+    text, data = download(client, learner)
+
+    assert [
+        (check["kind"], check["answer"], check["certificate_number"])
+        for check in data["registry_checks"]
+    ] == [
+        ("verify", "valid", record.number),
+        ("guide-status", None, None),
+        ("verify", "not_found", record.number),
+    ]
+    assert {check["service"] for check in data["registry_checks"]} == {"ЗАГС Алматы"}
+    assert all(check["answered"] for check in data["registry_checks"])
+    assert stranger not in text and mine not in text
+    assert "of 2" not in text and "BKO-7K2M-9QXD-4HT8" not in text
+    # The partner, about whom nothing was asked, has no checks.
+    assert download(client, partner)[1]["registry_checks"] == []
 
 
 def test_a_partner_sees_only_their_own_data(client, partner, record):
