@@ -439,7 +439,39 @@
     window.addEventListener("pagehide", function () {
       if (self.session && self.phase && !video.paused) self.beat("paused", true);
     });
+    // "pagehide" comes only once the next page has answered: following a link
+    // to the dashboard, say, it would show where the video was at the heartbeat
+    // before. So following a link or sending a form reports the stretch at once,
+    // as a heartbeat of the playing video (should the page stay, watching goes
+    // on counting from there).
+    function leaving() {
+      if (self.session && self.phase === "playing" && !video.paused && !self.broken &&
+          !self.queue.length) {
+        self.send(self.report("playing"), false, true);
+      }
+    }
+    document.addEventListener("click", function (event) {
+      if (leavesThisPage(event)) leaving();
+    }, true);
+    document.addEventListener("submit", function (event) {
+      var target = event.target.getAttribute("target");
+      if (!target || target === "_self") leaving();
+    }, true);
   };
+
+  /* Whether a click follows a link away from this page, in this window. */
+  function leavesThisPage(event) {
+    if (event.defaultPrevented || event.button !== 0) return false;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return false;
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.hasAttribute("download")) return false;
+    var target = link.getAttribute("target");
+    if (target && target !== "_self") return false;
+    var url = new URL(link.href, window.location.href);
+    var here = window.location;
+    return !(url.origin === here.origin && url.pathname === here.pathname &&
+      url.search === here.search);
+  }
 
   Player.prototype.startTimer = function () {
     var self = this;

@@ -393,3 +393,32 @@ def test_an_unreachable_stream_says_so(
     expect(error).to_be_visible(timeout=20_000)
     expect(error).to_contain_text(VIDEO_ERROR)
     assert sent == []
+
+
+@pytest.mark.e2e
+def test_following_a_link_while_playing_reports_where_the_video_is_first(
+    page, live_server, guide_lesson, learner
+):
+    """The dashboard opened from a playing lesson shows where the video was left:
+    the report goes when the link is followed, not once the next page is in."""
+    from progress.models import VideoProgress
+
+    sign_in(page, live_server, learner)
+    sent = heartbeats(page)
+    open_lesson(page, live_server, guide_lesson)
+    with page.expect_response(lambda r: r.url.endswith(HEARTBEAT)):
+        play(page)
+    page.wait_for_function(
+        "() => document.querySelector('video').currentTime >= 3.2", timeout=10_000
+    )
+    at = page.evaluate("document.querySelector('video').currentTime")
+    assert at < 5  # before the next timed heartbeat
+
+    page.locator("header a[href$='/dashboard/']").first.click()
+    page.wait_for_url("**/dashboard/")
+
+    assert [beat["state"] for beat in sent][:2] == ["playing", "playing"]
+    assert sent[1]["position"] >= at
+    resume = VideoProgress.objects.get(user=learner).resume_position
+    assert at <= resume < at + 1
+    expect(page.locator("main")).to_contain_text("0:03")
