@@ -289,6 +289,10 @@ class Partnership(models.Model):
         verbose_name=_("inviter"),
     )
     invitee_iin_hash = models.CharField(max_length=64, db_index=True)
+    # Shown to the inviter, who typed the IIN, to tell whom they invited.
+    invitee_iin_masked = models.CharField(
+        _("invitee's IIN (masked)"), max_length=12, blank=True
+    )
     invitee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -1418,7 +1418,11 @@ def invite_partner(user, iin: str) -> Partnership:
         Partnership.objects.filter(inviter=user, status__in=SENT).update(
             status=PartnershipStatus.CANCELLED, ended_at=now()
         )
-        return Partnership.objects.create(inviter=user, invitee_iin_hash=iin_hash)
+        return Partnership.objects.create(
+            inviter=user,
+            invitee_iin_hash=iin_hash,
+            invitee_iin_masked=iin_tools.mask_iin(iin),
+        )
 
 
 def _own_invitation(user, partnership_id: int) -> Partnership:

@@ -1,14 +1,17 @@
 """The learner's dashboard and the couple's page."""
 
 import re
+from html import unescape
 
 from django.test import Client
+from django.utils import formats, timezone, translation
 
 import pytest
 
 from certificates.models import Certificate
 from certificates.services import create_certificate, revoke_certificate
 from lms.factories import VALID_IINS, UserFactory
+from lms.iin import mask_iin
 from progress import services
 from progress.models import (
     CourseCompletion,
@@ -184,6 +187,31 @@ def test_invitation_does_not_reveal_whether_an_account_exists(learner, partner):
     assert strip[0] == strip[1]
     # The later invitation replaced the earlier one.
     assert Partnership.objects.filter(status=PartnershipStatus.PENDING).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_sender_sees_whom_they_invited_and_that_a_new_one_replaces_it(
+    learner, language
+):
+    me = logged_in(learner)
+    me.post(f"/{language}/couple/invite/", {"iin": VALID_IINS[1]})
+    me.post(f"/{language}/couple/invite/", {"iin": THIRD_IIN})
+
+    page = unescape(me.get(f"/{language}/couple/").content.decode())
+
+    (block,) = re.findall(r"<div class=\"notice\" data-outgoing>.*?</div>", page, re.S)
+    assert mask_iin(THIRD_IIN) in block and mask_iin(VALID_IINS[1]) not in block
+    assert THIRD_IIN not in page
+    with translation.override(language):
+        date = formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
+    said = tr(
+        "On %(date)s you invited the holder of IIN %(iin)s. If this person has an "
+        "account, they will see the invitation when they sign in.",
+        language,
+    ) % {"date": date, "iin": mask_iin(THIRD_IIN)}
+    assert said in " ".join(block.split())
+    assert tr("Sending a new invitation withdraws this one.", language) in block
 
 
 @pytest.mark.django_db
