@@ -1246,6 +1246,24 @@ class MuxWebhookEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
+class ReplacedMuxAsset(models.Model):
+    """A Mux asset no video plays any more (a new upload took over, or its video
+    was deleted), deleted from Mux once ``delete_after`` has passed: pages
+    loaded before the switch may still be streaming it meanwhile."""
+
+    asset_id = models.CharField(_("Mux asset ID"), max_length=255, unique=True)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    delete_after = models.DateTimeField(_("delete after"), db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("replaced Mux asset")
+        verbose_name_plural = _("replaced Mux assets")
+
+    def __str__(self):
+        return self.asset_id
+
+
 class CourseReviewTask(AbstractGroupApprovalTask):
     """Approval by a group of moderators, who cannot approve a page that may not
     be published (``PublishingChecked``: a lesson whose videos are not ready, a

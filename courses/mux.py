@@ -138,6 +138,16 @@ def get_asset(asset_id: str) -> dict:
     return _call(api.get_asset, asset_id).data.to_dict()
 
 
+def delete_asset(asset_id: str) -> None:
+    """Deletes the asset and its stream from Mux; one already gone is fine."""
+    api = mux_python.AssetsApi(_client())
+    try:
+        api.delete_asset(asset_id)
+    except rest.ApiException as error:
+        if error.status != 404:
+            raise MuxError(f"Mux answered {error.status}: {error.reason}") from error
+
+
 def create_text_track(asset_id: str, url: str, language: str, name: str) -> str:
     """Adds a subtitles track read by Mux from ``url``; returns the track id."""
     request = mux_python.CreateTrackRequest(

@@ -1,6 +1,7 @@
 """Rules of the courses app: Mux webhooks and sync, captions on Mux, and what the
 player gets for a video."""
 
+import datetime
 import hashlib
 import logging
 import math
@@ -9,13 +10,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.db import DataError, IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from courses import mux
 from courses.models import (
     MAX_DURATION,
     MuxWebhookEvent,
+    ReplacedMuxAsset,
     Video,
     VideoCaption,
     VideoStatus,
@@ -119,7 +123,9 @@ def _apply_event(event_type: str, data: dict, obj: dict) -> None:
                 apply_new_asset(replaced, data)
                 return
         if video is None and data.get("upload_id"):
-            video = _lock(mux_upload_id=data["upload_id"])
+            # An asset's events can come before the upload's "asset_created";
+            # a video that plays another asset by now is not this one's.
+            video = _lock(mux_upload_id=data["upload_id"], mux_asset_id="")
         if video:
             apply_asset(video, data)
 
@@ -244,6 +250,7 @@ def apply_new_asset(video: Video, asset: dict) -> Video:
             video.mux_new_asset_id = asset_id
             video.save(update_fields=["mux_new_asset_id", "updated_at"])
         return video
+    replaced = video.mux_asset_id
     fields.update(
         mux_asset_id=asset_id,
         mux_upload_id=video.mux_new_upload_id or video.mux_upload_id,
@@ -261,6 +268,8 @@ def apply_new_asset(video: Video, asset: dict) -> Video:
     )
     apply_tracks(video, asset.get("tracks") or [])
     _after_commit_captions(video.pk)
+    if replaced and replaced != asset_id:
+        retire_asset(replaced)
     return video
 
 
@@ -443,6 +452,88 @@ def video_saved_in_admin(video: Video) -> None:
     """After an editor saves a video: push new or changed captions to Mux."""
     if video.mux_asset_id:
         _after_commit_captions(video.pk)
+
+
+# --- Assets no video plays -----------------------------------------------------
+
+# How long a replaced asset is kept on Mux: a page loaded before a new upload took
+# over streams the old asset until it is reloaded.
+REPLACED_ASSET_KEPT = datetime.timedelta(days=7)
+
+
+def retire_asset(asset_id: str) -> None:
+    """Marks a Mux asset that no video plays any more for deletion once
+    ``REPLACED_ASSET_KEPT`` has passed, and queues the deletion for then. The
+    row is the record: ``delete_replaced_mux_assets`` deletes what the queue
+    did not (it was down, or cannot wait)."""
+    if not asset_id:
+        return
+    delete_after = timezone.now() + REPLACED_ASSET_KEPT
+    retired, _created = ReplacedMuxAsset.objects.get_or_create(
+        asset_id=asset_id, defaults={"delete_after": delete_after}
+    )
+    if retired.deleted_at is None:
+        transaction.on_commit(lambda: _enqueue_deletion(retired))
+
+
+def _enqueue_deletion(retired: ReplacedMuxAsset) -> None:
+    from courses.tasks import delete_replaced_mux_asset
+
+    task = delete_replaced_mux_asset
+    if not task.get_backend().supports_defer:
+        return  # in-process tasks cannot wait: the sweep deletes it when due
+    try:
+        task.using(run_after=retired.delete_after).enqueue(retired.asset_id)
+    except Exception:  # noqa: BLE001 - queue down: the sweep deletes it when due
+        logger.exception("Could not queue the deletion of Mux asset %s", retired)
+
+
+def delete_replaced_asset(asset_id: str) -> str:
+    """Deletes a replaced asset from Mux once it is due and no video plays it
+    again (an editor may have typed its ID back): ``"deleted"``, ``"not due"``,
+    ``"in use"`` (no longer to delete) or ``"unknown"``. A Mux error raises
+    ``mux.MuxError`` and leaves the asset to the next try."""
+    with transaction.atomic():
+        retired = (
+            ReplacedMuxAsset.objects.select_for_update()
+            .filter(asset_id=asset_id, deleted_at=None)
+            .first()
+        )
+        if retired is None:
+            return "unknown"
+        if retired.delete_after > timezone.now():
+            return "not due"
+        if Video.objects.filter(
+            Q(mux_asset_id=asset_id) | Q(mux_new_asset_id=asset_id)
+        ).exists():
+            retired.delete()
+            return "in use"
+        mux.delete_asset(asset_id)
+        retired.deleted_at = timezone.now()
+        retired.save(update_fields=["deleted_at"])
+        return "deleted"
+
+
+def delete_due_replaced_assets() -> tuple[int, list[str]]:
+    """Deletes every replaced asset that is due: how many were deleted, and the
+    IDs of those Mux would not delete now."""
+    deleted, failed = 0, []
+    due = ReplacedMuxAsset.objects.filter(
+        deleted_at=None, delete_after__lte=timezone.now()
+    ).values_list("asset_id", flat=True)
+    for asset_id in list(due):
+        try:
+            deleted += delete_replaced_asset(asset_id) == "deleted"
+        except mux.MuxError:
+            logger.exception("Could not delete Mux asset %s", asset_id)
+            failed.append(asset_id)
+    return deleted, failed
+
+
+def video_deleted(video: Video) -> None:
+    """A deleted video's assets on Mux are retired like replaced ones."""
+    for asset_id in (video.mux_asset_id, video.mux_new_asset_id):
+        retire_asset(asset_id)
 
 
 # --- What the player gets --------------------------------------------------------

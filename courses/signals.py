@@ -1,5 +1,5 @@
 """Forget which live lessons show which video (``courses.access``) when that may
-have changed."""
+have changed; retire a deleted video's Mux assets."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.access import forget_lessons_by_video
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, Video
 
 
 @receiver(page_published)
@@ -22,3 +22,11 @@ from courses.models import CoursePage, LessonPage
 @receiver(post_delete, sender=CoursePage)
 def lessons_changed(sender, **kwargs):
     forget_lessons_by_video()
+
+
+@receiver(post_delete, sender=Video)
+def video_deleted(sender, instance, **kwargs):
+    from courses import mux, services
+
+    if mux.is_configured():
+        services.video_deleted(instance)

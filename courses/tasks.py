@@ -18,3 +18,10 @@ def attach_captions_to_mux(video_id: int) -> list[str]:
     """Adds the video's caption files to its Mux asset as text tracks, replacing
     tracks whose file changed. Idempotent."""
     return services.attach_captions(video_id)
+
+
+@task()
+def delete_replaced_mux_asset(asset_id: str) -> str:
+    """Deletes an asset no video plays any more from Mux, once it is due.
+    Idempotent."""
+    return services.delete_replaced_asset(asset_id)
