@@ -43,6 +43,13 @@ def player_script_text() -> dict[str, str]:
             "The video could not be loaded. Check your connection and try again."
         ),
         "retry": _("Try again"),
+        # The video was replaced (a new upload) after this page was loaded: what
+        # plays here is the old one, which is no longer counted.
+        "videoReplaced": _(
+            "This video has been updated since the page was opened. Reload the "
+            "page to watch the new one; what you have watched is kept."
+        ),
+        "reload": _("Reload the page"),
         "lessonProgress": _("Done"),
         "lessonDone": _("Lesson completed"),
         "courseProgress": _("Lessons completed: {done} of {total}"),

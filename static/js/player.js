@@ -431,7 +431,7 @@
     });
     video.addEventListener("ended", function () {
       self.stopTimer();
-      if (!self.session) return;
+      if (!self.session || self.broken) return;
       self.beat("ended");
       self.session = null; // playing again is a new playback
     });
@@ -567,6 +567,11 @@
         if (status >= 200 && status < 300) {
           self.recovered();
           if (answer.body) self.showProgress(answer.body, report.state);
+          if (report.state === "ended" && answer.body && !answer.body.completed) {
+            self.checkReplaced();
+          }
+        } else if (status === 400 || status === 422) {
+          self.checkReplaced();
         } else if (status === 0 || status === 429 || status >= 500) {
           // Not heard, or not now: what the learner did is sent again in its
           // turn; a tick is not (the next one covers its stretch).
@@ -640,10 +645,52 @@
   };
 
   Player.prototype.hideNotice = function () {
+    if (this.replaced) return;
     this.unsavedShown = false;
     if (!this.notice) return;
     this.notice.hidden = true;
     this.notice.removeAttribute("data-progress-unsaved");
+  };
+
+  /* --- A video replaced while the page was open --------------------------- */
+
+  /* A refused report, or a video played to its end without completing, may
+     mean that the video was replaced (a new upload) since the page was loaded:
+     the server then counts against the new one while the old one plays here.
+     The lesson's state says so by another duration, or by the video no longer
+     being in the lesson; the learner is asked to reload. Asked at most once a
+     minute. */
+  Player.prototype.checkReplaced = function () {
+    var self = this;
+    var now = Date.now();
+    if (this.replaced || (this.checkedAt && now - this.checkedAt < 60000)) return;
+    this.checkedAt = now;
+    api("GET", "/lessons/" + lessonId).then(function (state) {
+      if (!state || !self.pageDuration) return;
+      var entry = (state.videos || []).filter(function (video) {
+        return video.video === self.videoId;
+      })[0];
+      var duration = entry ? Number(entry.duration) || 0 : 0;
+      if (entry && Math.abs(duration - self.pageDuration) <= 1) return;
+      self.showReplaced();
+    });
+  };
+
+  Player.prototype.showReplaced = function () {
+    this.replaced = true;
+    this.broken = true; // nothing more is reported from the old video
+    this.stopTimer();
+    this.queue = [];
+    var notice = this.noticeElement();
+    notice.className = "notice notice--warning video-block__notice";
+    notice.setAttribute("data-video-replaced", "");
+    notice.textContent = text.videoReplaced + " ";
+    notice.appendChild(makeButton(text.reload, "data-reload", function () {
+      window.location.reload();
+    }));
+    notice.hidden = false;
+    this.unsavedShown = true; // this notice stays until the page is reloaded
+    announce((this.title ? this.title + ": " : "") + text.videoReplaced);
   };
 
   /* --- A video that cannot be loaded ------------------------------------- */
@@ -832,6 +879,8 @@
           player.completed = Boolean(entry.completed);
           player.resumeAt = Number(entry.resume_at) || 0;
           player.duration = Number(entry.duration) || 0;
+          // What the page plays: the video as it was when the page was loaded.
+          if (!player.pageDuration) player.pageDuration = player.duration;
           if (player.coverage > 0 || player.completed) player.showProgressOnly(entry);
           if (!player.video) return;
           if (player.video.readyState >= 1) player.applyResume();

@@ -422,3 +422,45 @@ def test_following_a_link_while_playing_reports_where_the_video_is_first(
     resume = VideoProgress.objects.get(user=learner).resume_position
     assert at <= resume < at + 1
     expect(page.locator("main")).to_contain_text("0:03")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("new_duration", [3.0, 40.0], ids=["shorter", "longer"])
+def test_a_video_replaced_after_the_page_opened_asks_for_a_reload(
+    page, live_server, guide_lesson, learner, new_duration
+):
+    """The server counts against the new video while the old one plays here:
+    a refused report (the new one is shorter), or an end reached without the
+    video completing (it is longer), makes the player look, tell the learner to
+    reload, and stop reporting."""
+    from courses.models import Video
+
+    sign_in(page, live_server, learner)
+    sent = heartbeats(page)
+    lesson_state = f"/api/v1/progress/lessons/{guide_lesson.pk}"
+    with page.expect_response(lambda r: lesson_state in r.url):
+        open_lesson(page, live_server, guide_lesson)
+    page.wait_for_function(
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    video = Video.objects.get(pk=guide_lesson.videos()[0].pk)
+    video.duration = new_duration  # a new upload took over, of another length
+    video.save()
+
+    play(page)
+    notice = page.locator("[data-video-replaced]")
+    expect(notice).to_be_visible(timeout=20_000)
+    expect(notice).to_contain_text(
+        "This video has been updated since the page was opened."
+    )
+    wait_announced(page, "This video has been updated")
+    reported = len(sent)
+    page.wait_for_timeout(6_000)
+    assert len(sent) == reported  # nothing more from the old video
+
+    with page.expect_navigation():
+        notice.locator("[data-reload]").click()
+    page.wait_for_function(
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    expect(page.locator("[data-video-replaced]")).to_have_count(0)
