@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates import pdf, signing
 from certificates.models import Certificate, CertificateStatus
 from certificates.numbers import generate_number, normalize_number
+from lms.adapters import with_language
 from lms.iin import iin_hash
 
 logger = logging.getLogger(__name__)
@@ -242,47 +243,74 @@ def learner_language(certificate: Certificate) -> str:
 
 
 def send_issued_email(certificate: Certificate) -> bool:
-    """E-mail the learner their certificate once; True when sent now."""
+    """E-mail the learner their certificate once; True when sent now.
+
+    Senders take turns on a lock that revoking does not need (see
+    :func:`_take_turn_to_email`): the SMTP exchange may last ``EMAIL_TIMEOUT``,
+    and a revocation or an account closure must not wait for it. ``emailed_at``
+    is written after the send, in the same transaction, so the next sender finds
+    it, and a worker killed before it is written sends again on the next run."""
     if certificate.emailed_at:
         return False
     with transaction.atomic():
-        locked = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("user", "course")
-            .get(pk=certificate.pk)
+        _take_turn_to_email(certificate)
+        current = Certificate.objects.select_related("user", "course").get(
+            pk=certificate.pk
         )
-        if locked.emailed_at or locked.is_revoked or not locked.user.email:
-            certificate.emailed_at = locked.emailed_at
+        if current.emailed_at or current.is_revoked or not current.user.email:
+            certificate.emailed_at = current.emailed_at
             return False
-        language = learner_language(locked)
-        with translation.override(language):
-            context = {
-                "certificate": locked,
-                "first_name": locked.user.first_name or locked.holder_name,
-                "course_title": course_title(locked.course, language),
-                "verify_url": verify_url(locked.number),
-                "pdf_url": absolute_url(
-                    reverse("certificates:pdf", args=[locked.number])
-                ),
-                "credential_url": absolute_url(
-                    reverse("certificates:credential", args=[locked.number])
-                ),
-            }
-            subject = render_to_string("certificates/email/issued_subject.txt", context)
-            text = render_to_string("certificates/email/issued_body.txt", context)
-            html = render_to_string("certificates/email/issued_body.html", context)
-        message = EmailMultiAlternatives(
-            " ".join(subject.split()), text, to=[locked.user.email]
-        )
-        message.attach_alternative(html, "text/html")
-        if locked.pdf:
-            with locked.pdf.open("rb") as handle:
-                message.attach(f"{locked.number}.pdf", handle.read(), "application/pdf")
-        message.send()
-        locked.emailed_at = timezone.now()
-        locked.save(update_fields=["emailed_at"])
-    certificate.emailed_at = locked.emailed_at
+        _issued_message(current).send()
+        emailed_at = timezone.now()
+        Certificate.objects.filter(pk=current.pk).update(emailed_at=emailed_at)
+    certificate.emailed_at = emailed_at
     return True
+
+
+def _take_turn_to_email(certificate: Certificate) -> None:
+    """Lock the learner's completion, from which the certificate was issued:
+    issuing is per completion, and nothing holds that row for long. The
+    certificate's own row is what revoking locks. A certificate made without a
+    completion (by hand) has only its own row to lock."""
+    from progress.models import CourseCompletion
+
+    if certificate.completion_id is None:
+        Certificate.objects.select_for_update().get(pk=certificate.pk)
+    else:
+        CourseCompletion.objects.select_for_update().get(pk=certificate.completion_id)
+
+
+def _issued_message(certificate: Certificate) -> EmailMultiAlternatives:
+    """The issued e-mail in the learner's language, whose links open their pages
+    in it too: they are often opened in a browser that has never been here."""
+    language = learner_language(certificate)
+    links = {
+        "verify_url": verify_url(certificate.number),
+        "pdf_url": absolute_url(reverse("certificates:pdf", args=[certificate.number])),
+        "credential_url": absolute_url(
+            reverse("certificates:credential", args=[certificate.number])
+        ),
+    }
+    with translation.override(language):
+        context = {
+            "certificate": certificate,
+            "first_name": certificate.user.first_name or certificate.holder_name,
+            "course_title": course_title(certificate.course, language),
+            **{name: with_language(url, language) for name, url in links.items()},
+        }
+        subject = render_to_string("certificates/email/issued_subject.txt", context)
+        text = render_to_string("certificates/email/issued_body.txt", context)
+        html = render_to_string("certificates/email/issued_body.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, to=[certificate.user.email]
+    )
+    message.attach_alternative(html, "text/html")
+    if certificate.pdf:
+        with certificate.pdf.open("rb") as handle:
+            message.attach(
+                f"{certificate.number}.pdf", handle.read(), "application/pdf"
+            )
+    return message
 
 
 def issue_certificate(completion) -> Certificate:
@@ -346,7 +374,7 @@ def send_revoked_email(certificate: Certificate) -> None:
             "certificate": certificate,
             "first_name": user.first_name or certificate.holder_name,
             "course_title": course_title(certificate.course, language),
-            "verify_url": verify_url(certificate.number),
+            "verify_url": with_language(verify_url(certificate.number), language),
         }
         subject = render_to_string("certificates/email/revoked_subject.txt", context)
         text = render_to_string("certificates/email/revoked_body.txt", context)
@@ -422,7 +450,9 @@ def find_certificate(number: str) -> Certificate | None:
 
 
 def owned_certificate(number: str, user) -> Certificate | None:
-    """The certificate with this number if ``user`` holds it, else None."""
+    """The certificate with this number if ``user`` holds it, else None. A
+    revoked one too: its holder is told that it was revoked, not that it does not
+    exist, and gets neither its PDF nor its credential (``views``)."""
     if not getattr(user, "is_authenticated", False):
         return None
     certificate = find_certificate(number)

@@ -93,6 +93,22 @@ def _not_yours(request):
     return response
 
 
+def _revoked(request, certificate, template: str, content_type: str | None = None):
+    """A revoked certificate's download, refused for good (410): its holder
+    learns when and why it was revoked, and where its status is shown to anyone
+    who checks it, instead of a file that would pass for valid."""
+    return render(
+        request,
+        template,
+        {
+            "certificate": certificate,
+            "verify_url": services.verify_url(certificate.number),
+        },
+        content_type=content_type,
+        status=410,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_form(request):
@@ -160,6 +176,8 @@ def download_pdf(request, number: str):
     certificate = services.owned_certificate(number, request.user)
     if certificate is None:
         return _not_yours(request)
+    if certificate.is_revoked:
+        return _revoked(request, certificate, "certificates/revoked_download.html")
     services.ensure_pdf(certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
@@ -174,7 +192,16 @@ def download_pdf(request, number: str):
 def download_credential(request, number: str):
     """The owner's signed credential (compact JWS) as ``application/jwt``."""
     certificate = services.owned_certificate(number, request.user)
-    if certificate is None or not certificate.credential:
+    if certificate is None:
+        return _not_yours(request)
+    if certificate.is_revoked:
+        return _revoked(
+            request,
+            certificate,
+            "certificates/revoked_download.txt",
+            "text/plain; charset=utf-8",
+        )
+    if not certificate.credential:
         return _not_yours(request)
     response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'

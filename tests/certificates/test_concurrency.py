@@ -174,3 +174,66 @@ def test_a_certificate_issued_while_its_account_closes_is_revoked(
     )
     name = f"certificates/{certificate.number}.pdf"
     assert not certificate.pdf.storage.exists(name)
+
+
+def _certificate_without_email(learner, guide_course) -> Certificate:
+    completion = CourseCompletion.objects.create(
+        user=learner, course=guide_course, language="kk"
+    )
+    certificate, _created = services.create_certificate(completion)
+    return certificate
+
+
+def _send(pk: int) -> bool:
+    return services.send_issued_email(Certificate.objects.get(pk=pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_revoking_does_not_wait_while_the_issued_email_is_being_sent(
+    learner, guide_course, admin_user, monkeypatch
+):
+    from django.core.mail.backends import locmem
+
+    certificate = _certificate_without_email(learner, guide_course)
+    entered, release = _held(monkeypatch, locmem.EmailBackend, "send_messages")
+    sending, sent = _in_thread(lambda: _send(certificate.pk))
+    assert entered.wait(30)
+    try:
+        revoking, revoked = _in_thread(
+            lambda: services.revoke_certificate(
+                Certificate.objects.get(pk=certificate.pk), "By mistake", admin_user
+            )
+        )
+        revoking.join(10)
+        assert not revoking.is_alive(), "revoking waited for the SMTP exchange"
+    finally:
+        release.set()
+        sending.join(60)
+        revoking.join(60)
+
+    assert "error" not in revoked and sent == {"result": True}
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.emailed_at is not None
+    assert len(mail.outbox) == 1
+    assert services.send_issued_email(certificate) is False
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_sender_waits_for_the_first_and_sends_nothing(
+    learner, guide_course, monkeypatch
+):
+    from django.core.mail.backends import locmem
+
+    certificate = _certificate_without_email(learner, guide_course)
+    entered, release = _held(monkeypatch, locmem.EmailBackend, "send_messages")
+    first, first_sent = _in_thread(lambda: _send(certificate.pk))
+    assert entered.wait(30)
+    second, second_sent = _in_thread(lambda: _send(certificate.pk))
+    _wait_until_blocked()  # on the learner's completion, which the first holds
+    release.set()
+    first.join(60)
+    second.join(60)
+
+    assert first_sent == {"result": True} and second_sent == {"result": False}
+    assert len(mail.outbox) == 1

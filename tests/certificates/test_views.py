@@ -292,3 +292,26 @@ def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed
         assert response.status_code in (200, 404)
         assert "That looks like an IIN" in html
         assert "302728" not in html and "791028" not in html
+
+
+NAME_NOTE = (
+    "Only the first letters of the holder's name are shown. To confirm who holds "
+    "the certificate, compare them with the holder's identity document."
+)
+
+
+def test_the_name_note_is_shown_only_when_there_is_a_name_to_compare(
+    client, certificate, learner
+):
+    from lms.account_closure import close_account
+
+    page = unescape(client.get(verify_url(certificate.number)).content.decode())
+    assert "А*** Б***" in page
+    assert tr(NAME_NOTE, "kk") in page
+
+    close_account(learner)
+
+    page = unescape(client.get(verify_url(certificate.number)).content.decode())
+    assert 'data-status="revoked"' in page
+    assert "<dd>—</dd>" in page
+    assert tr(NAME_NOTE, "kk") not in page
