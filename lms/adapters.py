@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -115,6 +116,13 @@ class AccountAdapter(DefaultAccountAdapter):
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
 
+    def can_mark_as_primary(self, email_address: EmailAddress) -> bool:
+        """Only an address that already acts for the account becomes its primary
+        one (``lms.views.EmailAddressesView``): allauth would also take an
+        unconfirmed one while no address of the account is confirmed, as none is
+        when sign-up does not ask for it."""
+        return acts_for_account(email_address.user, email_address.email)
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """An account with no password (made through the identity provider) has
         nothing to type again: it is asked for nothing, as allauth would otherwise
@@ -165,8 +173,21 @@ def _admin_language(request: HttpRequest) -> str | None:
     return UserProfile.get_for_user(user).get_preferred_language()
 
 
-# The links allauth's e-mails carry, to the confirmation and password reset pages.
-LINKS_IN_MAILS = ("activate_url", "password_reset_url")
+# The links allauth's e-mails carry, to the confirmation, password reset and
+# sign-up pages.
+LINKS_IN_MAILS = ("activate_url", "password_reset_url", "signup_url")
+
+
+def acts_for_account(user, email: str) -> bool:
+    """Whether ``email`` may be the primary address of ``user``'s account and
+    receive its password reset links: the account's own address, or one confirmed
+    through the link sent to it. An address only added, perhaps mistyped, does
+    not, or the stranger who owns it could take the account over."""
+    if email.lower() == (user.email or "").lower():
+        return True
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=email, verified=True
+    ).exists()
 
 
 def with_language(url: str, language: str) -> str:

@@ -23,6 +23,7 @@ from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
 from lms import iin_claims, ratelimit
+from lms.adapters import acts_for_account
 from lms.models import SIGN_IN_NAME
 
 logger = logging.getLogger(__name__)
@@ -338,7 +339,12 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
 
 
 class ResetPasswordForm(AccountFormMixin, allauth_forms.ResetPasswordForm):
-    """Asks for the e-mail address that the reset link is sent to."""
+    """Asks for the e-mail address that the reset link is sent to.
+
+    The link goes only to an address that acts for its account
+    (``lms.adapters.acts_for_account``): allauth would also send one to an
+    address merely added to an account, unconfirmed, which a mistype may have
+    given to a stranger. Such an address gets the mail for an unknown one."""
 
     labels = {"email": _("E-mail")}
 
@@ -346,6 +352,11 @@ class ResetPasswordForm(AccountFormMixin, allauth_forms.ResetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs.pop("placeholder", None)
         self.fields["email"].error_messages["invalid"] = INVALID_EMAIL
+
+    def clean_email(self) -> str:
+        value = super().clean_email()
+        self.users = [user for user in self.users if acts_for_account(user, value)]
+        return value
 
 
 class ResetPasswordKeyForm(PasswordPairMixin, allauth_forms.ResetPasswordKeyForm):

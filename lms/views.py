@@ -30,6 +30,7 @@ from django.views.i18n import set_language as django_set_language
 
 from wagtail import views as wagtail_views
 
+from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView
 from allauth.socialaccount.internal.flows.signup import redirect_to_signup
 from allauth.socialaccount.models import SocialLogin
@@ -257,11 +258,23 @@ def _path_in_language(path: str, language: str) -> str:
 
 
 class EmailAddressesView(EmailView):
-    """allauth's e-mail addresses page. Making an address primary that another
-    account holds (added before ``lms.forms.AddEmailForm`` refused such addresses,
-    or made primary there a moment before) is refused with a message."""
+    """allauth's e-mail addresses page. An address becomes primary only once
+    confirmed through the link sent to it (``AccountAdapter.can_mark_as_primary``).
+    Making an address primary that another account holds (added before
+    ``lms.forms.AddEmailForm`` refused such addresses, or made primary there a
+    moment before) is refused with a message."""
 
     def _action_primary(self, request, *args, **kwargs):
+        adapter = get_adapter(request)
+        email_address = self._get_email_address(request)
+        if email_address and not adapter.can_mark_as_primary(email_address):
+            adapter.add_message(
+                request,
+                messages.ERROR,
+                "account/messages/unverified_primary_email.txt",
+                {"email": email_address.email},
+            )
+            return HttpResponseRedirect(self.get_success_url())
         try:
             with transaction.atomic():
                 return super()._action_primary(request, *args, **kwargs)

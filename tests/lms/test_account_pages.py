@@ -212,8 +212,9 @@ def test_another_accounts_address_is_refused_and_never_made_primary(client, acco
     )
     assert mail.outbox == []  # nothing to the address's owner either
 
-    # An address added before this check, then made another account's own:
-    EmailAddress.objects.create(user=account, email=other.email, verified=False)
+    # An address added and confirmed before this check, then made another
+    # account's own:
+    EmailAddress.objects.create(user=account, email=other.email, verified=True)
     response = client.post(
         "/accounts/email/",
         {"action_primary": "", "email": other.email},

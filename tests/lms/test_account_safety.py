@@ -151,6 +151,27 @@ def test_a_reset_link_opens_in_the_e_mails_language_in_any_browser(
     assert f'<html lang="{language}"' in unescape(again.content.decode())
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_sign_up_link_for_an_unknown_address_opens_in_the_requests_language(
+    client, db, language
+):
+    client.post(
+        "/accounts/password/reset/",
+        {"email": "nobody@example.kz"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    [message] = mail.outbox
+    assert message.to == ["nobody@example.kz"]
+    assert message.subject.endswith(tr("No account with this address", language))
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/\S*)", message.body)
+    assert parse_qs(urlsplit(link.group(1)).query)["lang"] == [language]
+
+    elsewhere = client.__class__()  # another browser, set to English
+    page = elsewhere.get(link.group(1), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'<html lang="{language}"' in page.content.decode()
+
+
 def test_a_language_parameter_is_ignored_where_the_path_names_one(client, db):
     response = client.get("/ru/?lang=kk")
     assert '<html lang="ru"' in response.content.decode()

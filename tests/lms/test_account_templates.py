@@ -388,7 +388,7 @@ def test_each_notification_says_what_changed_and_how_to_take_the_account_back(
     assert subject.strip() == tr(subject_id, language) and "\n" not in subject.strip()
     assert tr("Hello!", language) in body
     assert tr(message_id, language) % context in body
-    assert tr("Time of the change: %(when)s.", language) % {"when": when} in body
+    assert tr("Time of the change: %(when)s", language) % {"when": when} in body
     assert tr(IF_NOT_YOU, language) in body
     assert (
         f"https://oqu.example.kz/accounts/password/reset/?lang={language}"
@@ -396,6 +396,25 @@ def test_each_notification_says_what_changed_and_how_to_take_the_account_back(
     )
     assert IP not in body and "Chrome" not in body
     assert "receiving this mail" not in body and "IP address" not in body
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "en"])
+def test_the_time_of_a_change_ends_with_no_doubled_full_stop(rf, language):
+    request = rf.get("/accounts/email/", secure=True, HTTP_HOST="oqu.example.kz")
+    context = notification_context(request)
+    context["timestamp"] = datetime(2026, 12, 1, 22, 56, tzinfo=UTC)  # morning here
+    with translation.override(language):
+        body = render_to_string(
+            "account/email/password_changed_message.txt", context, request
+        )
+        when = formats.date_format(
+            timezone.localtime(context["timestamp"]), "DATETIME_FORMAT"
+        )
+    if language == "en":
+        assert when == "Dec. 2, 2026, 3:56 a.m."
+    line = tr("Time of the change: %(when)s", language) % {"when": when}
+    assert line in body.splitlines()
+    assert ".." not in body
 
 
 def test_the_reset_link_is_https_when_the_request_is_unknown(rf):
