@@ -1225,6 +1225,10 @@ def course_summary(user, course: CoursePage) -> CourseSummary:
     return summary
 
 
+# A position under a second into a video is its start: nothing to resume.
+RESUME_FROM = 1.0
+
+
 def _resume_point(user, lessons: list[LessonPage]) -> tuple[LessonPage | None, float]:
     """Where to pick up among the lessons not yet completed: where the learner
     stopped in the unfinished video they watched last, else the start of the first
@@ -1246,7 +1250,7 @@ def _resume_point(user, lessons: list[LessonPage]) -> tuple[LessonPage | None, f
         (rows[video_id].updated_at, lesson, rows[video_id].resume_position)
         for lesson in lessons
         for video_id in videos.get(lesson.pk, ())
-        if video_id in rows and rows[video_id].resume_position > 0
+        if video_id in rows and rows[video_id].resume_position >= RESUME_FROM
     ]
     if watched:
         _at, lesson, position = max(watched, key=lambda item: item[0])

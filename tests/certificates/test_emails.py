@@ -103,3 +103,28 @@ def test_the_link_of_the_revoked_email_opens_in_the_learners_language(
     response = opened(url)
     assert_in_language(response, language, "REVOKED")
     assert 'data-status="revoked"' in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["guide", "parents", "couples"])
+def test_only_the_guides_email_says_the_registration_service_checks_it(
+    learner, course_index, kind
+):
+    from courses.factories import CoursePageFactory, VideoFactory, make_lesson
+    from progress.models import CourseCompletion
+
+    learner.preferred_language = "ru"
+    learner.save()
+    course = CoursePageFactory(parent=course_index, kind=kind, title="Курс")
+    make_lesson(course, videos=[VideoFactory()], title="Сабақ")
+    services.issue_certificate(
+        CourseCompletion.objects.create(user=learner, course=course, language="ru")
+    )
+    (message,) = mail.outbox
+    said = tr(
+        "The registration service checks the certificate by your IIN: you do not "
+        "need to print it.",
+        "ru",
+    )
+    (html, _type) = message.alternatives[0]
+    assert (said in message.body) is (kind == "guide")
+    assert (said in unescape(html)) is (kind == "guide")

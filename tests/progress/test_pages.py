@@ -533,6 +533,21 @@ def test_the_dashboard_resumes_where_the_learner_watched_last(
 
 
 @pytest.mark.django_db
+def test_a_video_left_in_its_first_second_is_started_not_resumed(
+    signed_in, clock, guide_course
+):
+    first = guide_course.lessons()[0]
+    player = Player(signed_in, first, first.videos()[0])
+    player.beat(0)
+    clock.tick(0.4)
+    player.beat(0.4, state="paused")
+
+    html = signed_in.get("/en/dashboard/").content.decode()
+    assert "from 0:00" not in html
+    assert "data-resume" in html and "Start:" in " ".join(html.split())
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_the_partner_left_behind_is_told_the_link_ended(
     learner, partner, guide_course, language
