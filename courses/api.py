@@ -26,10 +26,11 @@ class CourseOut(Schema):
     lessons: list[LessonOut]
 
 
-def _language(request, lang: str | None) -> str:
+def request_language(request) -> str:
+    """The request's language: ``?lang=`` when it names one of the site's (the
+    locale middleware has made it active, so that ``Content-Language`` names it
+    too), else the cookie's or ``Accept-Language``'s; Kazakh by default."""
     codes = [code for code, _name in settings.LANGUAGES]
-    if lang and lang.split("-")[0].lower() in codes:
-        return lang.split("-")[0].lower()
     active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return active if active in codes else settings.LANGUAGE_CODE
 
@@ -39,7 +40,7 @@ def list_courses(request, lang: str | None = None):
     """Live courses with their live lessons in order, titles and URLs in the
     request's language (``?lang=``, else the ``django_language`` cookie or
     ``Accept-Language``; Kazakh by default)."""
-    with translation.override(_language(request, lang)):
+    with translation.override(request_language(request)):
         courses = list(CoursePage.objects.live().public().order_by("path"))
         lessons_by_parent: dict[str, list[LessonPage]] = {}
         lessons = LessonPage.objects.live().public().order_by("path")

@@ -2,6 +2,7 @@
 
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -31,15 +32,66 @@ api.add_router("/progress/", "progress.api.router", tags=["progress"])
 api.add_router("/registry/", "registry.api.router", tags=["registry"])
 
 
+# What a field's value must be, by pydantic's error type, in the request's
+# language; ``{name}`` is filled in from the error's context. Other types keep
+# pydantic's own (English) message.
+FIELD_ERRORS = {
+    "missing": gettext_lazy("this field is required."),
+    "float_type": gettext_lazy("must be a number."),
+    "float_parsing": gettext_lazy("must be a number."),
+    "int_type": gettext_lazy("must be a whole number."),
+    "int_parsing": gettext_lazy("must be a whole number."),
+    "int_from_float": gettext_lazy("must be a whole number."),
+    "finite_number": gettext_lazy("must be a finite number."),
+    "greater_than_equal": gettext_lazy("must be at least {ge}."),
+    "greater_than": gettext_lazy("must be more than {gt}."),
+    "less_than_equal": gettext_lazy("must be at most {le}."),
+    "less_than": gettext_lazy("must be less than {lt}."),
+    "literal_error": gettext_lazy("must be one of: {expected}."),
+    "uuid_type": gettext_lazy("must be a UUID."),
+    "uuid_parsing": gettext_lazy("must be a UUID."),
+    "string_type": gettext_lazy("must be a string."),
+    "dict_type": gettext_lazy("must be a JSON object."),
+    "list_type": gettext_lazy("must be a list."),
+    "bool_type": gettext_lazy("must be true or false."),
+    "bool_parsing": gettext_lazy("must be true or false."),
+    "too_short": gettext_lazy("must have at least {min_length} item(s)."),
+    "too_long": gettext_lazy("must have at most {max_length} item(s)."),
+    "string_too_long": gettext_lazy("must be at most {max_length} characters."),
+    "string_too_short": gettext_lazy("must be at least {min_length} characters."),
+}
+
+
+def describe_field_error(error: dict) -> str:
+    """What is wrong with one field, in the request's language when its kind of
+    error is known."""
+    message = FIELD_ERRORS.get(error.get("type", ""))
+    if message is None:
+        return error.get("msg", "") or _("invalid value.")
+    context = {key: _plain(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return str(message).format(**context)
+    except (KeyError, IndexError):
+        return error.get("msg", "") or _("invalid value.")
+
+
+def _plain(value) -> str:
+    """A bound as people write it: 16, not 16.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def describe_validation_errors(errors: list[dict]) -> str:
-    """One readable sentence per invalid field, e.g. ``body.position: must be ≥ 0``."""
+    """One readable sentence per invalid field, e.g. ``body.position: must be at
+    least 0.``"""
     parts = []
     for error in errors:
         location = ".".join(
             str(part) for part in error.get("loc", ()) if part != "payload"
         )
-        parts.append(f"{location}: {error.get('msg', 'invalid value')}")
-    return "; ".join(parts) or "Invalid input."
+        parts.append(f"{location}: {describe_field_error(error)}")
+    return "; ".join(parts) or _("Invalid input.")
 
 
 @api.exception_handler(ValidationError)

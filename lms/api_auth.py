@@ -33,6 +33,11 @@ class SessionAuth(NinjaSessionAuth):
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
+            # The check reads a form body as a form, which would use the stream
+            # up before the endpoint reads the body: read the body first, so
+            # that a form sent to a JSON endpoint is told to send JSON (400).
+            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+                request.body  # noqa: B018 - kept by the request for both readers
             if check_csrf(request):
                 raise HttpError(403, csrf_refusal())
         return request.COOKIES.get(self.param_name)

@@ -118,7 +118,9 @@ def _is_a_private_page(response) -> bool:
 
 
 def _linked_language(request) -> str | None:
-    language = request.GET.get(LANGUAGE_PARAMETER)
+    """The site's language named by ``?lang=``, as a tag apps send too (``EN``,
+    ``ru-RU``); None for another or none."""
+    language = request.GET.get(LANGUAGE_PARAMETER, "").split("-")[0].lower()
     if language not in dict(settings.LANGUAGES):
         return None
     if translation.get_language_from_path(request.path_info):

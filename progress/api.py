@@ -10,13 +10,13 @@ from uuid import UUID
 
 from django.http import JsonResponse
 from django.utils import translation
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from pydantic import model_validator
 
+from courses.api import request_language
 from courses.models import Video
 from courses.services import player_source
 from lms.api_auth import session_auth
@@ -164,11 +164,6 @@ def _error(error: services.ProgressError) -> JsonResponse:
     return response
 
 
-def _language(request, requested: str | None = None) -> str:
-    language = (requested or get_language() or "kk").split("-")[0]
-    return language if language in services.LANGUAGES else "kk"
-
-
 def _with_playback(request, progress: dict, language: str) -> dict:
     """Adds to each video of a lesson's progress what the lesson page's player
     gets for this learner and device (``courses.services.player_source``: HLS
@@ -237,7 +232,7 @@ def heartbeat(request, payload: HeartbeatIn):
             position=payload.position,
             rate=payload.rate,
             state=payload.state,
-            language=_language(request),
+            language=request_language(request),
             at=arrived,
         )
     except services.ProgressError as error:
@@ -266,7 +261,7 @@ def course_progress(request, course_id: int = PATH_ID):
 def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner's progress in a lesson, what to play for each of its videos,
     and its quiz (without the answers)."""
-    language = _language(request, lang)
+    language = request_language(request)
     try:
         services.check_lesson_access(request, lesson_id)
         progress = services.lesson_progress(request.user, lesson_id, language)
@@ -289,7 +284,7 @@ def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner opened the lesson (as the lesson page counts it): a lesson with
     only text to read, and no quiz, is then complete. An app calls it when it shows
     a lesson. Answers the lesson's progress, as ``GET /lessons/<id>`` does."""
-    language = _language(request, lang)
+    language = request_language(request)
     try:
         services.check_lesson_access(request, lesson_id)
         services.open_lesson(request.user, lesson_id, language)
@@ -317,7 +312,7 @@ def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
         services.throttle(request.user.pk, "quiz", services.quiz_limit())
         services.check_lesson_access(request, lesson_id)
         result = services.submit_quiz(
-            request.user, lesson_id, payload.answers, _language(request)
+            request.user, lesson_id, payload.answers, request_language(request)
         )
     except services.ProgressError as error:
         return _error(error)

@@ -2,6 +2,7 @@
 signing in and the CSRF check over HTTPS, the errors it documents, and what to
 play for each video of a lesson."""
 
+import io
 import json
 import uuid
 
@@ -170,6 +171,30 @@ def test_not_signed_in_is_a_translated_401(video_lesson):
 
 
 # --- Errors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", ["heartbeat", "quiz"])
+def test_a_form_sent_to_a_json_endpoint_is_a_json_400(learner, video_lesson, endpoint):
+    """A form with a boundary, as app libraries send one, is read as a form by the
+    CSRF check; the endpoint then tells the app to send JSON."""
+    client = native_client()
+    client.force_login(learner)
+    token = _get_new_csrf_string()
+    client.cookies["csrftoken"] = token
+    path = (
+        "/api/v1/progress/heartbeat"
+        if endpoint == "heartbeat"
+        else f"/api/v1/progress/lessons/{video_lesson.pk}/quiz"
+    )
+
+    response = client.post(
+        path,
+        {"lesson": str(video_lesson.pk), "file": io.BytesIO(b"x")},
+        headers={"X-CSRFToken": token, "Accept-Language": "ru"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": tr("The body must be JSON.", "ru")}
 
 
 @pytest.mark.parametrize("debug", [True, False])

@@ -264,3 +264,42 @@ def test_ping_is_public_and_trivial(client):
     response = client.get("/api/v1/progress/ping")
     assert response.status_code == 200
     assert response.json() == {"ok": True}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize(
+    ("name", "value", "message", "context"),
+    [
+        ("position", "abc", "must be a number.", {}),
+        ("position", -1, "must be at least {ge}.", {"ge": "0"}),
+        ("rate", 17, "must be at most {le}.", {"le": "16"}),
+        ("state", "stopped", "must be one of: {expected}.", None),
+        ("session", "not-a-uuid", "must be a UUID.", {}),
+        ("lesson", None, "this field is required.", {}),
+    ],
+)
+def test_a_bad_field_is_told_in_the_requests_language(
+    signed_in, video_lesson, long_video, language, name, value, message, context
+):
+    data = body(video_lesson, long_video)
+    if value is None:
+        del data[name]
+    else:
+        data[name] = value
+    response = signed_in.post(
+        URL,
+        data=json.dumps(data),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail.startswith(f"body.{name}: ")
+    told = tr(message, language)
+    if context is None:  # the choices, as pydantic lists them
+        assert detail.startswith(f"body.{name}: " + told.split("{")[0])
+        assert "'playing'" in detail
+    else:
+        assert detail == f"body.{name}: " + told.format(**context)
+    assert nothing_recorded()

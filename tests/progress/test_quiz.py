@@ -56,6 +56,34 @@ def test_questions_come_without_answers_in_the_learners_language(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "accept", "expected"),
+    [
+        ("EN", "kk", "en"),  # a tag in capitals, as apps send it
+        ("ru-RU", "en", "ru"),  # a locale
+        ("xx", "en", "en"),  # none of the site's: Accept-Language decides
+    ],
+)
+def test_a_lessons_language_is_asked_as_apps_name_it_and_said_in_the_answer(
+    signed_in, translated_quiz_lesson, lang, accept, expected
+):
+    value = json.loads(json.dumps(translated_quiz_lesson.body_ru.raw_data[0]["value"]))
+    value["questions"][0]["text"] = "Question 1"
+    translated_quiz_lesson.body_en = [{"type": "quiz", "value": value}]
+    translated_quiz_lesson.save()
+    for path in ("", "/open"):
+        method = signed_in.post if path else signed_in.get
+        response = method(
+            f"/api/v1/progress/lessons/{translated_quiz_lesson.pk}{path}?lang={lang}",
+            HTTP_ACCEPT_LANGUAGE=accept,
+        )
+        assert response.status_code == 200
+        assert response["Content-Language"] == expected
+        question = response.json()["quiz"]["questions"][0]["text"]
+        assert question == {"en": "Question 1", "ru": "Вопрос 1"}[expected]
+
+
+@pytest.mark.django_db
 def test_scoring_never_says_which_answers_were_wrong(
     signed_in, translated_quiz_lesson, learner
 ):
