@@ -219,7 +219,9 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
     nav.get_by_role("button", name="Отчёты").click()
     nav.get_by_role("link", name="Где слушатели останавливаются").click()
     page.wait_for_url("**/admin/figures/drop-off/")
-    expect(page.locator("[data-report-scope]")).to_have_text("Курс: Счастливая семья")
+    expect(page.locator("[data-report-scope]")).to_have_text(
+        "Курс: Счастливая семья; Начали в период: за всё время"
+    )
     assert table(page) == [
         ["0", "Начали курс", "6", "100,0", "1"],
         ["1", "Урок 1", "5", "83,3", "1"],
@@ -239,7 +241,9 @@ def test_an_analyst_reads_and_downloads_the_reports_in_russian(
     ]
     page.screenshot(path=str(tmp_path / "2-drop-off-ru.png"), full_page=True)
     choose(page, "Курс", course=str(academy.pk))
-    expect(page.locator("[data-report-scope]")).to_have_text("Курс: Ата-аналар")
+    expect(page.locator("[data-report-scope]")).to_have_text(
+        "Курс: Ата-аналар; Начали в период: за всё время; Язык: Русский"
+    )
     assert [row[1:] for row in table(page)] == [
         ["Начали курс", "1", "100,0", "1"],
         ["Кіріспе", "0", "0,0", "0"],

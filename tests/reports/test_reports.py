@@ -24,6 +24,7 @@ from progress.models import CourseCompletion, Enrollment, LessonCompletion
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
 from reports import queries
 from reports.views import LearnersReport, sheet_title
+from tests.lms.i18n import tr
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TODAY = datetime.date(2026, 11, 30)
@@ -824,3 +825,123 @@ def test_an_exports_name_tells_its_filters(admin_client, activity):
     assert filename(
         "registry-calls", period | {"client": client.pk, "kind": "guide-status"}
     ) == (f"registry-checks-client-{client.pk}-guide-status-2026-11-01-2026-11-30.csv")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_counts_are_grouped_by_thousands_on_screen_only(
+    admin_client, admin_user, guide_course, language, monkeypatch
+):
+    """«200 008», as Kazakh and Russian write it, in the table and the totals; the
+    files keep plain numbers, which spreadsheets compute with."""
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = language
+    profile.save()
+    many = [
+        {
+            "day": TODAY,
+            "course": "Бақытты отбасы",
+            "language": "Қазақша",
+            "region": "Астана қаласы",
+            "started": 200_008,
+            "completed": 1_500,
+        }
+    ]
+    monkeypatch.setattr(queries, "learners_by_day", lambda *args, **kwargs: many)
+    day = {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()}
+    url = "/admin/figures/learners/"
+
+    html = admin_client.get(url, day).content.decode()
+    cells = re.findall(r'<td class="figure">\s*(.*?)\s*</td>', html, re.S)
+    assert cells == ["200\xa0008", "1\xa0500"]
+    summary = re.search(r"data-report-summary>(.*?)</p>", html).group(1)
+    assert summary == tr(
+        "In all — started: %(started)s; completed: %(completed)s.", language
+    ) % {"started": "200\xa0008", "completed": "1\xa0500"}
+
+    csv_body = admin_client.get(url, day | {"export": "csv"})
+    body = b"".join(csv_body.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(body)))
+    assert lines[1][4:] == ["200008", "1500"]
+    xlsx = admin_client.get(url, day | {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert [cell.value for cell in sheet[2]][4:] == [200008, 1500]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_registry_counts_and_shares_read_in_the_admins_language(
+    admin_client, admin_user, activity, registry_activity, language, monkeypatch
+):
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = language
+    profile.save()
+    rows = queries.registry_calls_by_day(RegistryCall.objects.all(), TODAY, TODAY)
+    rows[0]["calls"], rows[0]["iins_asked"] = 12_345, 1_000_000
+    monkeypatch.setattr(queries, "registry_calls_by_day", lambda *args: rows)
+    day = {"period_from": TODAY.isoformat(), "period_to": TODAY.isoformat()}
+
+    html = admin_client.get("/admin/figures/registry-calls/", day).content.decode()
+    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="figure">\s*(.*?)\s*</td>', first_row, re.S)
+    assert cells == ["12\xa0345", "2", "", "", "", "1\xa0000\xa0000"]
+    summary = re.search(r"data-report-summary>(.*?)</p>", html).group(1)
+    totals = tr("In all — calls: %(calls)s; answered: %(answered)s.", language)
+    assert summary == totals % {"calls": "12\xa0351", "answered": "6"}
+
+    drop_off = admin_client.get("/admin/figures/drop-off/").content.decode()
+    shares = re.findall(r'<td class="figure">\s*([\d,]+)\s*</td>', drop_off)
+    assert "100,0" in shares and not any("." in share for share in shares)
+
+
+@pytest.mark.django_db
+def test_the_drop_offs_scope_says_its_cohort_and_filters(
+    admin_client, english_admin, activity
+):
+    """What the drop-off counts: the course, when its learners started, and the
+    language and region chosen, as the other reports state their period."""
+    url = "/admin/figures/drop-off/results/"
+
+    def scope(query, language="en"):
+        profile = UserProfile.get_for_user(english_admin)
+        profile.preferred_language = language
+        profile.save()
+        html = admin_client.get(url, query).content.decode()
+        return re.search(r"data-report-scope>(.*?)</p>", html).group(1)
+
+    assert scope({}) == "Course: Бақытты отбасы; Started in: any time"
+    assert scope(
+        {"period_from": "2026-11-01", "period_to": "2026-11-30"}
+        | {"language": "ru", "region": "astana"}
+    ) == (
+        "Course: Бақытты отбасы; Started in: 01.11.2026 – 30.11.2026; "
+        "Language: Русский; Region: Astana city"
+    )
+    assert scope({"period_from": "2026-11-01", "region": "none"}) == (
+        "Course: Бақытты отбасы; Started in: from 01.11.2026; Region: Not stated"
+    )
+    for language in ("kk", "ru"):
+        started, upto = tr("Started in", language), tr("up to %(day)s", language)
+        assert scope({"period_to": "2026-11-30"}, language) == (
+            f"{tr('Course', language)}: Бақытты отбасы; "
+            f"{started}: {upto % {'day': '30.11.2026'}}"
+        )
+        assert scope({}, language).endswith(f"{started}: {tr('any time', language)}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["learners", "drop-off", "registry-calls"])
+def test_the_table_scrolls_sideways_in_a_region_of_its_own(
+    admin_client, english_admin, activity, registry_activity, slug
+):
+    """The admin's content wrapper hides what overflows it; the results table sits
+    in a region that scrolls sideways and that the keyboard can reach."""
+    html = admin_client.get(
+        f"/admin/figures/{slug}/results/", {"period_from": TODAY.isoformat()}
+    ).content.decode()
+    region = re.search(r"<div ([^>]*data-report-table[^>]*)>\s*<table", html)
+    assert region, "the table is not in its scrolling region"
+    attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', region.group(1)))
+    assert "w-overflow-x-auto" in attrs["class"].split()
+    assert (attrs["role"], attrs["tabindex"]) == ("region", "0")
+    assert attrs["aria-label"]
