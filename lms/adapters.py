@@ -218,14 +218,26 @@ def _next_page_language(request: HttpRequest) -> str | None:
 
 
 def _landing_language(request: HttpRequest) -> str | None:
-    """The language a signed-in user chose, when they have no page to go back to."""
+    """The language a signed-in user chose, when they have no page to go back to:
+    the one they switched to on this device just before signing in, which
+    becomes the account's, else the account's own."""
+    from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY
+
     user = getattr(request, "user", None)
     if request.POST.get("next") or request.GET.get("next"):
         return None
     if not (user and user.is_authenticated):
         return None
+    languages = dict(settings.LANGUAGES)
+    session = getattr(request, "session", None)
+    chosen = (
+        session.pop(LANGUAGE_CHOSEN_SESSION_KEY, None) if session is not None else None
+    )
+    if chosen in languages:
+        user.keep_language(chosen)
+        return chosen
     language = user.preferred_language
-    return language if language in dict(settings.LANGUAGES) else None
+    return language if language in languages else None
 
 
 def iin_from_claims(sociallogin: SocialLogin) -> str | None:

@@ -134,7 +134,9 @@ def _keep_the_accounts_language(request, response) -> None:
     account's language, in which signing in later lands and e-mails are written,
     as ``lms.views.set_language`` does. A page opened from a shared link, a
     bookmark or after signing in changes nothing: it was not chosen on this site
-    (the ``Referer`` of a page of this site in another language says it was)."""
+    (the ``Referer`` of a page of this site in another language says it was).
+    A visitor not signed in who switches has it kept in the session, for the
+    account they sign in to."""
     if request.method != "GET" or response.status_code != 200:
         return
     if not response.get("Content-Type", "").startswith("text/html"):
@@ -144,8 +146,15 @@ def _keep_the_accounts_language(request, response) -> None:
         return
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
+        # Chosen before signing in: signing in on this device keeps it
+        # (``lms.adapters``), over the account's language from earlier.
+        request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
         return
     user.keep_language(language)
+
+
+# The language a visitor switched to before signing in.
+LANGUAGE_CHOSEN_SESSION_KEY = "language_chosen"
 
 
 def _switched_from_another_language(request, language: str) -> bool:

@@ -40,6 +40,7 @@ from lms import data_saver as saver
 from lms import iin as iin_tools
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
 from lms.forms import CloseAccountForm
+from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY
 from lms.queue import queue_status
 
 logger = logging.getLogger(__name__)
@@ -203,13 +204,16 @@ def sign_in_here(request):
 def set_language(request):
     """Django's language switch; for a signed-in learner it also becomes the
     account's language, in which signing in later lands ("My learning") and
-    e-mails are written."""
+    e-mails are written, as it does for the account a visitor signs in to next."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES) and response.has_header("Location"):
         response["Location"] = _next_in_language(response["Location"], language)
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        request.user.keep_language(language)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            request.user.keep_language(language)
+        else:  # kept for the account signed in to next (``lms.adapters``)
+            request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
     return response
 
 

@@ -557,3 +557,48 @@ def test_switching_language_on_the_sign_in_page_keeps_it_after_signing_in(
         "/i18n/setlang/", {"language": "kk", "next": "/accounts/login/"}
     )
     assert plain["Location"] == "/accounts/login/"
+
+
+def _sign_in_with_nothing_to_go_back_to(client, account):
+    return client.post(
+        LOGIN_URL,
+        {"login": account.email, "password": PASSWORD},
+        REMOTE_ADDR=fresh_ip(),
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("switch", ["link", "form"])
+def test_a_language_chosen_just_before_signing_in_wins_and_becomes_the_accounts(
+    client, account, home_page, switch
+):
+    """On a new device, a visitor switches the page to Russian, then signs in to
+    an account kept in Kazakh: they land in Russian, which the account keeps."""
+    account.keep_language("kk")
+    client.get("/kk/")
+    if switch == "link":  # the switcher on a page: the same page in Russian
+        client.get("/ru/", HTTP_REFERER="http://testserver/kk/")
+    else:  # the switcher on the sign-in page
+        client.post("/i18n/setlang/", {"language": "ru", "next": LOGIN_URL})
+
+    response = _sign_in_with_nothing_to_go_back_to(client, account)
+
+    assert response.redirect_chain[-1][0] == "/ru/dashboard/"
+    assert tr("You are signed in.", "ru") in unescape(response.content.decode())
+    account.refresh_from_db()
+    assert account.preferred_language == "ru"
+
+
+def test_a_page_only_visited_before_signing_in_leaves_the_accounts_language(
+    client, account, home_page
+):
+    """Opening the home page (in Kazakh, the default) chooses nothing."""
+    account.keep_language("ru")
+    client.get("/kk/")
+    client.get("/kk/", HTTP_REFERER="http://testserver/kk/")
+
+    response = _sign_in_with_nothing_to_go_back_to(client, account)
+
+    assert response.redirect_chain[-1][0] == "/ru/dashboard/"
+    account.refresh_from_db()
+    assert account.preferred_language == "ru"
