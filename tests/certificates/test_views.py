@@ -308,6 +308,7 @@ def test_the_name_note_is_shown_only_when_there_is_a_name_to_compare(
     page = unescape(client.get(verify_url(certificate.number)).content.decode())
     assert "А*** Б***" in page
     assert tr(NAME_NOTE, "kk") in page
+    assert "/.well-known/jwks.json" in page
 
     close_account(learner)
 
@@ -315,3 +316,5 @@ def test_the_name_note_is_shown_only_when_there_is_a_name_to_compare(
     assert 'data-status="revoked"' in page
     assert "<dd>—</dd>" in page
     assert tr(NAME_NOTE, "kk") not in page
+    # Nor a signed credential, which closing the account erased.
+    assert "/.well-known/jwks.json" not in page
