@@ -329,3 +329,38 @@ class Partnership(models.Model):
 
     def __str__(self):
         return f"{self.inviter} + {self.invitee or '…'} ({self.status})"
+
+
+class InvitationBlock(models.Model):
+    """A learner does not want to see invitations from this person any more.
+
+    Their invitations are still recorded, as every invitation is (the sender is
+    never told whether the IIN has an account, or that they were declined), but
+    they are not shown to the learner until the learner lets them through again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitation_blocks",
+        verbose_name=_("learner"),
+    )
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("inviter"),
+    )
+    created_at = models.DateTimeField(_("blocked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked inviter")
+        verbose_name_plural = _("blocked inviters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "inviter"], name="one_block_per_inviter"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ✕ {self.inviter}"

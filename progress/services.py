@@ -52,6 +52,7 @@ from lms.db import bound_cursor
 from progress.models import (
     CourseCompletion,
     Enrollment,
+    InvitationBlock,
     LessonCompletion,
     Partnership,
     PartnershipStatus,
@@ -1393,14 +1394,32 @@ def ended_link(user) -> EndedLink | None:
 def incoming_invitations(user) -> list[Partnership]:
     if not user.iin_hash:
         return []
+    blocked = InvitationBlock.objects.filter(user=user).values("inviter")
     return list(
         Partnership.objects.filter(
             invitee_iin_hash=user.iin_hash, status=PartnershipStatus.PENDING
         )
         .exclude(inviter=user)
+        .exclude(inviter__in=blocked)
         .select_related("inviter")
         .order_by("-created_at")
     )
+
+
+def blocked_inviters(user) -> list[InvitationBlock]:
+    """The people whose invitations ``user`` chose not to see, latest first."""
+    return list(
+        InvitationBlock.objects.filter(user=user)
+        .select_related("inviter")
+        .order_by("-created_at")
+    )
+
+
+def unblock_inviter(user, block_id: int) -> None:
+    """Show ``user`` invitations from that person again, those waiting included."""
+    deleted, _by_model = InvitationBlock.objects.filter(pk=block_id, user=user).delete()
+    if not deleted:
+        raise NotFound(_("No such blocked person."))
 
 
 def invite_partner(user, iin: str) -> Partnership:
@@ -1486,12 +1505,18 @@ def accept_invitation(user, partnership_id: int) -> Partnership:
     return invitation
 
 
-def decline_invitation(user, partnership_id: int) -> None:
+def decline_invitation(user, partnership_id: int, block: bool = False) -> None:
+    """Decline the invitation; with ``block``, also every later one from the same
+    person stays out of sight (as declined ones do, it looks unanswered to them)."""
     with transaction.atomic():
         invitation = _own_invitation(user, partnership_id)
         invitation.status = PartnershipStatus.DECLINED
         invitation.responded_at = now()
         invitation.save(update_fields=["status", "responded_at"])
+        if block:
+            InvitationBlock.objects.get_or_create(
+                user=user, inviter_id=invitation.inviter_id
+            )
 
 
 def cancel_invitation(user, partnership_id: int) -> None:
@@ -1680,6 +1705,13 @@ def learning_record(user) -> dict:
         "quiz_attempts": quizzes,
         "playback_sessions": playbacks,
         "couple_links": partners,
+        "invitations_not_shown_from": [
+            {
+                "person": block.inviter.get_full_name() or None,
+                "since": when(block.created_at),
+            }
+            for block in blocked_inviters(user)
+        ],
     }
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("couple/<int:pk>/accept/", views.accept, name="accept"),
     path("couple/<int:pk>/decline/", views.decline, name="decline"),
     path("couple/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("couple/blocked/<int:pk>/unblock/", views.unblock, name="unblock"),
     path("couple/unlink/", views.unlink, name="unlink"),
 ]

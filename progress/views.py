@@ -55,6 +55,7 @@ def couple(request, form=None):
         # Shown after a refused invitation, at the invitation's POST-only address.
         "return_path": reverse("progress:couple"),
         "ended_link": services.ended_link(request.user),
+        "blocked": services.blocked_inviters(request.user),
     }
     context.update(_couple_context(request.user))
     if form is not None and context["couple"]:
@@ -110,8 +111,29 @@ def accept(request, pk):
 @login_required
 @require_POST
 def decline(request, pk):
+    if request.POST.get("block"):
+        return _answer(
+            request,
+            lambda user, pk: services.decline_invitation(user, pk, block=True),
+            pk,
+            _(
+                "The invitation was declined. You will not see invitations from "
+                "this person any more; they are not told."
+            ),
+        )
     return _answer(
         request, services.decline_invitation, pk, _("The invitation was declined.")
+    )
+
+
+@login_required
+@require_POST
+def unblock(request, pk):
+    return _answer(
+        request,
+        services.unblock_inviter,
+        pk,
+        _("You will see invitations from this person again."),
     )
 
 
