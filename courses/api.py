@@ -12,6 +12,28 @@ from courses.models import CoursePage, LessonPage
 router = Router()
 
 
+class Detail(Schema):
+    """Every error answer of the API: a sentence in the request's language."""
+
+    detail: str
+
+
+# The 405 answered to a method an address does not take (made JSON by
+# lms.middleware.JsonApiErrorsMiddleware), for the schema's ``openapi_extra``:
+# django-ninja does not list it by itself.
+WRONG_METHOD = {
+    405: {
+        "description": "Method not allowed: the Allow header names the right one.",
+        "headers": {
+            "Allow": {
+                "description": "The method(s) the address takes.",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
+
+
 class LessonOut(Schema):
     id: int
     title: str
@@ -35,7 +57,13 @@ def request_language(request) -> str:
     return active if active in codes else settings.LANGUAGE_CODE
 
 
-@router.get("/", response=list[CourseOut], auth=None, summary="Published courses")
+@router.get(
+    "/",
+    response={200: list[CourseOut], 405: Detail},
+    auth=None,
+    summary="Published courses",
+    openapi_extra={"responses": WRONG_METHOD},
+)
 def list_courses(request, lang: str | None = None):
     """Live courses with their live lessons in order, titles and URLs in the
     request's language (``?lang=``, else the ``django_language`` cookie or

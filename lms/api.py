@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from registry.api import WEBHOOKS
+
 DESCRIPTION = """\
 The course list, a learner's progress, heartbeats of the video player and quizzes
 (CONTRACTS.md §5), and the registry API for the marriage registration service
@@ -17,6 +19,10 @@ sign in, the session cookie and the CSRF check (`X-CSRFToken` on every POST, plu
 `Origin` with the site's address from a client that is not a browser), what to
 play and when to send heartbeats, languages, and errors. Every error is JSON with
 a `detail` in the request's language.
+
+Each endpoint lists the statuses it answers. Besides them, any endpoint may answer
+**500** (a fault on the server; try again later) and **503** with `Retry-After`
+(the database cannot be reached; try again after that many seconds).
 """
 
 api = NinjaAPI(
@@ -26,6 +32,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # The registry's webhook events (OpenAPI 3.1 "webhooks").
+    openapi_extra={"webhooks": WEBHOOKS},
 )
 api.add_router("/courses/", "courses.api.router", tags=["courses"])
 api.add_router("/progress/", "progress.api.router", tags=["progress"])
@@ -59,6 +67,8 @@ FIELD_ERRORS = {
     "too_long": gettext_lazy("must have at most {max_length} item(s)."),
     "string_too_long": gettext_lazy("must be at most {max_length} characters."),
     "string_too_short": gettext_lazy("must be at least {min_length} characters."),
+    # progress.api.ChoiceId: a quiz answer.
+    "choice_id_type": gettext_lazy("must be a string or a whole number."),
 }
 
 
@@ -96,9 +106,26 @@ def describe_validation_errors(errors: list[dict]) -> str:
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    """422 with a string ``detail``, the same shape as every other API error."""
+    """422 with a string ``detail``, the same shape as every other API error; an
+    empty body is unreadable, a 400 like a body that is not JSON."""
+    if _no_body(exc.errors):
+        return api.create_response(
+            request, {"detail": _("The body must be JSON.")}, status=400
+        )
     return api.create_response(
         request, {"detail": describe_validation_errors(exc.errors)}, status=422
+    )
+
+
+def _no_body(errors: list[dict]) -> bool:
+    """Was the JSON body empty? django-ninja then validates no body at all, and
+    finds the whole body parameter missing (``("body", "payload")``), where a
+    field missing from a body is one level deeper."""
+    return any(
+        error.get("type") == "missing"
+        and len(error.get("loc", ())) == 2
+        and error["loc"][0] == "body"
+        for error in errors
     )
 
 

@@ -195,7 +195,9 @@ class JsonApiErrorsMiddleware:
         500: _("Server error. Please try again later."),
         503: outage.API_DETAIL,
     }
-    kept_headers = ("Allow", "Retry-After")
+    # What the answer replaced said that still holds: the language middleware's
+    # Content-Language and Vary among them.
+    kept_headers = ("Allow", "Retry-After", "Content-Language", "Vary")
 
     def __init__(self, get_response):
         self.get_response = get_response

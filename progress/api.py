@@ -5,7 +5,7 @@ unsafe methods); the rules are in ``progress.services``. How a client uses them:
 docs/api-clients.md.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.http import JsonResponse
@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
-from pydantic import model_validator
+from pydantic import BeforeValidator, StrictInt, StrictStr, model_validator
+from pydantic_core import PydanticCustomError
 
-from courses.api import request_language
+from courses.api import WRONG_METHOD, Detail, request_language
 from courses.models import Video
 from courses.services import player_source
 from lms.api_auth import session_auth
@@ -64,17 +65,26 @@ class HeartbeatOut(Schema):
     resume_at: float
 
 
+def _choice_id(value: object) -> object:
+    """A choice id is a string or a whole number, as the schema says; ``true`` or
+    ``1.0`` is refused (``lms.api.FIELD_ERRORS``), not taken for ``"1"``."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError(
+            "choice_id_type", "must be a string or a whole number."
+        )
+    return value
+
+
+ChoiceId = Annotated[StrictStr | StrictInt, BeforeValidator(_choice_id)]
+
+
 class QuizIn(JSONObjectIn):
-    answers: dict[str, str | int]
+    answers: dict[str, ChoiceId]
 
 
 class QuizOut(Schema):
     score: float
     passed: bool
-
-
-class Detail(Schema):
-    detail: str
 
 
 class LessonStateOut(Schema):
@@ -157,6 +167,23 @@ class LessonProgressOut(Schema):
     quiz: QuizStateOut | None
 
 
+# What django-ninja cannot say of the answers: the header of a 429 (the throttle's,
+# ``_error``) and the 413 that Django answers for a body over
+# DATA_UPLOAD_MAX_MEMORY_SIZE (lms.middleware.JsonApiErrorsMiddleware).
+TOO_MANY = {
+    429: {
+        "description": "Too many requests: wait the seconds in Retry-After.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before sending again.",
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    }
+}
+TOO_LARGE = {413: {"description": "The body is over DATA_UPLOAD_MAX_MEMORY_SIZE."}}
+
+
 def _error(error: services.ProgressError) -> JsonResponse:
     response = JsonResponse({"detail": error.detail}, status=error.status)
     if isinstance(error, services.Throttled):
@@ -214,9 +241,12 @@ def ping(request):
         401: Detail,
         403: Detail,
         404: Detail,
+        405: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },
+    openapi_extra={"responses": {**WRONG_METHOD, **TOO_LARGE, **TOO_MANY}},
 )
 def heartbeat(request, payload: HeartbeatIn):
     """Report where the player is; answers what the server has credited."""
@@ -242,7 +272,14 @@ def heartbeat(request, payload: HeartbeatIn):
 
 @router.get(
     "/courses/{course_id}",
-    response={200: CourseProgressOut, 401: Detail, 404: Detail, 422: Detail},
+    response={
+        200: CourseProgressOut,
+        401: Detail,
+        404: Detail,
+        405: Detail,
+        422: Detail,
+    },
+    openapi_extra={"responses": WRONG_METHOD},
 )
 def course_progress(request, course_id: int = PATH_ID):
     """The learner's progress in a course, and the certificate once issued."""
@@ -256,7 +293,14 @@ def course_progress(request, course_id: int = PATH_ID):
 
 @router.get(
     "/lessons/{lesson_id}",
-    response={200: LessonProgressOut, 401: Detail, 404: Detail, 422: Detail},
+    response={
+        200: LessonProgressOut,
+        401: Detail,
+        404: Detail,
+        405: Detail,
+        422: Detail,
+    },
+    openapi_extra={"responses": WRONG_METHOD},
 )
 def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner's progress in a lesson, what to play for each of its videos,
@@ -274,11 +318,15 @@ def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
     "/lessons/{lesson_id}/open",
     response={
         200: LessonProgressOut,
+        400: Detail,
         401: Detail,
         403: Detail,
         404: Detail,
+        405: Detail,
+        413: Detail,
         422: Detail,
     },
+    openapi_extra={"responses": {**WRONG_METHOD, **TOO_LARGE}},
 )
 def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
     """The learner opened the lesson (as the lesson page counts it): a lesson with
@@ -302,9 +350,12 @@ def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
         401: Detail,
         403: Detail,
         404: Detail,
+        405: Detail,
+        413: Detail,
         422: Detail,
         429: Detail,
     },
+    openapi_extra={"responses": {**WRONG_METHOD, **TOO_LARGE, **TOO_MANY}},
 )
 def submit_quiz(request, payload: QuizIn, lesson_id: int = PATH_ID):
     """Score the answers on the server; never says which were wrong."""

@@ -7,8 +7,9 @@ one with a malformed body, is audited and answered with a single ``detail`` stri
 import datetime
 import json
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from certificates import numbers
 from lms.iin import iin_hash
+from lms.outage import RETRY_AFTER_SECONDS
 from registry import services
 from registry.auth import RegistryBearer
 from registry.models import RegistryCallKind
@@ -68,7 +70,7 @@ class VerifyOut(Schema):
                     "status": "valid",
                     "certificate_number": EXAMPLE_NUMBER,
                     "course_kind": "guide",
-                    "issued_at": "2026-03-14T10:21:07+05:00",
+                    "issued_at": "2026-03-14T05:21:07Z",
                 },
                 {
                     "status": "not_found",
@@ -107,28 +109,43 @@ class ErrorOut(Schema):
     detail: str
 
 
-ERRORS = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut}
+
+
+def _retry_after(description: str) -> dict:
+    return {
+        "Retry-After": {
+            "description": description,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+
+
+def _body_limit() -> str:
+    """The largest body Django reads, as people write it: "5 MB"."""
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size} bytes"
 
 
 def _request_body(model: type[BaseModel]) -> dict:
     """The operation's body and what django-ninja cannot say of its answers: the
-    ``Retry-After`` of a 429 and the 405 of another method."""
+    ``Retry-After`` of a 429 and a 503, the 405 of another method, and the body's
+    size limit."""
     return {
         "requestBody": {
             "required": True,
+            "description": (
+                f"JSON, at most {_body_limit()} (DATA_UPLOAD_MAX_MEMORY_SIZE); a "
+                'larger body is answered 422 "The body is too large."'
+            ),
             "content": {"application/json": {"schema": model.model_json_schema()}},
         },
         "responses": {
-            429: {
-                "headers": {
-                    "Retry-After": {
-                        "description": "Seconds to wait before calling again.",
-                        "schema": {"type": "integer", "minimum": 1},
-                    }
-                }
-            },
             405: {
-                "description": "Method Not Allowed: only POST.",
+                "description": (
+                    "Method Not Allowed: only POST (authentication is checked "
+                    "first: a call without a valid token is a 401)."
+                ),
                 "headers": {"Allow": {"schema": {"type": "string", "enum": ["POST"]}}},
                 "content": {
                     "application/json": {
@@ -136,36 +153,74 @@ def _request_body(model: type[BaseModel]) -> dict:
                     }
                 },
             },
+            422: {
+                "description": (
+                    "Unprocessable Entity: the body is not JSON of this shape, an "
+                    f"IIN or the number is not valid, or the body is over "
+                    f"{_body_limit()}."
+                )
+            },
+            429: {
+                "description": "Too Many Requests: over the client's rate limit.",
+                "headers": _retry_after("Seconds to wait before calling again."),
+            },
+            503: {
+                "description": (
+                    "Service Unavailable: the platform cannot reach its database. "
+                    "The same body is answered once it is back."
+                ),
+                "headers": _retry_after(
+                    f"Seconds to wait before calling again ({RETRY_AFTER_SECONDS})."
+                ),
+            },
         },
     }
 
 
+class Refusal(NamedTuple):
+    """Why a body is refused: in English for the audit log, and as answered, in
+    the request's language."""
+
+    audit: str
+    detail: str
+
+
 def _load(request: HttpRequest):
-    """The body as parsed JSON, or an error message."""
+    """The body as parsed JSON, or a refusal."""
     try:
         return json.loads(request.body or b"null"), None
     except RequestDataTooBig:
-        return None, gettext_noop("The body is too large.")
+        message = gettext_noop("The body is too large.")
     except (ValueError, RecursionError):  # RecursionError: nested too deeply
-        return None, gettext_noop("The body must be JSON.")
+        message = gettext_noop("The body must be JSON.")
+    return None, Refusal(message, _(message))
 
 
 def _validate(data, model: type[BaseModel]):
-    """Parsed JSON as ``model``, or an error message."""
+    """Parsed JSON as ``model``, or a refusal: the audit keeps pydantic's English
+    message, the caller is told in its language."""
+    # lms.api imports this module (its router): imported when first needed.
+    from lms.api import describe_field_error
+
     try:
         return model.model_validate(data), None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "body"
-        return None, f"{where}: {first['msg']}"  # pydantic's, in English
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "body"
+        # A body that is no JSON object is told so, like a field of a wrong type.
+        told = (
+            {**error, "type": "dict_type"} if error["type"] == "model_type" else error
+        )
+        return None, Refusal(
+            f"{where}: {error['msg']}", f"{where}: {describe_field_error(told)}"
+        )
 
 
 def _parse(request: HttpRequest, model: type[BaseModel]):
-    """The body as ``model``, or an error message (in the request's language; the
-    audit log keeps every message in English)."""
-    data, error = _load(request)
-    if error:
-        return None, error
+    """The body as ``model``, or a refusal."""
+    data, refusal = _load(request)
+    if refusal:
+        return None, refusal
     return _validate(data, model)
 
 
@@ -203,17 +258,17 @@ def number_as_sent(value: object) -> str:
     return typed[:64]
 
 
-def _refused(client_id: int, kind: str, error: str, certificate_number: str = ""):
+def _refused(client_id: int, kind: str, refusal: Refusal, certificate_number: str = ""):
     """A body that is no valid call: audited in English, answered in the caller's
     language."""
     services.record_call(
         client_id=client_id,
         kind=kind,
         http_status=422,
-        result=error,
+        result=refusal.audit,
         certificate_number=certificate_number,
     )
-    return 422, {"detail": _(error)}
+    return 422, {"detail": refusal.detail}
 
 
 def _limited(request: HttpRequest, response: HttpResponse, kind: str):
@@ -244,13 +299,13 @@ def verify(request: HttpRequest, response: HttpResponse):
     client_id = request.auth.id
     if limited := _limited(request, response, kind):
         return limited
-    data, error = _load(request)
-    body, error = (None, error) if error else _validate(data, VerifyIn)
-    if error:
+    data, refusal = _load(request)
+    body, refusal = (None, refusal) if refusal else _validate(data, VerifyIn)
+    if refusal:
         # The number sent is audited even when the call is refused (no "iin",
         # say), so that the log tells which certificate was asked about.
         sent = data.get("certificate_number") if isinstance(data, dict) else None
-        return _refused(client_id, kind, error, number_as_sent(sent))
+        return _refused(client_id, kind, refusal, number_as_sent(sent))
     number = services.normalize_certificate_number(body.certificate_number)
     iin = services.clean_iin(body.iin)
     hashes = [iin_hash(body.iin)]
@@ -287,9 +342,9 @@ def guide_status(request: HttpRequest, response: HttpResponse):
     client_id = request.auth.id
     if limited := _limited(request, response, kind):
         return limited
-    body, error = _parse(request, GuideStatusIn)
-    if error:
-        return _refused(client_id, kind, error)
+    body, refusal = _parse(request, GuideStatusIn)
+    if refusal:
+        return _refused(client_id, kind, refusal)
     hashes = [iin_hash(value) for value in body.iins]
     iins = [services.clean_iin(value) for value in body.iins]
     invalid = [i for i, iin in enumerate(iins) if iin is None]
@@ -343,3 +398,109 @@ def verify_other_method(request: HttpRequest, response: HttpResponse):
 )
 def guide_status_other_method(request: HttpRequest, response: HttpResponse):
     return _wrong_method(request, response, RegistryCallKind.GUIDE_STATUS)
+
+
+# Webhooks (docs/registry-integration.md §5) -------------------------------------
+
+# A time in an event: UTC, whole seconds, as ``services.event_time`` writes it.
+EVENT_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+
+
+def _event_time(description: str):
+    return Field(
+        pattern=EVENT_TIME,
+        description=description,
+        json_schema_extra={"format": "date-time"},
+        examples=["2026-03-14T05:21:07Z"],
+    )
+
+
+class CertificateEventData(BaseModel):
+    """The certificate as it stands when the event is sent (each attempt)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    certificate_number: str = Field(examples=[EXAMPLE_NUMBER])
+    course_kind: Literal["guide", "couples", "parents"]
+    status: Literal["valid", "revoked"]
+    issued_at: str = _event_time("When the certificate was issued.")
+    revoked_at: str | None = _event_time("When it was revoked; null while it is valid.")
+
+
+class CertificateEvent(BaseModel):
+    """The body of a ``certificate.issued`` or ``certificate.revoked`` event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        description="The event's id, the same on every attempt (also X-Event-Id).",
+        json_schema_extra={"format": "uuid"},
+    )
+    type: Literal["certificate.issued", "certificate.revoked"]
+    created_at: str = _event_time("When the event was created.")
+    data: CertificateEventData
+
+
+def _event_schema() -> dict:
+    """``CertificateEvent``'s JSON schema with ``data`` written in place: webhooks
+    sit outside ``components``, where django-ninja keeps the operations' own."""
+    schema = CertificateEvent.model_json_schema()
+    data = schema.pop("$defs")["CertificateEventData"]
+    schema["properties"]["data"] = {**data, **schema["properties"]["data"]}
+    del schema["properties"]["data"]["$ref"]
+    return schema
+
+
+def _webhook(event: str, summary: str) -> dict:
+    header = {"in": "header", "required": True}
+    return {
+        "post": {
+            "summary": summary,
+            "description": (
+                "POSTed to the client's webhook URL. Acknowledge with any 2xx "
+                "within 10 seconds; anything else is retried with back-off until "
+                "acknowledged. See docs/registry-integration.md §5."
+            ),
+            "operationId": "registry_webhook_" + event.replace(".", "_"),
+            "tags": ["registry"],
+            "parameters": [
+                {
+                    **header,
+                    "name": "X-Event-Id",
+                    "description": "The event's id, as in the body.",
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+                {
+                    **header,
+                    "name": "X-Event-Type",
+                    "schema": {"type": "string", "enum": [event]},
+                },
+                {
+                    **header,
+                    "name": "X-Signature",
+                    "description": (
+                        "t=<unix time>,v1=<hex HMAC-SHA256 of '<t>.<raw body>' "
+                        "under the client's webhook secret>"
+                    ),
+                    "schema": {"type": "string"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _event_schema()}},
+            },
+            "responses": {
+                "2XX": {"description": "Acknowledged: not sent again."},
+                "default": {"description": "Not acknowledged: retried with back-off."},
+            },
+        }
+    }
+
+
+# OpenAPI 3.1 ``webhooks``: NinjaAPI(openapi_extra={"webhooks": WEBHOOKS}).
+WEBHOOKS = {
+    services.EVENT_ISSUED: _webhook(services.EVENT_ISSUED, "A certificate was issued"),
+    services.EVENT_REVOKED: _webhook(
+        services.EVENT_REVOKED, "A certificate was revoked"
+    ),
+}

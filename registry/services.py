@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 import requests
 
@@ -475,23 +475,26 @@ def clean_iin(value: str) -> str | None:
 
 def event_payload(certificate: Certificate, event: str, event_id: uuid.UUID) -> dict:
     """The JSON body of an event: the certificate's public facts, no names or IINs."""
-    return json.loads(
-        json.dumps(
-            {
-                "id": str(event_id),
-                "type": event,
-                "created_at": timezone.now(),
-                "data": {
-                    "certificate_number": certificate.number,
-                    "course_kind": certificate.course_kind,
-                    "status": certificate.status,
-                    "issued_at": certificate.issued_at,
-                    "revoked_at": certificate.revoked_at,
-                },
-            },
-            cls=DjangoJSONEncoder,
-        )
-    )
+    return {
+        "id": str(event_id),
+        "type": event,
+        "created_at": event_time(timezone.now()),
+        "data": {
+            "certificate_number": certificate.number,
+            "course_kind": certificate.course_kind,
+            "status": certificate.status,
+            "issued_at": event_time(certificate.issued_at),
+            "revoked_at": event_time(certificate.revoked_at),
+        },
+    }
+
+
+def event_time(moment: datetime.datetime | None) -> str | None:
+    """A time in an event as the API answers ``issued_at``: UTC, whole seconds,
+    ``2026-03-14T05:21:07Z``."""
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _event_id(certificate: Certificate, event: str) -> uuid.UUID:
@@ -649,11 +652,14 @@ def _as_sent_now(delivery: WebhookDelivery) -> dict:
     ``certificate.issued`` arriving after the ``certificate.revoked`` it came
     before says ``revoked`` too, so the latest event received about a certificate
     always tells its state."""
+    # Rows queued before times were whole seconds keep milliseconds in created_at.
+    created_at = event_time(parse_datetime(delivery.payload["created_at"]))
+    sent = {**delivery.payload, "created_at": created_at}
     certificate = Certificate.objects.filter(number=delivery.certificate_number).first()
     if certificate is None:
-        return delivery.payload
+        return sent
     current = event_payload(certificate, delivery.event_type, delivery.event_id)
-    return {**delivery.payload, "data": current["data"]}
+    return {**sent, "data": current["data"]}
 
 
 def _record_failure(delivery: WebhookDelivery, error: str) -> None:

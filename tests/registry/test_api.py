@@ -437,6 +437,57 @@ def test_a_body_over_the_upload_limit_is_an_audited_422(api, settings):
     assert (call.kind, call.http_status, call.result) == ("guide-status", 422, detail)
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "audited", "told"),
+    [
+        ("guide-status", {}, "iins: Field required", "iins: {}"),
+        (
+            "guide-status",
+            {"iins": [VALID_IINS[0]] * 11},
+            "iins: List should have at most 10 items after validation, not 11",
+            "iins: {}",
+        ),
+        ("guide-status", {"iins": [1]}, "iins.0: Input should be a valid string", None),
+        (
+            "verify",
+            [],
+            "body: Input should be a valid dictionary or instance of VerifyIn",
+            "body: {}",
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_body_of_the_wrong_shape_is_told_in_the_callers_language(
+    api, path, body, audited, told, language
+):
+    message = {
+        "iins: Field required": "this field is required.",
+        "iins: List should have at most 10 items after validation, not 11": (
+            "must have at most {max_length} item(s)."
+        ),
+        "iins.0: Input should be a valid string": "must be a string.",
+        "body: Input should be a valid dictionary or instance of VerifyIn": (
+            "must be a JSON object."
+        ),
+    }[audited]
+    where = audited.split(":")[0]
+    expected = f"{where}: " + tr(message, language).format(max_length=10)
+
+    response = api(path, body, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == expected
+    call = RegistryCall.objects.get()
+    assert (call.http_status, call.result) == (422, audited)  # English, pydantic's
+
+
+def test_a_body_of_the_wrong_shape_is_told_in_english_by_default(api):
+    response = api("guide-status", {}, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.json()["detail"] == "iins: this field is required."
+    assert RegistryCall.objects.get().result == "iins: Field required"
+
+
 # audit ---------------------------------------------------------------------------
 
 
@@ -637,12 +688,22 @@ def test_openapi_documents_the_registry_with_bearer_auth(client, db):
     verify = schema["paths"]["/api/v1/registry/verify"]["post"]
     status = schema["paths"]["/api/v1/registry/guide-status"]["post"]
     for operation in (verify, status):
-        assert {"200", "401", "405", "422", "429"} <= set(operation["responses"])
-        too_many = operation["responses"]["429"]
-        assert "Retry-After" in too_many["headers"]
-        assert too_many["content"]["application/json"]["schema"]  # kept from ninja
+        responses = operation["responses"]
+        assert {"200", "401", "405", "422", "429", "503"} <= set(responses)
+        for code in ("429", "503"):
+            assert responses[code]["headers"]["Retry-After"]["schema"] == {
+                "type": "integer",
+                "minimum": 1,
+            }
+            error = responses[code]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/ErrorOut"}  # from ninja
+        assert "(30)" in responses["503"]["headers"]["Retry-After"]["description"]
         assert operation["responses"]["405"]["headers"]["Allow"]
+        body = operation["requestBody"]["description"]
+        assert "5 MB" in body and '422 "The body is too large."' in body
     example = verify["responses"]["200"]["content"]["application/json"]
+    answers = schema["components"]["schemas"]["VerifyOut"]["examples"]
+    assert answers[0]["issued_at"] == "2026-03-14T05:21:07Z"  # UTC, as answered
     masked = schema["components"]["schemas"]["GuideStatusResult"]["properties"]
     assert masked["iin_masked"]["examples"] == ["90********11"]
     assert example
@@ -652,6 +713,33 @@ def test_openapi_documents_the_registry_with_bearer_auth(client, db):
     assert any(s == {"type": "http", "scheme": "bearer"} for s in schemes.values())
     assert verify["security"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_503_the_schema_documents_is_what_an_outage_answers(api, monkeypatch):
+    from django.db import OperationalError
+
+    from lms import outage
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(outage, "is_connection_failure", lambda exc: True)
+    monkeypatch.setattr("registry.services.check_rate_limit", unreachable)
+    response = api("verify", {"certificate_number": "x", "iin": "y"})
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(outage.RETRY_AFTER_SECONDS) == "30"
+    assert set(response.json()) == {"detail"}
+
+
+def test_the_body_limit_the_schema_states_is_the_one_applied(api, settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 5 * 1024 * 1024
+    body = json.dumps({"iins": ["1" * (5 * 1024 * 1024)]})
+
+    response = api("guide-status", body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == "The body is too large."
 
 
 def test_a_client_needs_a_rate_limit_of_at_least_one(admin_client, db):

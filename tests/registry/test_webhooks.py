@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 import threading
 
 from django.db import connection, connections
@@ -17,6 +18,7 @@ from freezegun import freeze_time
 from certificates.models import CertificateStatus
 from lms.factories import VALID_IINS
 from registry import services
+from registry.api import WEBHOOKS, CertificateEvent
 from registry.models import DeliveryStatus, WebhookDelivery
 from registry.services import create_client, enqueue_certificate_event
 
@@ -97,6 +99,90 @@ def test_revoked_event(
     assert payload["type"] == "certificate.revoked"
     assert payload["data"]["status"] == "revoked"
     assert payload["data"]["revoked_at"] is not None
+
+
+@responses.activate
+def test_every_time_in_an_event_is_whole_seconds_in_utc_as_the_api_answers(
+    hooked_client,
+    certificate,
+    django_capture_on_commit_callbacks,
+    run_tasks,
+    client,
+    registry_token,
+):
+    """One format for every timestamp, as the API's answers and the schema say:
+    ``2026-12-01T23:46:13Z``, never milliseconds."""
+    responses.post(WEBHOOK_URL, status=200)
+    certificate.issued_at = timezone.now().replace(microsecond=0)
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now().replace(microsecond=809_123)
+    certificate.save()
+
+    with freeze_time(timezone.now().replace(microsecond=3_000)):
+        _issue_event(
+            certificate, django_capture_on_commit_callbacks, "certificate.revoked"
+        )
+        run_tasks()
+
+    payload = json.loads(responses.calls[0].request.body)
+    CertificateEvent.model_validate(payload)  # the schema published for it
+    times = [payload["created_at"], payload["data"]["issued_at"]]
+    times.append(payload["data"]["revoked_at"])
+    for value in times:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value), value
+    assert payload["data"]["revoked_at"] == certificate.revoked_at.astimezone(
+        datetime.UTC
+    ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    answer = client.post(
+        "/api/v1/registry/verify",
+        {"certificate_number": certificate.number, "iin": VALID_IINS[0]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {registry_token}"},
+    ).json()
+    assert answer["issued_at"] == payload["data"]["issued_at"]
+
+
+@responses.activate
+def test_an_event_queued_with_milliseconds_is_sent_in_whole_seconds(
+    hooked_client, certificate, django_capture_on_commit_callbacks
+):
+    responses.post(WEBHOOK_URL, status=200)
+    _issue_event(certificate, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    # As rows were written before: DjangoJSONEncoder's milliseconds.
+    delivery.payload["created_at"] = "2026-12-01T23:46:13.809Z"
+    delivery.status = DeliveryStatus.PENDING
+    delivery.save()
+    certificate.delete()  # the stored data is sent as it is
+
+    assert services.deliver(delivery.pk)
+
+    payload = json.loads(responses.calls[-1].request.body)
+    assert payload["created_at"] == "2026-12-01T23:46:13Z"
+
+
+def test_the_schema_describes_both_events(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert schema["openapi"].startswith("3.1")
+    assert schema.get("webhooks") == json.loads(json.dumps(WEBHOOKS)), (
+        "lms/api.py: NinjaAPI(..., openapi_extra={'webhooks': registry.api.WEBHOOKS})"
+    )
+    for event in ("certificate.issued", "certificate.revoked"):
+        operation = schema["webhooks"][event]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert set(body["properties"]) == {"id", "type", "created_at", "data"}
+        assert "$ref" not in json.dumps(body)  # webhooks sit outside components
+        data = body["properties"]["data"]["properties"]
+        assert set(data) == {
+            "certificate_number",
+            "course_kind",
+            "status",
+            "issued_at",
+            "revoked_at",
+        }
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert headers == {"X-Event-Id", "X-Event-Type", "X-Signature"}
 
 
 def test_one_row_per_active_client_with_a_webhook(
