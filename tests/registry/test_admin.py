@@ -427,7 +427,7 @@ def test_an_administrator_filters_the_audit_log_and_downloads_it(
         "Certificate number",
     ]
     assert [row[2:5] for row in rows[1:]] == [
-        ["Guide status", "200", "1 of 1 completed"]
+        ["Guide status", "200", "completed: 1 of 1"]
     ]
     _no_iin_anywhere(path.read_text(encoding="utf-8-sig"))
 
