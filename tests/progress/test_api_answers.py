@@ -167,10 +167,25 @@ def test_a_wrong_method_is_a_405(signed_in, quiz_lesson, method, path, allowed):
     assert response.json() == {"detail": tr("Method not allowed.", "ru")}
 
 
+OVERSIZED_BODIES = {
+    "application/json": json.dumps({"answers": {}, "padding": "x" * 2000}),
+    "application/x-www-form-urlencoded": "answers=" + "x" * 2000,
+    "multipart/form-data; boundary=b": (
+        '--b\r\nContent-Disposition: form-data; name="answers"\r\n\r\n'
+        + "x" * 2000
+        + "\r\n--b--\r\n"
+    ),
+    "text/plain": "x" * 2000,
+}
+
+
+@pytest.mark.parametrize("content_type", OVERSIZED_BODIES)
 @pytest.mark.parametrize("endpoint", ["heartbeat", "open", "quiz"])
 def test_a_body_over_the_upload_limit_is_a_413(
-    signed_in, quiz_lesson, settings, endpoint
+    signed_in, quiz_lesson, settings, endpoint, content_type
 ):
+    """Whatever the body claims to be, JSON, a form or text, the answer is the
+    413, not a 400 about its shape."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     path = {
         "heartbeat": HEARTBEAT,
@@ -180,8 +195,8 @@ def test_a_body_over_the_upload_limit_is_a_413(
 
     response = signed_in.post(
         path,
-        json.dumps({"answers": {}, "padding": "x" * 2000}),
-        content_type="application/json",
+        OVERSIZED_BODIES[content_type],
+        content_type=content_type,
         HTTP_ACCEPT_LANGUAGE="kk",
     )
 
