@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lms.forms import AccountFormMixin
 from lms.iin import normalize_iin, validate_iin
 from lms.regions import Region
 
 
-class InvitePartnerForm(forms.Form):
+class InvitePartnerForm(AccountFormMixin, forms.Form):
     """The partner's IIN; whether it has an account is never told."""
 
     iin = forms.CharField(
@@ -27,7 +28,7 @@ class InvitePartnerForm(forms.Form):
         return normalize_iin(self.cleaned_data["iin"])
 
 
-class RegionForm(forms.Form):
+class RegionForm(AccountFormMixin, forms.Form):
     """Where the learner lives, for statistics by region; may be left unstated."""
 
     region = forms.ChoiceField(

@@ -94,6 +94,12 @@ def test_password_reset_by_email_then_sign_in_with_iin(client, account):
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == account.pk
 
+    # The used link says so, in its heading and in the title the tab and a
+    # screen reader announce.
+    used = client.get(link.group(1), follow=True, HTTP_ACCEPT_LANGUAGE="ru")
+    title = re.search(r"<title>(.*?)</title>", used.content.decode(), re.S).group(1)
+    assert title.startswith(tr("The link does not work", "ru"))
+
 
 def test_password_reset_for_an_unknown_address_reveals_nothing(client, db):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.kz"})

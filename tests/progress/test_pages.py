@@ -233,6 +233,7 @@ def test_invalid_iin_is_a_form_error(learner, iin):
     html = response.content.decode()
     assert 'href="/ru/couple/"' in html and 'href="/kk/couple/"' in html
     assert "/ru/couple/invite/" not in html
+    assert '<label for="id_iin">Your partner&#x27;s IIN</label>' in html
 
 
 @pytest.mark.django_db
@@ -329,6 +330,8 @@ def test_each_partner_sees_the_others_guide_progress_and_the_inviter_can_unlink(
 def test_learner_states_a_region_on_the_dashboard(signed_in, learner):
     page = signed_in.get("/ru/dashboard/").content.decode()
     assert 'name="region"' in page and "Не указан" in page
+    # Labels without a colon, as on every other form of the site.
+    assert '<label for="id_region">Регион</label>' in page
 
     saved = signed_in.post("/ru/dashboard/region/", {"region": "karaganda"})
     assert saved.status_code == 302
