@@ -50,3 +50,58 @@ def test_the_resume_time_sits_beside_the_continue_button_on_a_phone(
     assert time_box["x"] >= button_box["x"] + button_box["width"]
     assert time_box["x"] + time_box["width"] <= card_box["x"] + card_box["width"]
     assert time.evaluate("span => span.getClientRects().length") == 1
+
+
+# Controls, outside running text, that a finger must hit on a touch screen.
+SMALL_CONTROLS = """() => [...document.querySelectorAll(
+    'header a, header button, footer a, footer button, main a, main button,'
+    + ' main summary'
+  )].filter(element => {
+    const box = element.getBoundingClientRect();
+    const inText = element.closest('.rich-text, .card p, .notice p, .field__help');
+    return box.width > 0 && box.height < 44 && !inText
+      && !element.classList.contains('skip-link');
+  }).map(element => {
+    const height = Math.round(element.getBoundingClientRect().height);
+    return `${element.tagName} ${height}px ${element.textContent.trim().slice(0, 40)}`;
+  })"""
+
+
+@pytest.mark.e2e
+def test_a_finger_can_hit_each_control_of_the_dashboard(
+    browser, live_server, demo_home, learner, partner
+):
+    """On a touch screen every control of the header, the dashboard and the footer
+    is at least 44 px high, and the invitation's accept and decline buttons stand
+    apart: a finger meant for "Accept" does not decline, or hide the inviter."""
+    from certificates import services as certificates
+    from progress import services as progress
+    from progress.models import CourseCompletion
+
+    course = guide(demo_home)
+    Enrollment.objects.create(user=learner, course=course, language="ru")
+    completion = CourseCompletion.objects.create(
+        user=learner, course=course, language="ru"
+    )
+    certificate = certificates.issue_certificate(completion)
+    progress.invite_partner(partner, learner.iin)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, live_server, learner)
+    page.goto(f"{live_server.url}/ru/dashboard/")
+    links = page.locator(f"[data-certificate='{certificate.number}'] a")
+    expect(links).to_have_count(3)
+
+    assert page.evaluate(SMALL_CONTROLS) == []
+    buttons = page.locator("[data-invitation] button")
+    expect(buttons).to_have_count(3)
+    boxes = [buttons.nth(i).bounding_box() for i in range(3)]
+    for one, other in zip(boxes, boxes[1:], strict=False):
+        apart_below = other["y"] - (one["y"] + one["height"])
+        apart_beside = other["x"] - (one["x"] + one["width"])
+        assert max(apart_below, apart_beside) >= 8, boxes
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-touch-ru.png"), full_page=True)
+    context.close()
