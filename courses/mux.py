@@ -83,7 +83,10 @@ class RequestsTransport(rest.RESTClientObject):
                 timeout=_request_timeout or REQUEST_TIMEOUT_SECONDS,
             )
         except requests.RequestException as error:
-            raise rest.ApiException(status=0, reason=str(error)) from error
+            unreachable = rest.ApiException(status=0, reason=str(error))
+            # mux-python decodes the body of every ApiException it sees.
+            unreachable.body = b""
+            raise unreachable from error
         wrapped = rest.RESTResponse(_Response(response))
         if not 200 <= wrapped.status <= 299:
             raise rest.ApiException(http_resp=wrapped)

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 
 import jwt
 import pytest
+import requests
 import responses
 from cryptography.hazmat.primitives.asymmetric import rsa
 from freezegun import freeze_time
@@ -502,6 +503,30 @@ def test_direct_upload_view_reports_mux_failure_and_refuses_learners(
     client.force_login(UserFactory())
     refused = client.post(f"/admin/courses/videos/{video.pk}/mux-upload/")
     assert refused.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+@responses.activate
+@pytest.mark.parametrize(
+    "failure", [requests.ConnectionError("refused"), requests.ReadTimeout("slow")]
+)
+def test_an_unreachable_mux_is_a_502_that_says_so(client, mux_credentials, failure):
+    video = VideoFactory(file=None, status=VideoStatus.WAITING)
+    responses.post(f"{API}/video/v1/uploads", body=failure)
+    responses.get(f"{API}/video/v1/assets/asset-1", body=failure)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(
+        f"/admin/courses/videos/{video.pk}/mux-upload/", HTTP_ACCEPT_LANGUAGE="kk"
+    )
+
+    assert response.status_code == 502
+    assert response.json()["detail"] == tr(
+        "Mux could not be reached. Try again in a minute.", "kk"
+    )
+    assert Video.objects.get(pk=video.pk).mux_upload_id == ""
+    with pytest.raises(mux.MuxError, match=f"Mux answered 0: {failure}"):
+        mux.get_asset("asset-1")
 
 
 @pytest.mark.django_db
