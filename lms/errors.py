@@ -3,8 +3,9 @@
 import logging
 import sys
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 
@@ -19,7 +20,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     changes the token. The page says so in the site's layout and leads back to
     the form when it came from this site. Django's reason is for the log only:
     it means nothing to a learner."""
-    logger.warning("CSRF check failed on %s: %s", request.path, reason)
+    # The path as Django's own log lines write it: a line break or a control
+    # character sent in it cannot forge another line of the log.
+    path = request.path.encode("unicode_escape").decode("ascii")
+    logger.warning("CSRF check failed on %s: %s", path, reason)
     referer = request.META.get("HTTP_REFERER", "")
     same_origin = url_has_allowed_host_and_scheme(
         referer,
@@ -42,3 +46,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage.is_connection_failure(sys.exc_info()[1]):
         return outage.unavailable(request)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: a request Django cannot read (a form in another encoding than
+    UTF-8, too many fields, a host this site is not) gets the site's page for it,
+    drawn without the request, as the 500 page is. Django's own view checks the
+    CSRF token first, which reads the unreadable form again, and the error raised
+    then became a 500 without a page."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))

@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import render
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import translation
@@ -227,6 +228,30 @@ class JsonApiErrorsMiddleware:
         ):
             return JsonResponse({"detail": str(self.details[413])}, status=413)
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page address opened with the wrong method (a form's address reloaded or
+    typed, which only takes a POST) answers Django's 405 with an empty body: a
+    blank page. Outside the API and the admin it becomes the site's page that
+    says so, in the site's layout and language, with the same status and
+    ``Allow``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.path_info.startswith(("/api/", "/admin/"))
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
 
 
 class PrivateAnswersMiddleware:

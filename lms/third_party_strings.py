@@ -1,10 +1,10 @@
 """Interface strings of wagtail-modeltranslation (the language picker on every
 edit page, its page copy form), which ships no catalogue of its own, and Django's
-form validation messages that Django's Kazakh catalogue lacks. Marked here so
-that ``makemessages`` keeps them in the project's catalogues (``lms/locale``),
-where they are translated into Kazakh and Russian; an app's catalogue fills what
-Django's own lacks. Wagtail's own strings are in Wagtail's catalogues, for Kazakh
-(which Wagtail lacks) in ``locale_wagtail``."""
+form validation and password messages that Django's Kazakh catalogue lacks.
+Marked here so that ``makemessages`` keeps them in the project's catalogues
+(``lms/locale``), where they are translated into Kazakh and Russian; an app's
+catalogue fills what Django's own lacks. Wagtail's own strings are in Wagtail's
+catalogues, for Kazakh (which Wagtail lacks) in ``locale_wagtail``."""
 
 import re
 
@@ -141,6 +141,32 @@ DJANGO_PLURAL_MESSAGES = (
         "Please submit at least %(num)d form.",
         "Please submit at least %(num)d forms.",
         "num",
+    ),
+)
+
+# The messages of Django's password validators (django.contrib.auth), which staff
+# see on the admin's user forms; Django's Kazakh catalogue lacks them too.
+# Learners see the project's own words (lms.adapters.PASSWORD_MESSAGES).
+DJANGO_PASSWORD_MESSAGES = (
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+    gettext_noop(
+        "Your password can’t be too similar to your other personal information."
+    ),
+    gettext_noop("This password is too common."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("This password is entirely numeric."),
+    gettext_noop("Your password can’t be entirely numeric."),
+)
+DJANGO_PASSWORD_PLURAL_MESSAGES = (
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
     ),
 )
 

@@ -24,6 +24,7 @@ from lms.views import (
 )
 
 # A database that cannot be reached answers 503, not 500 (lms.outage).
+handler400 = "lms.errors.bad_request"
 handler500 = "lms.errors.server_error"
 
 urlpatterns = [

@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "lms.outage.DatabaseOutageMiddleware",  # 503, not 500, when it cannot connect
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LocaleMiddleware",  # leaves /api/ 404s as JSON
+    "lms.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

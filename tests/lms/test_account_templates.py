@@ -294,6 +294,18 @@ def test_a_form_sent_without_its_token_is_explained(csrf_client, db, caplog, lan
     assert "CSRF cookie not set" in record.getMessage()
 
 
+def test_the_log_line_of_a_refused_form_cannot_be_forged(csrf_client, db, caplog):
+    """A line break sent in the path stays in its line, written out."""
+    forged = "/certificates/verify/x%0aINFO Admin signed in%0d%00/"
+    with caplog.at_level(logging.WARNING, logger="lms.errors"):
+        response = csrf_client.post(forged, {})
+    assert response.status_code == 403
+    [record] = [r for r in caplog.records if r.name == "lms.errors"]
+    message = record.getMessage()
+    assert "\n" not in message and "\r" not in message and "\x00" not in message
+    assert "/certificates/verify/x\\nINFO Admin signed in\\r\\x00/" in message
+
+
 @pytest.mark.parametrize(
     ("referer", "back"),
     [
