@@ -55,7 +55,8 @@ def _throttled(request) -> int | None:
 def _typed(request, typed: str) -> dict:
     """What the number form shows back: never an IIN someone typed by mistake,
     not even in the page's links to itself in other languages."""
-    if re.fullmatch(r"\d{12}", normalize_iin(typed)):
+    # Twelve digits with anything but letters between them ("7910.2830.2728").
+    if re.fullmatch(r"[0-9]{12}", re.sub(r"[\W_]", "", normalize_iin(typed))):
         path = reverse("certificates:verify_form")
         return {"typed": "", "iin_typed": True, "return_path": path}
     return {"typed": typed}

@@ -11,6 +11,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,8 +59,17 @@ def is_valid_iin(value: object) -> bool:
 
 
 def normalize_iin(value: str) -> str:
-    """Strip the spaces and dashes people type between groups of digits."""
-    return "".join(ch for ch in str(value) if ch not in " -\u00a0\t")
+    """Strip the spaces and dashes people type between groups of digits (any
+    space, any dash: a phone's keyboard turns "--" into "–"), and write digits of
+    other scripts (full-width, Arabic-Indic), which some keyboards type, as ASCII
+    digits."""
+    kept = []
+    for ch in str(value):
+        if ch.isspace() or ch == "\u2212" or unicodedata.category(ch) == "Pd":
+            continue
+        digit = unicodedata.decimal(ch, None)
+        kept.append(str(digit) if digit is not None else ch)
+    return "".join(kept)
 
 
 def validate_iin(value: str) -> None:

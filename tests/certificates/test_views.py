@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from html import unescape
+from urllib.parse import unquote
 
 from django.core.cache import cache
 from django.db import connection
@@ -277,7 +278,17 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("typed", ["791028302728", "791028 302728", "7910-2830-2728"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "791028302728",
+        "791028 302728",
+        "7910-2830-2728",
+        "7910.2830.2728",
+        "7910_2830_2728",
+        "７９１０２８３０２７２８",
+    ],
+)
 def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed):
     for response in (
         client.post(
@@ -288,10 +299,12 @@ def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed
         ),
         client.get(f"/certificates/verify/{typed}/", HTTP_ACCEPT_LANGUAGE="en"),
     ):
-        html = response.content.decode()
+        html = unescape(response.content.decode())
         assert response.status_code in (200, 404)
         assert "That looks like an IIN" in html
         assert "302728" not in html and "791028" not in html
+        # Not as typed either, in the page's text or in its links.
+        assert typed not in html and typed not in unquote(html)
 
 
 NAME_NOTE = (

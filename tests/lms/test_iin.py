@@ -86,6 +86,30 @@ def test_validator_accepts_spaces_and_dashes_and_refuses_bad_numbers():
     assert error.value.code == "invalid_iin"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "791028302728",
+        " 791 028\t302\u00a0728\u2009",
+        "791028-302728",
+        "791028–302728",
+        "791028—302728",
+        "791028−302728",
+        "７９１０２８３０２７２８",
+        "٧٩١٠٢٨٣٠٢٧٢٨",
+        "۷۹۱۰۲۸۳۰۲۷۲۸",
+    ],
+)
+def test_any_space_dash_or_script_of_digits_makes_the_same_iin(typed):
+    assert iin_tools.normalize_iin(typed) == "791028302728"
+    assert iin_tools.iin_hash(typed) == iin_tools.iin_hash("791028302728")
+
+
+def test_other_characters_stay_and_the_iin_stays_invalid():
+    for typed in ("7910.2830.2728", "791028302728a", "79102830272８x"):
+        assert not iin_tools.is_valid_iin(iin_tools.normalize_iin(typed))
+
+
 def test_hash_is_keyed_and_stable(settings):
     first = iin_tools.iin_hash("791028302728")
     assert first == iin_tools.iin_hash("791 028 302 728")

@@ -77,7 +77,15 @@ def test_login_page_has_the_contract_fields(client, db):
 
 @pytest.mark.parametrize(
     "login_value",
-    [VALID_IINS[0], "791 028 302 728", "email", "EMAIL"],
+    [
+        VALID_IINS[0],
+        "791 028 302 728",
+        "791028–302728",  # an en dash, as a phone's keyboard makes of "--"
+        "７９１０２８３０２７２８",  # full-width digits
+        "٧٩١٠٢٨٣٠٢٧٢٨",  # Arabic-Indic digits
+        "email",
+        "EMAIL",
+    ],
 )
 def test_learner_signs_in_with_iin_or_email(client, account, login_value):
     if login_value == "email":
