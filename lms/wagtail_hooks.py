@@ -35,7 +35,7 @@ from wagtail.users.views import users as wagtail_users
 
 from allauth.account.models import EmailAddress
 
-from lms import account_closure
+from lms import account_closure, page_editor
 from lms import iin as iin_tools
 from lms.models import SIGN_IN_NAME_TAKEN
 
@@ -406,3 +406,18 @@ def tell_what_is_not_translated(request, page):
                 ),
             },
         )
+
+
+@hooks.register("before_edit_page")
+def name_edit_panels_in_english(request, page):
+    page_editor.name_panels_in_english(page.get_edit_handler())
+
+
+@hooks.register("before_create_page")
+def name_create_panels_in_english(request, parent_page, page_class):
+    page_editor.name_panels_in_english(page_class.get_edit_handler())
+
+
+@hooks.register("insert_editor_js")
+def copy_buttons_label():
+    return page_editor.copy_label_script()
