@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from allauth.account.models import EmailAddress
+
 from progress import services
 from progress.forms import InvitePartnerForm, RegionForm
 
@@ -27,6 +29,11 @@ def dashboard(request):
         "summaries": summaries,
         "guide": None if summaries else services.guide_course(),
         "region_form": RegionForm(initial={"region": request.user.region}),
+        "unconfirmed_email": EmailAddress.objects.filter(
+            user=request.user, primary=True, verified=False
+        )
+        .values_list("email", flat=True)
+        .first(),
     }
     context.update(_couple_context(request.user))
     return render(request, "progress/dashboard.html", context)

@@ -233,9 +233,12 @@ def test_the_email_page_explains_the_change_of_address(client, account, language
     )
 
 
-def test_sign_up_without_confirmation_still_signs_in(client, db):
+def test_sign_up_sends_a_confirmation_link_and_signs_in_meanwhile(client, db):
+    """The dashboard asks for the confirmation, sends the link again when asked,
+    and stops asking once the address is confirmed. A reset link reaches the
+    address meanwhile: it is the only one the account has."""
     response = client.post(
-        "/accounts/signup/",
+        "/accounts/signup/?lang=ru",
         {
             "iin": VALID_IINS[2],
             "first_name": "Айгерім",
@@ -245,12 +248,35 @@ def test_sign_up_without_confirmation_still_signs_in(client, db):
             "password2": "Ainalayin-2026!",
             "consent": "on",
         },
+        HTTP_ACCEPT_LANGUAGE="ru",
     )
 
     assert response.status_code == 302
     assert "/dashboard/" in response["Location"]
     assert client.session.get("_auth_user_id")
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["dana@example.kz"]
+    assert re.search(CONFIRM_LINK, confirmation.body)
+    notice = tr(
+        "Confirm your e-mail address %(email)s with the link we sent to it: your "
+        "certificates and password reset links go there.",
+        "ru",
+    ) % {"email": "dana@example.kz"}
+    dashboard = unescape(client.get("/ru/dashboard/").content.decode())
+    assert notice in dashboard
+
+    again = client.post(
+        "/accounts/email/", {"email": "dana@example.kz", "action_send": ""}
+    )
+    assert again.status_code == 302
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["dana@example.kz"]
+    link = re.search(CONFIRM_LINK, mail.outbox[1].body).group(1)
+    assert client.post(link).status_code == 302
+    assert EmailAddress.objects.get(email="dana@example.kz").verified
+    dashboard = unescape(client.get("/ru/dashboard/").content.decode())
+    assert tr("Send the confirmation again", "ru") not in dashboard
+    assert "dashboard__confirm-email" not in dashboard
+
     client.logout()
     client.post("/accounts/password/reset/", {"email": "dana@example.kz"})
-    [message] = mail.outbox
-    assert RESET_LINK in message.body
+    assert RESET_LINK in mail.outbox[-1].body
