@@ -89,9 +89,11 @@ def test_a_value_other_than_on_or_off_changes_nothing_and_says_so(home_page):
     )
 
 
+@pytest.mark.django_db
 def test_only_post_switches_it(client):
     response = client.get("/data-saver/?data_saver=on")
     assert response.status_code == 405
+    assert response["Allow"] == "POST"
     assert data_saver.COOKIE_NAME not in client.cookies
 
 
