@@ -221,10 +221,30 @@ SERVICES = {
     },
 }
 
-HOURS = {
-    "kk": "Дс–Жм, 9:00–18:00",
-    "ru": "Пн–Пт, 9:00–18:00",
-    "en": "Mon–Fri, 9:00–18:00",
+# The source articles give no centre's address, telephone or hours, and the demo
+# makes none up: a number dialled from the help page must be a real one. Each
+# centre points to the 111 contact centre until an editor gives its own.
+ADDRESS = {
+    "kk": "Мекенжайын 111 байланыс орталығынан біліңіз",
+    "ru": "Адрес подскажут в контакт-центре 111",
+    "en": "Ask the 111 contact centre for the address",
+}
+# What earlier versions of the demo gave its centres, which an editor never
+# wrote: a centre with one of these telephones is the demo's own, and loses the
+# made-up address, telephone and hours.
+FORMER_CENTRE_PHONES = {
+    "+7 7172 00 01 50",
+    "+7 727 000 01 11",
+    "+7 7252 00 01 11",
+    "+7 7212 00 01 11",
+    "+7 7213 00 01 11",
+    "+7 7132 00 01 11",
+    "+7 7182 00 01 11",
+    "+7 7292 00 01 11",
+    "+7 72533 0 01 11",
+    "+7 7232 00 01 11",
+    "+7 7142 00 01 11",
+    "+7 72772 0 01 11",
 }
 
 # Demo text that an earlier version loaded and this one words differently: a
@@ -234,7 +254,7 @@ FORMER_HOME = {
     "title_en": "Bakytty Otbasy — Happy Family",
 }
 
-# (region, name, city, address, phone, services): generic demo addresses.
+# (region, name, city, services).
 CENTRES = [
     (
         Region.ASTANA,
@@ -244,12 +264,6 @@ CENTRES = [
             "en": "Astana Family Support Centre",
         },
         {"kk": "Астана", "ru": "Астана", "en": "Astana"},
-        {
-            "kk": "Бейбітшілік көшесі, 10",
-            "ru": "улица Бейбитшилик, 10",
-            "en": "10 Beibitshilik Street",
-        },
-        "+7 7172 00 01 50",
         ["marriage", "counselling", "mediation", "parents"],
     ),
     (
@@ -260,12 +274,6 @@ CENTRES = [
             "en": "Almaty Family Support Centre",
         },
         {"kk": "Алматы", "ru": "Алматы", "en": "Almaty"},
-        {
-            "kk": "Абай даңғылы, 25",
-            "ru": "проспект Абая, 25",
-            "en": "25 Abai Avenue",
-        },
-        "+7 727 000 01 11",
         ["marriage", "counselling", "mediation", "shelter"],
     ),
     (
@@ -276,12 +284,6 @@ CENTRES = [
             "en": "Shymkent Family Support Centre",
         },
         {"kk": "Шымкент", "ru": "Шымкент", "en": "Shymkent"},
-        {
-            "kk": "Тәуке хан даңғылы, 12",
-            "ru": "проспект Тауке хана, 12",
-            "en": "12 Tauke Khan Avenue",
-        },
-        "+7 7252 00 01 11",
         ["marriage", "counselling", "one_window"],
     ),
     (
@@ -292,12 +294,6 @@ CENTRES = [
             "en": "Karaganda Regional Family Support Centre",
         },
         {"kk": "Қарағанды", "ru": "Караганда", "en": "Karaganda"},
-        {
-            "kk": "Бұқар жырау даңғылы, 40",
-            "ru": "проспект Бухар жырау, 40",
-            "en": "40 Bukhar Zhyrau Avenue",
-        },
-        "+7 7212 00 01 11",
         ["marriage", "counselling", "parents"],
     ),
     (
@@ -308,12 +304,6 @@ CENTRES = [
             "en": "Temirtau Family Support Centre",
         },
         {"kk": "Теміртау", "ru": "Темиртау", "en": "Temirtau"},
-        {
-            "kk": "Республика даңғылы, 8",
-            "ru": "проспект Республики, 8",
-            "en": "8 Respublika Avenue",
-        },
-        "+7 7213 00 01 11",
         ["counselling", "one_window"],
     ),
     (
@@ -324,12 +314,6 @@ CENTRES = [
             "en": "Aktobe Regional Family Support Centre",
         },
         {"kk": "Ақтөбе", "ru": "Актобе", "en": "Aktobe"},
-        {
-            "kk": "Әбілқайыр хан даңғылы, 30",
-            "ru": "проспект Абулхаир хана, 30",
-            "en": "30 Abulkhair Khan Avenue",
-        },
-        "+7 7132 00 01 11",
         ["marriage", "counselling", "mediation"],
     ),
     (
@@ -340,12 +324,6 @@ CENTRES = [
             "en": "Pavlodar Regional Family Support Centre",
         },
         {"kk": "Павлодар", "ru": "Павлодар", "en": "Pavlodar"},
-        {
-            "kk": "Сәтбаев көшесі, 15",
-            "ru": "улица Сатпаева, 15",
-            "en": "15 Satpayev Street",
-        },
-        "+7 7182 00 01 11",
         ["marriage", "counselling", "parents"],
     ),
     (
@@ -356,12 +334,6 @@ CENTRES = [
             "en": "Mangystau Regional Family Support Centre",
         },
         {"kk": "Ақтау", "ru": "Актау", "en": "Aktau"},
-        {
-            "kk": "14-шағын аудан, 5-үй",
-            "ru": "14-й микрорайон, дом 5",
-            "en": "Building 5, Microdistrict 14",
-        },
-        "+7 7292 00 01 11",
         ["marriage", "counselling", "shelter"],
     ),
     (
@@ -372,12 +344,6 @@ CENTRES = [
             "en": "Turkistan Regional Family Support Centre",
         },
         {"kk": "Түркістан", "ru": "Туркестан", "en": "Turkistan"},
-        {
-            "kk": "Тәуке хан даңғылы, 3",
-            "ru": "проспект Тауке хана, 3",
-            "en": "3 Tauke Khan Avenue",
-        },
-        "+7 72533 0 01 11",
         ["marriage", "counselling", "one_window", "parents"],
     ),
     (
@@ -388,12 +354,6 @@ CENTRES = [
             "en": "East Kazakhstan Regional Family Support Centre",
         },
         {"kk": "Өскемен", "ru": "Усть-Каменогорск", "en": "Oskemen"},
-        {
-            "kk": "Қазақстан көшесі, 20",
-            "ru": "улица Казахстан, 20",
-            "en": "20 Kazakhstan Street",
-        },
-        "+7 7232 00 01 11",
         ["marriage", "counselling", "mediation"],
     ),
     (
@@ -404,12 +364,6 @@ CENTRES = [
             "en": "Kostanay Regional Family Support Centre",
         },
         {"kk": "Қостанай", "ru": "Костанай", "en": "Kostanay"},
-        {
-            "kk": "Әл-Фараби даңғылы, 60",
-            "ru": "проспект аль-Фараби, 60",
-            "en": "60 Al-Farabi Avenue",
-        },
-        "+7 7142 00 01 11",
         ["marriage", "counselling", "shelter"],
     ),
     (
@@ -420,12 +374,6 @@ CENTRES = [
             "en": "Almaty Regional Family Support Centre",
         },
         {"kk": "Қонаев", "ru": "Конаев", "en": "Konaev"},
-        {
-            "kk": "Наурызбай батыр көшесі, 7",
-            "ru": "улица Наурызбай батыра, 7",
-            "en": "7 Nauryzbai Batyr Street",
-        },
-        "+7 72772 0 01 11",
         ["marriage", "counselling", "parents"],
     ),
 ]
@@ -632,9 +580,8 @@ def _help_page(home: HomePage) -> HelpPage:
 
 def _centres() -> int:
     created = 0
-    for region, name, city, address, phone, services in CENTRES:
-        values = {"name": name, "city": city, "address": address}
-        values["opening_hours"] = HOURS
+    for region, name, city, services in CENTRES:
+        values = {"name": name, "city": city, "address": ADDRESS}
         values["services"] = {
             code: "\n".join(SERVICES[key][code] for key in services)
             for code in LANGUAGES
@@ -644,11 +591,16 @@ def _centres() -> int:
             region=region, name_kk=name["kk"]
         ).first()
         if centre is None:
-            FamilySupportCentre.objects.create(
-                region=region, phone=phone, name=name["kk"], **fields
-            )
+            FamilySupportCentre.objects.create(region=region, name=name["kk"], **fields)
             created += 1
-        elif _fill_blanks(centre, {"phone": phone, **fields}):
+            continue
+        if centre.phone in FORMER_CENTRE_PHONES:
+            centre.phone = ""
+            for code in LANGUAGES:
+                setattr(centre, f"opening_hours_{code}", "")
+                setattr(centre, f"address_{code}", ADDRESS[code])
+            centre.save()
+        if _fill_blanks(centre, fields):
             centre.save()
     return created
 

@@ -143,3 +143,30 @@ def test_the_superuser_signs_in_as_admin(capsys, client, monkeypatch):
         client.logout()
     wrong = client.post("/accounts/login/", {"login": "admin", "password": "nope"})
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_demo_centres_give_no_made_up_address_telephone_or_hours(capsys):
+    """The source articles give none; a number dialled from the help page for
+    people in danger must be a real one. A centre an earlier demo made with an
+    invented one loses it on the next run; an editor's telephone is kept."""
+    load(capsys)
+    centres = FamilySupportCentre.objects.order_by("pk")
+    earlier, edited = centres[0], centres[1]
+    FamilySupportCentre.objects.filter(pk=earlier.pk).update(
+        phone="+7 7172 00 01 50",
+        opening_hours_kk="Дс–Жм, 9:00–18:00",
+        opening_hours_en="Mon–Fri, 9:00–18:00",
+        address_en="10 Beibitshilik Street",
+    )
+    FamilySupportCentre.objects.filter(pk=edited.pk).update(phone="+7 7212 41 12 34")
+
+    load(capsys)
+
+    for centre in FamilySupportCentre.objects.exclude(pk=edited.pk):
+        assert centre.phone == ""
+        assert not any(
+            getattr(centre, f"opening_hours_{code}") for code in ("kk", "ru", "en")
+        )
+        assert centre.address_en == "Ask the 111 contact centre for the address"
+        assert "111" in centre.address_kk and "111" in centre.address_ru
+    assert FamilySupportCentre.objects.get(pk=edited.pk).phone == "+7 7212 41 12 34"
