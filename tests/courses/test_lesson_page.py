@@ -1,9 +1,12 @@
 """What learners and visitors see on course and lesson pages."""
 
 import re
+from html import unescape
+from urllib.parse import quote
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 import pytest
 from wagtail_factories import ImageFactory
@@ -93,6 +96,42 @@ def test_quiz_form_uses_position_ids_and_hides_correct_answers(client, learner, 
         re.fullmatch(r'<input type="radio" name="\d+" value="\d+" required>', tag)
         for tag in inputs
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_visitors_sign_in_links_keep_the_pages_language(
+    client, guide_course, language
+):
+    """The account pages have no language prefix; without JavaScript, which
+    otherwise sets the language cookie, the link itself names the language."""
+    text_only = make_lesson(guide_course, title="Оқу")
+    for page in (guide_course, guide_course.lessons()[0], text_only):
+        with translation.override(language):
+            url = page.get_url()
+        html = unescape(client.get(url).content.decode())
+        assert f'href="/accounts/login/?lang={language}"' in html
+        assert f'href="/accounts/signup/?lang={language}"' in html
+        assert f"/accounts/login/?next={quote(url)}&lang={language}" in html
+    for kind, page in (("watch", guide_course.lessons()[0]), ("read", text_only)):
+        with translation.override(language):
+            url = page.get_url()
+        prompt = tr(
+            f'You can {kind} this lesson now. <a href="%(login_url)s?next=%(next)s'
+            '&amp;lang=%(language)s">Sign in</a> to have your progress counted.',
+            language,
+        ) % {"login_url": "/accounts/login/", "next": quote(url), "language": language}
+        assert unescape(prompt) in unescape(client.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_course_page_sends_learners_to_their_progress(
+    client, learner, guide_course
+):
+    client.force_login(learner)
+    html = unescape(client.get(guide_course.get_url()).content.decode())
+    notice = re.search(r"<noscript><p[^>]*data-course-noscript>(.*?)</p>", html, re.S)
+    assert notice and 'href="/kk/dashboard/"' in notice.group(1)
 
 
 @pytest.mark.django_db
