@@ -288,6 +288,48 @@ PARENTS_QUIZ = {
     },
 }
 
+COUPLES_QUIZ = {
+    "kk": {
+        "heading": "Өзіңізді тексеріңіз",
+        "questions": [
+            (
+                "Отбасын қолдау орталықтарындағы некеге дейінгі кеңес беру ақылы ма?",
+                ["Жоқ, тегін", "Иә, ақылы"],
+            ),
+            (
+                "2024 жылы істердің қанша бөлігі татуласумен аяқталды?",
+                ["37,5%", "Бірде-бірі"],
+            ),
+        ],
+    },
+    "ru": {
+        "heading": "Проверьте себя",
+        "questions": [
+            (
+                "Платное ли добрачное консультирование в центрах поддержки семьи?",
+                ["Нет, бесплатное", "Да, платное"],
+            ),
+            (
+                "Какая доля дел в 2024 году завершилась примирением?",
+                ["37,5%", "Ни одного"],
+            ),
+        ],
+    },
+    "en": {
+        "heading": "Check yourself",
+        "questions": [
+            (
+                "Is pre-marriage counselling at the family support centres paid for?",
+                ["No, it is free", "Yes, it is paid for"],
+            ),
+            (
+                "What share of cases ended in reconciliation in 2024?",
+                ["37.5%", "None"],
+            ),
+        ],
+    },
+}
+
 GUIDE = {
     "slug": "bakytty-kazakstandyk-otbasy",
     "kind": CourseKind.GUIDE,
@@ -502,6 +544,7 @@ COUPLES = {
                 "shows that counselling and mediation work.</p>",
             },
             "helpline": True,
+            "quiz": COUPLES_QUIZ,
         },
     ],
 }

@@ -95,17 +95,37 @@ def test_demo_pages_are_served_in_each_language(client, home_page):
 
 
 @pytest.mark.django_db
-def test_a_learner_completes_the_demo_couples_academy_by_reading_its_lessons(
+def test_a_learner_completes_the_demo_couples_academy_by_reading_and_answering(
     client, home_page, learner, run_tasks, django_capture_on_commit_callbacks
 ):
+    """Reading both lessons is not enough: the last one asks its questions."""
+    import json
+
     from certificates.models import Certificate
 
     demo.load(home_page, None)
     client.force_login(learner)
     course = CoursePage.objects.get(kind="couples")
+    for lesson in course.lessons():
+        assert client.get(lesson.url).status_code == 200
+    progress = client.get(f"/api/v1/progress/courses/{course.pk}").json()
+    assert progress["completed"] is False
+    assert progress["lessons_completed"] == progress["lessons_total"] - 1
+
+    last = course.lessons()[-1]
+    quiz = last.quiz("en")
+    assert [question.text for question in quiz.questions] == [
+        "Is pre-marriage counselling at the family support centres paid for?",
+        "What share of cases ended in reconciliation in 2024?",
+    ]
+    answers = {question.id: question.correct for question in quiz.questions}
     with django_capture_on_commit_callbacks(execute=True):
-        for lesson in course.lessons():
-            assert client.get(lesson.url).status_code == 200
+        answered = client.post(
+            f"/api/v1/progress/lessons/{last.pk}/quiz",
+            json.dumps({"answers": answers}),
+            content_type="application/json",
+        )
+    assert answered.status_code == 200 and answered.json()["passed"] is True
     run_tasks()
 
     progress = client.get(f"/api/v1/progress/courses/{course.pk}").json()
