@@ -55,6 +55,14 @@
       }
       lastEscape = now;
     });
+    // Esc works now: the footer's sentence that says so replaces the one that
+    // names the button alone.
+    var withEscape = document.querySelector("[data-exit-with-escape]");
+    var buttonOnly = document.querySelector("[data-exit-button-only]");
+    if (withEscape && buttonOnly) {
+      withEscape.hidden = false;
+      buttonOnly.hidden = true;
+    }
   }
 
   /* What is scrolled to stops below the sticky helpline bar (site.css): keep

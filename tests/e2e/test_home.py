@@ -3,6 +3,7 @@
 from django.utils import translation
 
 import pytest
+from playwright.sync_api import expect
 
 from home.factories import FamilySupportCentreFactory, HelpPageFactory
 from home.models import HelplineSettings, Region
@@ -91,6 +92,9 @@ def test_quick_exit_replaces_the_page(live_server, site, neutral_site):
 def test_escape_twice_leaves_the_site(live_server, site, neutral_site):
     page = neutral_site
     page.goto(f"{live_server.url}/kk/komek/")
+    # The footer says Esc works, as it does with JavaScript.
+    expect(page.locator("[data-exit-with-escape]")).to_be_visible()
+    expect(page.locator("[data-exit-button-only]")).to_be_hidden()
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     page.wait_for_url(NEUTRAL)
@@ -106,6 +110,9 @@ def test_quick_exit_works_without_javascript(live_server, site, browser):
         ),
     )
     page.goto(f"{live_server.url}/kk/")
+    # Without JavaScript Esc does nothing, and the footer does not promise it.
+    expect(page.locator("[data-exit-button-only]")).to_be_visible()
+    expect(page.locator("[data-exit-with-escape]")).to_be_hidden()
     page.locator("#quick-exit").click()
     page.wait_for_url(NEUTRAL)
     context.close()
