@@ -14,16 +14,37 @@ the sum of its two base-32 digits (``v // 32 + v % 32``); the check value is
 ``(32 - total % 32) % 32``, written as its Crockford character. It catches every
 single mistyped character and nearly every swap of two neighbours.
 
-Normalizing accepts lower case, spaces, missing or extra hyphens and Crockford's
-substitutions (``O`` → ``0``, ``I`` and ``L`` → ``1``). Validation needs no database,
-so a malformed number or a wrong check character is rejected before any lookup.
+Normalizing accepts lower case, spaces, missing or extra hyphens (or dashes in
+their place), Cyrillic letters drawn like Latin ones (a Kazakh or Russian keyboard
+layout) and Crockford's substitutions (``O`` → ``0``, ``I`` and ``L`` → ``1``).
+Validation needs no database, so a malformed number or a wrong check character is
+rejected before any lookup.
 """
 
 import secrets
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
 SUBSTITUTIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Cyrillic capitals drawn like Latin ones, which a number typed on a Kazakh or
+# Russian keyboard layout has (read after upper-casing).
+LOOK_ALIKES = str.maketrans(
+    {
+        "А": "A",
+        "В": "B",
+        "Е": "E",
+        "К": "K",
+        "М": "M",
+        "Н": "H",
+        "О": "O",
+        "Р": "P",
+        "С": "C",
+        "Т": "T",
+        "Х": "X",
+        "І": "I",
+    }
+)
 PREFIX = "BKO"
 RANDOM_CHARS = 11
 RANDOM_BITS = RANDOM_CHARS * 5
@@ -63,7 +84,9 @@ def normalize_number(value: object) -> str | None:
     """The canonical form of a typed number, or None when it is not a valid one."""
     if not isinstance(value, str) or len(value) > 64:
         return None
-    compact = "".join(value.split()).replace("-", "").upper()
+    compact = "".join(
+        ch for ch in value.upper() if not ch.isspace() and not _is_dash(ch)
+    ).translate(LOOK_ALIKES)
     if compact.startswith(("BKO", "BK0")):
         compact = compact[3:]
     else:
@@ -75,6 +98,11 @@ def normalize_number(value: object) -> str | None:
     if check_character(body) != check:
         return None
     return format_number(body)
+
+
+def _is_dash(ch: str) -> bool:
+    """A hyphen, or a dash a word processor or a phone put in its place."""
+    return ch == "\u2212" or unicodedata.category(ch) == "Pd"
 
 
 def is_valid_number(value: object) -> bool:

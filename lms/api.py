@@ -2,7 +2,7 @@
 
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,7 +18,9 @@ App and mobile developers: see **docs/api-clients.md** in the repository for how
 sign in, the session cookie and the CSRF check (`X-CSRFToken` on every POST, plus
 `Origin` with the site's address from a client that is not a browser), what to
 play and when to send heartbeats, languages, and errors. Every error is JSON with
-a `detail` in the request's language.
+a `detail` in the request's language. The registry's calls take that language
+from `Accept-Language` alone and answer in English when it names none of the
+site's (docs/registry-integration.md).
 
 Each endpoint lists the statuses it answers. Besides them, any endpoint may answer
 **500** (a fault on the server; try again later) and **503** with `Retry-After`
@@ -65,20 +67,41 @@ FIELD_ERRORS = {
     "bool_parsing": gettext_lazy("must be true or false."),
     "too_short": gettext_lazy("must have at least {min_length} item(s)."),
     "too_long": gettext_lazy("must have at most {max_length} item(s)."),
-    "string_too_long": gettext_lazy("must be at most {max_length} characters."),
-    "string_too_short": gettext_lazy("must be at least {min_length} characters."),
+    "string_unicode": gettext_lazy("must be text (UTF-8)."),
     # progress.api.ChoiceId: a quiz answer.
     "choice_id_type": gettext_lazy("must be a string or a whole number."),
+}
+
+
+# The same for errors whose words follow a number in the error's context.
+COUNTED_FIELD_ERRORS = {
+    "string_too_long": ngettext_lazy(
+        "must be at most %(max_length)d character.",
+        "must be at most %(max_length)d characters.",
+        "max_length",
+    ),
+    "string_too_short": ngettext_lazy(
+        "must be at least %(min_length)d character.",
+        "must be at least %(min_length)d characters.",
+        "min_length",
+    ),
 }
 
 
 def describe_field_error(error: dict) -> str:
     """What is wrong with one field, in the request's language when its kind of
     error is known."""
-    message = FIELD_ERRORS.get(error.get("type", ""))
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if (counted := COUNTED_FIELD_ERRORS.get(kind)) is not None:
+        try:
+            return str(counted % context)
+        except (KeyError, TypeError, ValueError):
+            return error.get("msg", "") or _("invalid value.")
+    message = FIELD_ERRORS.get(kind)
     if message is None:
         return error.get("msg", "") or _("invalid value.")
-    context = {key: _plain(value) for key, value in (error.get("ctx") or {}).items()}
+    context = {key: _plain(value) for key, value in context.items()}
     try:
         return str(message).format(**context)
     except (KeyError, IndexError):

@@ -127,7 +127,7 @@ def _body_limit() -> str:
     return f"{size // 2**20} MB" if size % 2**20 == 0 else f"{size} bytes"
 
 
-def _request_body(model: type[BaseModel]) -> dict:
+def _request_body(model: type[BaseModel], invalid: str) -> dict:
     """The operation's body and what django-ninja cannot say of its answers: the
     ``Retry-After`` of a 429 and a 503, the 405 of another method, and the body's
     size limit."""
@@ -153,11 +153,19 @@ def _request_body(model: type[BaseModel]) -> dict:
                     }
                 },
             },
+            401: {
+                "description": "Unauthorized: no token, or one not valid or revoked.",
+                "headers": {
+                    "WWW-Authenticate": {
+                        "description": 'Always `Bearer realm="registry"`.',
+                        "schema": {"type": "string"},
+                    }
+                },
+            },
             422: {
                 "description": (
-                    "Unprocessable Entity: the body is not JSON of this shape, an "
-                    f"IIN or the number is not valid, or the body is over "
-                    f"{_body_limit()}."
+                    "Unprocessable Entity: the body is not JSON of this shape, "
+                    f"{invalid} not valid, or the body is over {_body_limit()}."
                 )
             },
             429: {
@@ -287,7 +295,7 @@ def _limited(request: HttpRequest, response: HttpResponse, kind: str):
     "/verify",
     response={200: VerifyOut, **ERRORS},
     summary="Verify a certificate against its holder's IIN",
-    openapi_extra=_request_body(VerifyIn),
+    openapi_extra=_request_body(VerifyIn, "the IIN or the number is"),
 )
 def verify(request: HttpRequest, response: HttpResponse):
     """Status of a certificate, given its number and the holder's IIN.
@@ -333,7 +341,7 @@ def verify(request: HttpRequest, response: HttpResponse):
     "/guide-status",
     response={200: GuideStatusOut, **ERRORS},
     summary="Have these people completed the mandatory guide?",
-    openapi_extra=_request_body(GuideStatusIn),
+    openapi_extra=_request_body(GuideStatusIn, "an IIN is"),
 )
 def guide_status(request: HttpRequest, response: HttpResponse):
     """For each IIN, in the order asked: does the person hold a valid (not revoked)

@@ -3,6 +3,7 @@ import pytest
 from certificates.numbers import (
     ALPHABET,
     check_character,
+    format_number,
     generate_number,
     is_valid_number,
     normalize_number,
@@ -50,6 +51,20 @@ def test_normalizing_accepts_case_spaces_and_crockford_substitutions():
     assert normalize_number("bko-oooo-OOOO-00Iy") == zero_one
     assert normalize_number("BKO-0000-0000-00lY") == zero_one
     assert normalize_number("BKO-0000-0000-00LY") == zero_one
+
+
+def test_normalizing_accepts_dashes_and_cyrillic_look_alikes():
+    """As typed on a Kazakh or Russian keyboard layout, or pasted from a word
+    processor or a phone that turned the hyphens into dashes."""
+    assert normalize_number("BKO–0000—0000‑001Y") == "BKO-0000-0000-001Y"
+    assert normalize_number("ВКО-0000-0000-001Y") == "BKO-0000-0000-001Y"
+    assert normalize_number("вко 0000 0000 001у") is None  # у is no Y
+    body = "C4RACR1DFWM"
+    number = format_number(body)
+    check = check_character(body)
+    assert number == f"BKO-C4RA-CR1D-FWM{check}"
+    assert normalize_number(f"ВКО-С4RА-СR1D-FWМ{check}") == number
+    assert normalize_number(f"bko-с4rа-сr1d-fwм{check.lower()}") == number
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import json
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 import pytest
 
@@ -754,3 +755,40 @@ def test_a_client_needs_a_rate_limit_of_at_least_one(admin_client, db):
     assert response.status_code == 200
     assert response.context["form"].has_error("rate_limit")
     assert RegistryClient.objects.get().rate_limit == 120
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_lone_surrogate_or_an_empty_number_is_told_in_the_callers_language(
+    api, language
+):
+    unreadable = api(
+        "verify",
+        '{"certificate_number": "\\ud800", "iin": "791028302728"}',
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert unreadable.status_code == 422
+    assert unreadable.json()["detail"] == "certificate_number: " + tr(
+        "must be text (UTF-8).", language
+    )
+
+    empty = api(
+        "verify",
+        {"certificate_number": "", "iin": "791028302728"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert empty.status_code == 422
+    with translation.override(language):
+        expected = ngettext(
+            "must be at least %(min_length)d character.",
+            "must be at least %(min_length)d characters.",
+            1,
+        ) % {"min_length": 1}
+    assert empty.json()["detail"] == f"certificate_number: {expected}"
+    assert expected != "must be at least 1 character."
+
+
+def test_one_character_is_one_in_english(api):
+    response = api("verify", {"certificate_number": "", "iin": "791028302728"})
+    assert response.json()["detail"] == (
+        "certificate_number: must be at least 1 character."
+    )

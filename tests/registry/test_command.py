@@ -54,6 +54,16 @@ def test_each_client_gets_its_own_token(db):
     assert _run("A")[-1] != _run("B")[-1]
 
 
+def test_a_second_client_of_the_same_name_is_refused(db):
+    """``--new-token NAME`` could no longer tell the two apart."""
+    _run("ЗАГС — Astana")
+    first = RegistryClient.objects.get()
+    with pytest.raises(CommandError, match=f"--new-token {first.pk}"):
+        _run(" ЗАГС — Astana ")
+    assert RegistryClient.objects.count() == 1
+    assert _run("--new-token", "ЗАГС — Astana")[-1]
+
+
 def test_bad_webhook_url_is_refused(db):
     from django.utils import translation
 

@@ -55,6 +55,13 @@ class Command(DatabaseCommand):
             return
         if rate_limit is not None and rate_limit < 1:
             raise CommandError("--rate-limit must be at least 1.")
+        if same := RegistryClient.objects.filter(name=name.strip()).first():
+            # Two of one name could no longer be told apart by --new-token NAME.
+            raise CommandError(
+                f"A registry client is already named {same.name!r} (id {same.pk}). "
+                f"Choose another name, or give that one a new token with "
+                f"--new-token {same.pk}."
+            )
         try:
             client, token = create_client(
                 name.strip(), webhook_url=webhook_url or "", rate_limit=rate_limit
