@@ -1,6 +1,7 @@
 """An IIN that slips into a log record is masked by the handlers in LOGGING."""
 
 import logging
+from urllib.parse import quote
 
 from django.test import Client
 
@@ -105,4 +106,36 @@ def test_an_iin_typed_in_groups_is_masked(typed):
 )
 def test_dates_times_counts_and_phone_numbers_are_left_alone(text):
     logger = logging.getLogger("lms.tests")
+    assert text in console_output(logger, lambda: logger.info(text))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "７９１０２８３０２７２８",  # full-width
+        "٧٩١٠٢٨٣٠٢٧٢٨",  # Arabic-Indic
+        "۷۹۱۰۲۸۳۰۲۷۲۸",  # Persian
+        # As Django escapes a path in its lines about a request.
+        "７９１０２８３０２７２８".encode("unicode_escape").decode(),
+        "٧٩١٠٢٨ ٣٠٢٧٢٨".encode("unicode_escape").decode(),
+        # As a URL encodes them, in an access log's request line.
+        quote("７９１０２８３０２７２８"),
+        quote("٧٩١٠٢٨٣٠٢٧٢٨").lower(),
+        quote("۷۹۱۰۲۸-۳۰۲۷۲۸"),
+        f"id{IIN}",
+    ],
+)
+def test_an_iin_in_digits_of_another_script_is_masked(typed):
+    """The sign-in form reads such an IIN as the same IIN (lms.iin.normalize_iin);
+    the log hides it however a line writes it."""
+    logger = logging.getLogger("lms.tests")
+    output = console_output(logger, lambda: logger.warning("Not Found: /x/%s", typed))
+    assert output.endswith(MASKED), output
+
+
+def test_escaped_text_that_is_no_iin_is_left_alone():
+    logger = logging.getLogger("lms.tests")
+    text = (
+        "name \\u0410\\u0439\\u0433\\u0435\\u0440\\u0456\\u043c, 11 digits 79102830272"
+    )
     assert text in console_output(logger, lambda: logger.info(text))
