@@ -15,6 +15,7 @@ from certificates import services, signing
 from certificates.numbers import normalize_number
 from lms import ratelimit
 from lms.iin import normalize_iin
+from lms.log_filters import holds_iin
 
 THROTTLE_WINDOW = 60
 
@@ -55,8 +56,10 @@ def _throttled(request) -> int | None:
 def _typed(request, typed: str) -> dict:
     """What the number form shows back: never an IIN someone typed by mistake,
     not even in the page's links to itself in other languages."""
-    # Twelve digits with anything but letters between them ("7910.2830.2728").
-    if re.fullmatch(r"[0-9]{12}", re.sub(r"[\W_]", "", normalize_iin(typed))):
+    # Twelve digits with anything but letters between them ("7910.2830.2728"), or
+    # an IIN among other text ("id791028302728").
+    digits = re.sub(r"[\W_]", "", normalize_iin(typed))
+    if re.fullmatch(r"[0-9]{12}", digits) or holds_iin(typed, valid=True):
         path = reverse("certificates:verify_form")
         return {"typed": "", "iin_typed": True, "return_path": path}
     return {"typed": typed}
@@ -77,10 +80,13 @@ def _not_found(request, typed: str = ""):
     return response
 
 
-def _not_yours(request):
+def _not_yours(request, number: str):
     """A download that is not the visitor's: the 404 of an unknown number, or for
     someone signed out (following the link in their certificate e-mail, say) the
-    same 404 with the way to sign in and come back."""
+    same 404 with the way to sign in and come back. An IIN typed in place of the
+    number is never shown back, nor carried to the sign-in page."""
+    if _typed(request, number).get("iin_typed"):
+        return _not_found(request, number)
     if request.user.is_authenticated:
         return _not_found(request)
     login = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
@@ -176,7 +182,7 @@ def download_pdf(request, number: str):
     """The owner's certificate PDF, rendered now if the background has not yet."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None:
-        return _not_yours(request)
+        return _not_yours(request, number)
     if certificate.is_revoked:
         return _revoked(request, certificate, "certificates/revoked_download.html")
     services.ensure_pdf(certificate)
@@ -194,7 +200,7 @@ def download_credential(request, number: str):
     """The owner's signed credential (compact JWS) as ``application/jwt``."""
     certificate = services.owned_certificate(number, request.user)
     if certificate is None:
-        return _not_yours(request)
+        return _not_yours(request, number)
     if certificate.is_revoked:
         return _revoked(
             request,
@@ -203,7 +209,7 @@ def download_credential(request, number: str):
             "text/plain; charset=utf-8",
         )
     if not certificate.credential:
-        return _not_yours(request)
+        return _not_yours(request, number)
     response = HttpResponse(certificate.credential, content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.jwt"'
     return response

@@ -1,4 +1,5 @@
-"""Certificates in the Wagtail admin: list and search by number, inspect, revoke.
+"""Certificates in the Wagtail admin: list, search by number, IIN, name or e-mail,
+inspect, revoke.
 
 Issued data is never edited or deleted here: a certificate is either valid or
 revoked, with the reason recorded.
@@ -19,7 +20,6 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.permissions import register_permission_policy
 
@@ -27,7 +27,7 @@ from certificates import services
 from certificates.models import Certificate
 from certificates.numbers import normalize_number
 from lms import iin as iin_tools
-from lms.viewsets import RestrictedPolicy
+from lms.viewsets import ExportGuardedViewSet, RestrictedPolicy
 
 
 class CertificatePermissionPolicy(RestrictedPolicy):
@@ -72,7 +72,9 @@ class CertificateIndexView(IndexView):
     def search_queryset(self, queryset):
         """A number as read aloud or typed (spaces, no hyphens, O for 0: as the
         verification page takes it) finds its certificate; a whole IIN finds its
-        holder's certificates, through the keyed hash, showing nothing more."""
+        holder's certificates, through the keyed hash, showing nothing more; other
+        text is looked for in the number, the holder's name and e-mail, as the
+        learner progress listings look for a learner."""
         query = self.search_query or ""
         if number := normalize_number(query):
             return queryset.filter(number=number)
@@ -177,8 +179,9 @@ class RevokeView(WagtailAdminTemplateMixin, FormView):
         return redirect("certificates_admin:inspect", self.object.pk)
 
 
-class CertificateViewSet(ModelViewSet):
-    """Issued certificates: search by number, inspect, revoke with a reason."""
+class CertificateViewSet(ExportGuardedViewSet):
+    """Issued certificates: search by number, IIN, name or e-mail, inspect, revoke
+    with a reason."""
 
     model = Certificate
     name = "certificates_admin"
@@ -201,7 +204,7 @@ class CertificateViewSet(ModelViewSet):
         "status",
     ]
     list_filter = ["status", "course_kind", "language"]
-    search_fields = ["number"]
+    search_fields = ["number", "holder_name", "user__email"]
     search_backend_name = None
     inspect_view_fields = [
         "number",
@@ -219,7 +222,7 @@ class CertificateViewSet(ModelViewSet):
         "revoked_by",
     ]
 
-    def get_urlpatterns(self):
+    def admin_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),

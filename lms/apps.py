@@ -7,11 +7,12 @@ class LmsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from lms import checks, signals  # noqa: F401 - registers checks, receivers
+        from lms import checks, converters, signals  # noqa: F401 - checks, receivers
         from lms.admin_language import translate_permission_denied_in_admin_language
         from lms.page_editor import guard_the_copy_view
         from lms.third_party_strings import translate_page_form_messages_when_shown
 
+        converters.register()
         translate_page_form_messages_when_shown()
         guard_the_copy_view()
         translate_permission_denied_in_admin_language()

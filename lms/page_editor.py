@@ -94,7 +94,14 @@ def _guarded(view):
             for name in names:
                 page.specific._meta.get_field(name).stream_block  # noqa: B018
             return view(request, page_id)
-        except (KeyError, ValueError, TypeError, AttributeError, FieldDoesNotExist):
+        except (
+            KeyError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            RecursionError,
+            FieldDoesNotExist,
+        ):
             return refused
 
     copy_translation_content.guarded = True

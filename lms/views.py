@@ -147,7 +147,8 @@ def csp_report(request):
         report = json.loads(request.body)["csp-report"]
         if not isinstance(report, dict):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
+        # RecursionError: arrays nested thousands deep, which json cannot read.
         return JsonResponse(
             {"detail": 'Expected a JSON object with a "csp-report" object.'},
             status=400,

@@ -3,7 +3,7 @@
 from functools import wraps
 
 from django.http import Http404
-from django.urls import path
+from django.urls import URLPattern, path
 
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -34,19 +34,12 @@ class ReadOnlyPolicy(RestrictedPolicy):
     denied = frozenset({"add", "change", "delete"})
 
 
-class ReadOnlyViewSet(ModelViewSet):
-    """A list with filters and search, and a page per row; no forms. Register
-    :class:`ReadOnlyPolicy` for the model too.
+class ExportGuardedViewSet(ModelViewSet):
+    """A model's admin whose list is exported (``?export=csv`` or ``xlsx``) only
+    when the viewset names the columns to export in ``list_export``; without them
+    Wagtail would send a file of blank lines, so such an address is no page (404).
 
-    Rows are found by their integer primary key: anything else in the address is
-    no row (404). The list is exported (``?export=csv`` or ``xlsx``) only when the
-    viewset names the columns to export in ``list_export``; without them Wagtail
-    would send a file of blank lines, so such an address is no page (404)."""
-
-    inspect_view_enabled = True
-    # Wagtail would otherwise track the model's references ("usage"), queueing a
-    # background job on every save: for progress rows, one per heartbeat.
-    add_to_reference_index = False
+    Subclasses list their addresses in :meth:`admin_urlpatterns`."""
 
     @property
     def exports(self) -> bool:
@@ -57,25 +50,47 @@ class ReadOnlyViewSet(ModelViewSet):
             columns = getattr(self.index_view_class, "list_export", None)
         return bool(columns)
 
+    def admin_urlpatterns(self):
+        return super().get_urlpatterns()
+
     def get_urlpatterns(self):
+        patterns = self.admin_urlpatterns()
+        if self.exports:
+            return patterns
         return [
-            path("", self._listing(self.index_view), name="index"),
-            path(
-                "results/",
-                self._listing(self.index_results_view),
-                name="index_results",
-            ),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            URLPattern(p.pattern, _without_export(p.callback), p.default_args, p.name)
+            if p.name in ("index", "index_results")
+            else p
+            for p in patterns
         ]
 
-    def _listing(self, view):
-        if self.exports:
-            return view
 
-        @wraps(view)
-        def without_export(request, *args, **kwargs):
-            if "export" in request.GET:
-                raise Http404("This listing has no export.")
-            return view(request, *args, **kwargs)
+def _without_export(view):
+    @wraps(view)
+    def without_export(request, *args, **kwargs):
+        if "export" in request.GET:
+            raise Http404("This listing has no export.")
+        return view(request, *args, **kwargs)
 
-        return without_export
+    return without_export
+
+
+class ReadOnlyViewSet(ExportGuardedViewSet):
+    """A list with filters and search, and a page per row; no forms. Register
+    :class:`ReadOnlyPolicy` for the model too.
+
+    Rows are found by their integer primary key: anything else in the address is
+    no row (404). The list is exported only when the viewset names the columns
+    to export (:class:`ExportGuardedViewSet`)."""
+
+    inspect_view_enabled = True
+    # Wagtail would otherwise track the model's references ("usage"), queueing a
+    # background job on every save: for progress rows, one per heartbeat.
+    add_to_reference_index = False
+
+    def admin_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]

@@ -28,7 +28,7 @@ class Enrollment(models.Model):
         related_name="enrollments",
         verbose_name=_("course"),
     )
-    language = models.CharField(_("language"), max_length=8)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     # Indexed for the reports, which count enrolments by the day of each.
     started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
     completed_at = models.DateTimeField(
@@ -91,7 +91,7 @@ class VideoProgress(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.video}: {self.watched_seconds:.1f}s"
+        return f"{self.user} — {self.video}"
 
 
 class PlaybackState(models.TextChoices):
@@ -212,7 +212,7 @@ class QuizAttempt(models.Model):
     answers = models.JSONField(_("answers"), default=dict)
     score = models.FloatField(_("score"))
     passed = models.BooleanField(_("passed"))
-    language = models.CharField(_("language"), max_length=8)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
@@ -247,7 +247,7 @@ class CourseCompletion(models.Model):
         related_name="completions",
         verbose_name=_("course"),
     )
-    language = models.CharField(_("language"), max_length=8)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
     certificate_requested_at = models.DateTimeField(
         _("certificate requested at"), null=True, blank=True

@@ -1688,6 +1688,14 @@ def learning_record(user) -> dict:
         status = partnership.status
         if declined and status == PartnershipStatus.DECLINED:
             status = PartnershipStatus.PENDING
+        elif (
+            not mine
+            and partnership.invitee is None
+            and partnership.responded_at is not None
+            and status == PartnershipStatus.CANCELLED
+        ):
+            # The learner declined it; the sender, not told, withdrew it later.
+            status = PartnershipStatus.DECLINED
         partners.append(
             {
                 "invited_by_me": mine,

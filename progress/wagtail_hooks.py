@@ -68,7 +68,7 @@ class CourseCompletionViewSet(LearnerRowsViewSet):
         "completed_at",
         "certificate_requested_at",
     ]
-    list_filter = ["course", "completed_at"]
+    list_filter = ["course", "language", "completed_at"]
     inspect_view_fields = [
         "user",
         "course",

@@ -22,11 +22,16 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import Echo
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet, RestrictedPolicy
+from lms.viewsets import (
+    ExportGuardedViewSet,
+    ReadOnlyPolicy,
+    ReadOnlyViewSet,
+    RestrictedPolicy,
+)
 from registry import services
 from registry.forms import RegistryClientForm
 from registry.models import (
@@ -55,7 +60,7 @@ class YesNoColumn(BooleanColumn):
     cell_template_name = "registry/admin/yes_no_cell.html"
 
 
-class RegistryClientViewSet(ModelViewSet):
+class RegistryClientViewSet(ExportGuardedViewSet):
     """API clients: rename, change the webhook or rate limit, deactivate.
 
     New clients come from ``manage.py create_registry_client`` (the token is
@@ -94,10 +99,10 @@ class RegistryClientViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return RegistryClientForm
 
-    def get_urlpatterns(self):
+    def admin_urlpatterns(self):
         keep = {"index", "index_results", "edit", "inspect", "usage"}
         keep |= {"history", "history_results"}
-        return [p for p in super().get_urlpatterns() if p.name in keep]
+        return [p for p in super().admin_urlpatterns() if p.name in keep]
 
 
 # A spreadsheet reads a cell that starts with one of these as a formula, so a
@@ -358,9 +363,9 @@ class WebhookDeliveryViewSet(ReadOnlyViewSet):
         "created_at",
     ]
 
-    def get_urlpatterns(self):
+    def admin_urlpatterns(self):
         return [
-            *super().get_urlpatterns(),
+            *super().admin_urlpatterns(),
             path("retry/<int:pk>/", RetryDeliveryView.as_view(), name="retry"),
         ]
 

@@ -26,7 +26,7 @@ class LanguageLink:
 
 
 def _url_in_language(request, page, code: str, current: str, path: str) -> str | None:
-    query = request.META.get("QUERY_STRING", "")
+    query = urlsplit(path).query
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name == "wagtail_serve":
         if not isinstance(page, Page):

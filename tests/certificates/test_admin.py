@@ -33,6 +33,31 @@ def test_list_searches_by_number_and_masks_the_name(client, staff, certificate):
     assert certificate.number not in response.content.decode()
 
 
+def test_support_staff_find_a_learners_certificates_by_email_or_name(
+    client, staff, certificate
+):
+    """Support staff find a learner in the progress listings by e-mail or name;
+    the same words find the learner's certificates, still shown masked."""
+    client.force_login(staff)
+    other = UserFactory(email="someone-else@example.kz")
+    for query in (certificate.user.email.upper(), "Бекова", "Айгерім Бекова"):
+        page = client.get("/admin/certificates/", {"q": query}).content.decode()
+        assert certificate.number in page, query
+        assert "А*** Б***" in page  # the holder still shown masked
+    for query in (other.email, "Сейітова"):
+        page = client.get("/admin/certificates/", {"q": query}).content.decode()
+        assert certificate.number not in page, query
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_listing_has_no_export_of_blank_lines(client, staff, certificate, export):
+    client.force_login(staff)
+    for url in ("/admin/certificates/", "/admin/certificates/results/"):
+        response = client.get(url, {"export": export})
+        assert response.status_code == 404
+        assert "Content-Disposition" not in response
+
+
 def test_inspect_shows_details_with_the_masked_name(client, staff, certificate):
     client.force_login(staff)
     response = client.get(f"/admin/certificates/inspect/{certificate.pk}/")

@@ -441,3 +441,16 @@ def test_a_range_asked_with_a_later_date_than_the_files_is_the_whole_file(
         video.served_url(), HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=later
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/videos/99999999999999999999/file",
+        "/videos/99999999999999999999/captions/kk.vtt",
+        "/videos/9223372036854775808/captions/kk.vtt",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_404(client, path):
+    # No address at all: on to the pages' catch-all, which has no such page.
+    assert client.get(path, follow=True).status_code == 404

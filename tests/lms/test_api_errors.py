@@ -110,3 +110,13 @@ def test_a_crash_is_logged_once_with_its_traceback(
 
     assert response.status_code == 500
     assert [record.exc_info is not None for record in records] == [True]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/progress/heartbeat", "/api/v1/progress/lessons/1/quiz"]
+)
+def test_a_body_nested_too_deep_is_a_400(client, learner, path):
+    client.force_login(learner)
+    response = client.post(path, "[" * 10_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]

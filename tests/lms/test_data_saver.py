@@ -102,7 +102,9 @@ def test_every_page_has_the_switch_and_varies_with_save_data(client, home_page):
     response = client.get("/kk/")
     html = response.content.decode()
     assert 'action="/data-saver/"' in html
-    assert 'name="next" value="/kk/"' in html
+    # Back to the switch that was pressed, not to the top of the page.
+    assert 'id="data-saver"' in html
+    assert 'name="next" value="/kk/#data-saver"' in html
     assert tr("Turn data saver on", "kk") in html
     assert "Save-Data" in response["Vary"]
     # No CSRF token in the switch, so an anonymous page sets no cookie for it.

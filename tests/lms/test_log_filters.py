@@ -86,6 +86,13 @@ def test_djangos_not_found_warning_masks_an_iin_in_the_path():
         f"{IIN[:6]}\u00a0{IIN[6:]}",
         f"{IIN[:6]} \u2013 {IIN[6:]}",
         f"{IIN[:6]}\t{IIN[6:]}",
+        # Dots and underscores, which the verification page also reads as an IIN.
+        f"{IIN[:6]}.{IIN[6:]}",
+        ".".join([IIN[:4], IIN[4:8], IIN[8:]]),
+        f"{IIN[:6]}_{IIN[6:]}",
+        f"?number={IIN[:6]}%2E{IIN[6:]}",
+        f"?number={IIN[:6]}%5F{IIN[6:]}",
+        ".".join([IIN[:3], IIN[3:6], IIN[6:9], IIN[9:]]),
     ],
 )
 def test_an_iin_typed_in_groups_is_masked(typed):
@@ -102,6 +109,8 @@ def test_an_iin_typed_in_groups_is_masked(typed):
         "from 2026-12-01 - 2026-12-31",
         "rows\n1024\n2048\n4096",
         '127.0.0.1 - - [01/Dec/2026:07:56:12 +0000] "GET /kk/ HTTP/1.1" 200 31415',
+        '192.168.100.200 - - [01/Dec/2026:07:56:12 +0000] "GET /kk/ HTTP/1.1" 200 3',
+        "Django 5.2.8, Wagtail 8.0.1, took 0.25 s",
     ],
 )
 def test_dates_times_counts_and_phone_numbers_are_left_alone(text):

@@ -1,5 +1,7 @@
 """Staff look up a learner's progress in the admin; nobody edits it there."""
 
+import re
+
 import pytest
 
 from lms.factories import UserFactory
@@ -34,6 +36,22 @@ def test_staff_find_a_learner_by_email(admin_client, progress_rows, section):
     assert "aigerim@example.kz" not in found
     if section != "progress_completions":  # Daniyar has not completed the guide
         assert "daniyar@example.kz" in found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", ["progress_enrollments", "progress_completions"])
+def test_the_language_is_named_and_chosen_from_a_list(
+    admin_client, progress_rows, section
+):
+    listing = admin_client.get(f"/admin/{section}/").content.decode()
+    assert re.search(r"<td[^>]*>\s*(Қазақша|Русский)\s*</td>", listing)
+    assert not re.search(r"<td[^>]*>\s*(kk|ru)\s*</td>", listing)
+    assert 'type="radio" name="language" value="ru"' in listing
+    # The filter keeps the rows in that language: Aigerim enrolled in Kazakh and
+    # completed in Russian.
+    russian = admin_client.get(f"/admin/{section}/", {"language": "ru"})
+    in_russian = "aigerim@example.kz" in russian.content.decode()
+    assert in_russian == (section == "progress_completions")
 
 
 @pytest.mark.django_db

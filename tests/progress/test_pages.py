@@ -376,6 +376,9 @@ def test_the_home_page_leads_each_learner_on_with_the_guide(
         return state
 
     assert hero() == "new"
+    # Sign-up in the page's language, also when no script remembers it.
+    html = client.get("/ru/").content.decode()
+    assert 'class="button" href="/accounts/signup/?lang=ru"' in html
     client.force_login(learner)
     assert hero() == "new"
     Enrollment.objects.create(user=learner, course=guide_course, language="kk")
@@ -426,6 +429,9 @@ def test_a_revoked_certificate_takes_the_couples_readiness_away(
 
     dashboard = them.get("/en/dashboard/").content.decode()
     assert "data-revoked" in dashboard
+    # Not sent to "My learning" from "My learning" itself.
+    assert "Your certificate of the guide was revoked" in dashboard
+    assert "See “My learning”" not in dashboard
     assert "is no longer valid: the marriage registration service" in dashboard
     assert "there is nothing to print or send" not in dashboard
     course_page = them.get(guide_course.url.replace("/kk/", "/en/", 1))
@@ -483,6 +489,8 @@ def test_a_declined_invitation_looks_pending_to_its_sender(learner, partner):
     )
     (theirs,) = services.learning_record(partner)["couple_links"]
     assert theirs["partner"] == learner.get_full_name()
+    # To the one who declined it, it stays declined, withdrawn or not.
+    assert theirs["status"] == "declined" and theirs["answered_at"]
 
 
 @pytest.mark.django_db

@@ -526,3 +526,12 @@ def test_django_rq_lets_in_only_accounts_with_is_staff(client, db):
     operator = UserFactory(is_staff=True)
     client.force_login(operator)
     assert client.get("/django-rq/").status_code == 200
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_clients_listing_has_no_export_of_blank_lines(admin_client, export):
+    for url in ("/admin/registry_clients/", "/admin/registry_clients/results/"):
+        response = admin_client.get(url, {"export": export})
+        assert response.status_code == 404
+        assert "Content-Disposition" not in response
+    assert admin_client.get("/admin/registry_clients/").status_code == 200
