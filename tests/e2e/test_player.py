@@ -407,7 +407,10 @@ def test_with_data_saver_the_video_loads_only_when_played(
         switch.click()
     seen.clear()
     page.wait_for_load_state("networkidle")
-    assert page.url == url
+    # Back at the switch that was pressed, not at the top of the page.
+    assert page.url == url + "#data-saver-lesson"
+    assert page.evaluate("window.scrollY") > 0
+    assert page.locator("form.data-saver--compact").is_visible()
     assert (
         tr(
             "Data saver is now on for this device: videos play in lower quality and "
