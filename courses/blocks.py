@@ -3,6 +3,7 @@ call-out, and at most one quiz."""
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
@@ -35,6 +36,63 @@ class VideoChooserBlock(SnippetChooserBlock):
         return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
 
 
+class ListBlock(blocks.ListBlock):
+    """Wagtail's list block, readable in the admin's comparison of two revisions.
+
+    Wagtail shows a list that was added, removed or left as it was by rendering
+    it as HTML, where a list of questions with their choices reads as Python's
+    ``repr`` (``<ListValue: [StructValue(...)]>``); here each item is shown as its
+    own comparison shows it, labels translated."""
+
+    def get_comparison_class(self):
+        from wagtail.admin.compare import ListBlockComparison
+
+        class ListComparison(ListBlockComparison):
+            def htmlvalue(self, val):
+                from wagtail.admin.compare import get_comparison_class_for_block
+
+                child = self.block.child_block
+                comparison = get_comparison_class_for_block(child)
+                items = [
+                    (comparison(child, True, True, item, item).htmlvalue(item),)
+                    for item in val or ()
+                ]
+                return format_html(
+                    "<ol>{}</ol>", format_html_join("", "<li>{}</li>", items)
+                )
+
+        return ListComparison
+
+    def deconstruct(self):
+        # Stored in migrations as Wagtail's block: only the comparison differs.
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.blocks.ListBlock", args, kwargs
+
+
+class YesNoBlock(blocks.BooleanBlock):
+    """A check box that a comparison of revisions shows as "Yes" or "No", not as
+    Python's ``True`` and ``False``."""
+
+    def get_comparison_class(self):
+        from wagtail.admin.compare import BlockComparison, diff_text
+
+        def text(value) -> str:
+            return str(_("Yes") if value else _("No"))
+
+        class YesNoComparison(BlockComparison):
+            def htmlvalue(self, val):
+                return escape(text(val))
+
+            def htmldiff(self):
+                return diff_text(text(self.val_a), text(self.val_b)).to_html()
+
+        return YesNoComparison
+
+    def deconstruct(self):
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.blocks.BooleanBlock", args, kwargs
+
+
 class VideoBlock(blocks.StructBlock):
     """A video from the video library, played with captions in the page's language."""
 
@@ -64,7 +122,7 @@ class KeyPointsBlock(blocks.StructBlock):
     """A short list of the lesson's main points."""
 
     heading = blocks.CharBlock(label=_("heading"), required=False, max_length=200)
-    points = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("points"))
+    points = ListBlock(blocks.CharBlock(max_length=300), label=_("points"))
 
     class Meta:
         icon = "list-ul"
@@ -111,7 +169,7 @@ class ChoiceBlock(blocks.StructBlock):
     """One answer to a question; mark the correct one."""
 
     text = blocks.CharBlock(label=_("answer"), max_length=300)
-    correct = blocks.BooleanBlock(label=_("correct"), required=False)
+    correct = YesNoBlock(label=_("correct"), required=False)
 
     class Meta:
         icon = "radio-full"
@@ -131,7 +189,7 @@ class QuestionBlock(blocks.StructBlock):
     """One question with its choices; exactly one choice is correct."""
 
     text = blocks.CharBlock(label=_("question"), max_length=500)
-    choices = blocks.ListBlock(ChoiceBlock(), min_num=2, label=_("choices"))
+    choices = ListBlock(ChoiceBlock(), min_num=2, label=_("choices"))
 
     class Meta:
         icon = "help"
@@ -157,7 +215,7 @@ class QuizBlock(blocks.StructBlock):
     pass_mark = blocks.IntegerBlock(
         label=_("pass mark, %"), min_value=1, max_value=100, default=70
     )
-    questions = blocks.ListBlock(QuestionBlock(), min_num=1, label=_("questions"))
+    questions = ListBlock(QuestionBlock(), min_num=1, label=_("questions"))
 
     class Meta:
         icon = "tasks"

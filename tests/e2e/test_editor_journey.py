@@ -19,6 +19,7 @@ from courses import demo
 from courses.models import CourseIndexPage, CoursePage, LessonPage, Video
 from home.factories import HomePageFactory
 from lms.factories import UserFactory
+from tests.lms.i18n import tr
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PASSWORD = "pass-word-123"  # UserFactory's
@@ -314,3 +315,38 @@ def test_an_editor_uploads_a_video_straight_to_mux(
     assert sent == [("PUT", "video/mp4")]
     video.refresh_from_db()
     assert (video.mux_upload_id, video.status) == ("upload-42", "waiting")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_copy_buttons_read_in_the_editors_language(
+    page, live_server, guide_course, language
+):
+    """wagtail-modeltranslation may write its "Copy content from" label after the
+    page has loaded (a new page's editor): it is relabelled whenever it appears."""
+    editor = UserFactory(is_staff=True, is_superuser=True, email="editor@example.kz")
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = language
+    profile.save()
+    sign_in(page, live_server, editor)
+    lesson = guide_course.lessons()[0]
+    label = tr("Copy content from", language)
+    for url in (
+        f"/admin/pages/add/courses/lessonpage/{guide_course.pk}/",
+        f"/admin/pages/{lesson.pk}/edit/",
+    ):
+        page.goto(live_server.url + url)
+        wrappers = page.locator(".translation-field-copy-wrapper")
+        expect(wrappers.first).to_contain_text(label)
+        texts = wrappers.all_inner_texts()
+        assert len(texts) >= 3 and all(text.startswith(label) for text in texts)
+    # Written later than the page's load, as it may be on a slower machine.
+    page.evaluate(
+        """() => {
+          const late = document.createElement("div");
+          late.className = "translation-field-copy-wrapper";
+          late.id = "late-copy-buttons";
+          late.innerHTML = "Copy content from: <button>ru</button>";
+          document.querySelector("main form").append(late);
+        }"""
+    )
+    expect(page.locator("#late-copy-buttons")).to_contain_text(label)
