@@ -10,9 +10,13 @@ class LmsConfig(AppConfig):
         from lms import checks, converters, signals  # noqa: F401 - checks, receivers
         from lms.admin_language import translate_permission_denied_in_admin_language
         from lms.page_editor import guard_the_copy_view
-        from lms.third_party_strings import translate_page_form_messages_when_shown
+        from lms.third_party_strings import (
+            count_listings_in_every_language,
+            translate_page_form_messages_when_shown,
+        )
 
         converters.register()
         translate_page_form_messages_when_shown()
+        count_listings_in_every_language()
         guard_the_copy_view()
         translate_permission_denied_in_admin_language()

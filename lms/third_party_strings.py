@@ -191,3 +191,25 @@ def translate_page_form_messages_when_shown() -> None:
     from wagtail_modeltranslation import patch_wagtailadmin_forms
 
     patch_wagtailadmin_forms._ = _translated_when_shown
+
+
+def _items_count_label(paginator) -> str:
+    if paginator.count == 1:
+        return f"1 {paginator.verbose_name}"
+    # Translators: how an admin listing counts its rows ("5 videos"). A noun after
+    # a number may need a form no model name gives (Kazakh keeps it singular,
+    # Russian changes it with the number): "Бейнелер: 5" reads in any case.
+    return gettext("%(count)s %(things)s") % {
+        "count": paginator.count,
+        "things": paginator.verbose_name_plural,
+    }
+
+
+def count_listings_in_every_language() -> None:
+    """Wagtail's listings end with their count as a number before the model's
+    plural name (``f"{count} {verbose_name_plural}"``), which reads "5 бейнелер"
+    in Kazakh; it is given a translatable form instead. Called once, when the
+    apps are ready."""
+    from wagtail.admin.paginator import WagtailPaginator
+
+    WagtailPaginator.items_count_label = property(_items_count_label)

@@ -282,3 +282,21 @@ def test_slug_errors_are_in_the_editors_language(client, kazakh_admin, guide_cou
     )
     assert "Бұл URL бөлігі (slug) бос емес" in edited
     assert "already in use" not in edited
+
+
+def test_a_listing_counts_its_rows_without_a_plural_after_the_number(
+    admin_page, kazakh_admin
+):
+    """Kazakh keeps a noun singular after a number: no "3 бейнелер"."""
+    from courses.factories import VideoFactory
+
+    VideoFactory.create_batch(3)
+    page = re.sub(r"\s+", " ", admin_page("/admin/snippets/courses/video/"))
+    assert "Бейнелер: 3" in page
+    assert "3 бейнелер" not in page
+    # English keeps its own order.
+    profile = UserProfile.get_for_user(kazakh_admin)
+    profile.preferred_language = "en"
+    profile.save()
+    english = re.sub(r"\s+", " ", admin_page("/admin/snippets/courses/video/"))
+    assert "3 Videos" in english or "3 videos" in english
