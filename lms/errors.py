@@ -1,8 +1,11 @@
 """Error pages that Django renders from a view rather than a template alone."""
 
 import logging
+import math
 import sys
+import time
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template import loader
@@ -55,3 +58,51 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     CSRF token first, which reads the unreadable form again, and the error raised
     then became a 500 without a page."""
     return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+# Account actions that allauth limits per signed-in user (ACCOUNT_RATE_LIMITS),
+# by the name of their address.
+PER_USER_LIMITS = {
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_reauthenticate": "reauthenticate",
+}
+
+
+def too_many_requests(request: HttpRequest, exception=None) -> HttpResponse:
+    """allauth's answer to an account action over its limit (``handler429``). A
+    password typed too often on a signed-in account waits out a limit of that
+    account, not of the connection, for as many minutes as allauth's record of
+    the attempts says; the page says how long."""
+    wait = _account_wait(request)
+    context = {"retry_minutes": max(1, math.ceil(wait / 60))} if wait else {}
+    response = render(request, "429.html", context, status=429)
+    if wait:
+        response["Retry-After"] = str(math.ceil(wait))
+    return response
+
+
+def _account_wait(request: HttpRequest) -> float | None:
+    """Seconds until the signed-in user may try a per-user limited action again;
+    None for any other limit, or when the record cannot be read."""
+    match = getattr(request, "resolver_match", None)
+    action = PER_USER_LIMITS.get(match.url_name if match else None)
+    user = getattr(request, "user", None)
+    if action is None or user is None or not user.is_authenticated:
+        return None
+    from allauth.core.internal import ratelimit as limits
+
+    app, now, waits = "allauth.account", time.time(), []
+    try:
+        for rate in limits.get_rates(app=app, action=action):
+            if rate.per != "user":
+                continue
+            key = limits.get_cache_key(request, app=app, action=action, rate=rate)
+            # Newest first, as allauth records them.
+            recent = [t for t in cache.get(key) or [] if t > now - rate.duration]
+            if len(recent) >= rate.amount:
+                waits.append(recent[rate.amount - 1] + rate.duration - now)
+    except Exception:  # noqa: BLE001 - the page then says what it says of any limit
+        logger.warning("Could not read the rate limit of %s", action, exc_info=True)
+        return None
+    return max(waits) if waits else None

@@ -25,6 +25,7 @@ from lms.views import (
 
 # A database that cannot be reached answers 503, not 500 (lms.outage).
 handler400 = "lms.errors.bad_request"
+handler429 = "lms.errors.too_many_requests"  # allauth's, for its rate limits
 handler500 = "lms.errors.server_error"
 
 urlpatterns = [

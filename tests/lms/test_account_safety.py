@@ -9,12 +9,14 @@ from django.core import mail
 
 import pytest
 from allauth.account.models import EmailAddress
+from freezegun import freeze_time
 
 from lms.factories import VALID_IINS, UserFactory
 from tests.lms.i18n import tr
 
 PASSWORD = "pass-word-123"  # lms.factories.UserFactory
 REAUTHENTICATE = "/accounts/reauthenticate/"
+CHANGE_PASSWORD = "/accounts/password/change/"
 
 
 @pytest.fixture
@@ -119,6 +121,42 @@ def test_password_guesses_on_an_open_session_are_limited(client, account, settin
     ]
     assert answers == [200] * 5 + [429]
     assert client.post(REAUTHENTICATE, {"password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "path, field", [(REAUTHENTICATE, "password"), (CHANGE_PASSWORD, "oldpassword")]
+)
+def test_the_page_says_how_long_the_account_must_wait(
+    client, account, settings, path, field
+):
+    """The limit counts the account's attempts, not the connection's: the page
+    says so, and for how many minutes, in the learner's language."""
+    from lms.settings import base
+
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS  # 5 in 15 minutes
+    client.force_login(account)
+    with freeze_time("2026-12-02 10:00:00") as clock:
+        for n in range(5):
+            client.post(path, {field: f"guess-{n}"}, HTTP_ACCEPT_LANGUAGE="ru")
+            clock.tick(60)  # the first at 10:00, the fifth at 10:04; now 10:05
+        response = client.post(path, {field: PASSWORD}, HTTP_ACCEPT_LANGUAGE="ru")
+        assert response.status_code == 429
+        assert response["Retry-After"] == str(10 * 60)  # the first leaves at 10:15
+        html = unescape(response.content.decode())
+        assert tr("Too many password attempts", "ru") in html
+        assert "10 минут." in html
+        connection = tr(
+            "Too many attempts came from your connection in a short time. Wait a "
+            "minute and try again.",
+            "ru",
+        )
+        assert connection not in html
+
+        clock.tick(10 * 60 - 30)
+        response = client.post(path, {field: PASSWORD}, HTTP_ACCEPT_LANGUAGE="ru")
+        assert "1 минуту." in unescape(response.content.decode())
+        clock.tick(31)
+        assert client.post(path, {field: "guess-6"}).status_code == 200
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
