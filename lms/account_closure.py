@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -82,6 +83,9 @@ def close_account(user, *, by=None, request: str = "") -> bool:
         files = [certificate.pdf for certificate in erased if certificate.pdf]
         erased.update(holder_name="", credential="", pdf="")
 
+        addresses = list(
+            EmailAddress.objects.filter(user=account).values_list("email", flat=True)
+        )
         EmailAddress.objects.filter(user=account).delete()
         SocialAccount.objects.filter(user=account).delete()
         account.email = closed_email(account.pk)
@@ -97,6 +101,7 @@ def close_account(user, *, by=None, request: str = "") -> bool:
         account.save()
 
         transaction.on_commit(lambda: _delete_files(files))
+        transaction.on_commit(lambda: _forget_confirmation_mails(addresses))
         transaction.on_commit(lambda: account_mail.tell("account_closed", **told))
     if by is None:
         logger.warning("User %s closed their account", account.pk)
@@ -105,6 +110,25 @@ def close_account(user, *, by=None, request: str = "") -> bool:
     for field in ("email", "first_name", "last_name", "is_active", "closed_at"):
         setattr(user, field, getattr(account, field))
     return True
+
+
+def _forget_confirmation_mails(addresses) -> None:
+    """allauth sends one confirmation e-mail per address every few minutes; the
+    closed account's addresses are free again, and whoever signs up with one of
+    them at once gets the e-mail the page then says was sent."""
+    from allauth.core.internal import ratelimit as limits
+
+    app, action = "allauth.account", "confirm_email"
+    try:
+        for rate in limits.get_rates(app=app, action=action):
+            for address in addresses:
+                cache.delete(
+                    limits.get_cache_key(
+                        None, app=app, action=action, rate=rate, key=address.lower()
+                    )
+                )
+    except Exception:  # noqa: BLE001 - then only that e-mail waits a few minutes
+        logger.warning("Could not clear the confirmation e-mail limit", exc_info=True)
 
 
 def _delete_files(files) -> None:
