@@ -9,7 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_safe,
+)
 
 from certificates import services, signing
 from certificates.numbers import normalize_number
@@ -146,7 +150,7 @@ def verify_form(request):
 
 
 @never_cache
-@require_GET
+@require_safe  # GET, and HEAD for link checkers and previews of the QR's link
 def verify(request, number: str):
     """Public verification page: status, course, date and the masked name."""
     if response := _language_from_query(request):
@@ -215,7 +219,7 @@ def download_credential(request, number: str):
     return response
 
 
-@require_GET
+@require_safe  # GET, and HEAD for caches that check the keys first
 @cache_control(public=True, max_age=3600)
 def jwks(request):
     """The public keys that verify certificate credentials."""

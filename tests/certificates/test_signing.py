@@ -54,6 +54,11 @@ def test_jwks_endpoint_publishes_the_ed25519_key(client):
     assert "d" not in key
     # kid is the RFC 7638 thumbprint, as jwcrypto computes it.
     assert key["kid"] == jwk.JWK(**key).thumbprint()
+    # Caches may check the keys with HEAD first.
+    head = client.head("/.well-known/jwks.json")
+    assert (
+        head.status_code == 200 and head["Cache-Control"] == response["Cache-Control"]
+    )
 
 
 def test_credential_verifies_with_the_jwks_and_has_the_contract_claims(

@@ -81,6 +81,15 @@ def test_revoked_certificate_answers_revoked(client, certificate, admin_user):
     assert "Fraud" not in page
 
 
+def test_link_checkers_may_ask_with_head(client, certificate):
+    """Link previews and checkers of the QR's link often send HEAD first."""
+    response = client.head(verify_url(certificate.number))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert client.head(verify_url("BKO-ABCD-EFGH-JKMY")).status_code == 404
+    assert client.post(verify_url(certificate.number)).status_code == 405
+
+
 def test_unknown_number_is_404(client, certificate):
     unknown = generate_number()
     response = client.get(verify_url(unknown), HTTP_ACCEPT_LANGUAGE="en")

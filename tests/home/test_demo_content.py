@@ -167,6 +167,39 @@ def test_the_demo_centres_give_no_made_up_address_telephone_or_hours(capsys):
         assert not any(
             getattr(centre, f"opening_hours_{code}") for code in ("kk", "ru", "en")
         )
-        assert centre.address_en == "Ask the 111 contact centre for the address"
-        assert "111" in centre.address_kk and "111" in centre.address_ru
+        assert centre.address_en == "Address not given yet"
+        assert centre.address_ru == "Адрес пока не указан"
     assert FamilySupportCentre.objects.get(pk=edited.pk).phone == "+7 7212 41 12 34"
+
+
+def test_the_demo_centres_say_only_what_the_sources_say_of_every_centre(capsys):
+    """Seed 001: family support centres give legal, psychological and social
+    counselling, and free counselling and training to citizens who applied for
+    marriage. No source says which centre has a shelter or runs mediation: an
+    earlier demo's such lines go, and an editor's own are kept."""
+    load(capsys)
+    centres = FamilySupportCentre.objects.order_by("pk")
+    earlier, edited = centres[0], centres[1]
+    FamilySupportCentre.objects.filter(pk=earlier.pk).update(
+        services_en="Free counselling and training for citizens who have applied "
+        "for marriage\nTemporary accommodation for women with children",
+        services_ru="Временное проживание для женщин с детьми",
+        address_kk="Мекенжайын 111 байланыс орталығынан біліңіз",
+    )
+    FamilySupportCentre.objects.filter(pk=edited.pk).update(
+        services_en="Temporary accommodation for women with children\n"
+        "Saturday classes for young parents"
+    )
+
+    load(capsys)
+
+    for centre in FamilySupportCentre.objects.exclude(pk=edited.pk):
+        assert centre.services_en.splitlines() == [
+            "Free counselling and training for citizens who have applied for marriage",
+            "Legal, psychological and social counselling",
+        ]
+        assert len(centre.services_kk.splitlines()) == 2
+        assert len(centre.services_ru.splitlines()) == 2
+        assert "111" not in centre.address_kk + centre.address_ru + centre.address_en
+    kept = FamilySupportCentre.objects.get(pk=edited.pk)
+    assert "Saturday classes for young parents" in kept.services_en
