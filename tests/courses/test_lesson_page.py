@@ -2,7 +2,7 @@
 
 import re
 from html import unescape
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -108,13 +108,17 @@ def test_a_visitors_sign_in_links_keep_the_pages_language(
     """The account pages have no language prefix; without JavaScript, which
     otherwise sets the language cookie, the link itself names the language."""
     text_only = make_lesson(guide_course, title="Оқу")
-    for page in (guide_course, guide_course.lessons()[0], text_only):
+    quiz = make_lesson(guide_course, title="Тест", quiz=quiz_block(questions=1))
+    for page in (guide_course, guide_course.lessons()[0], text_only, quiz):
         with translation.override(language):
             url = page.get_url()
         html = unescape(client.get(url).content.decode())
         assert f'href="/accounts/login/?lang={language}"' in html
         assert f'href="/accounts/signup/?lang={language}"' in html
         assert f"/accounts/login/?next={quote(url)}&lang={language}" in html
+        # Every sign-in link, the quiz's and the video's too.
+        for link in re.findall(r'href="(/accounts/login/\?[^"]*)"', html):
+            assert parse_qs(urlsplit(link).query)["lang"] == [language], link
     for kind, page in (("watch", guide_course.lessons()[0]), ("read", text_only)):
         with translation.override(language):
             url = page.get_url()
