@@ -57,13 +57,17 @@ def _throttled(request) -> int | None:
     return hit.retry_after if hit.over(settings.CERTIFICATE_VERIFY_RATE_LIMIT) else None
 
 
+def _is_iin(typed: str) -> bool:
+    """Twelve digits with anything but letters between them ("7910.2830.2728"),
+    or an IIN among other text ("id791028302728"): an IIN typed by mistake."""
+    digits = re.sub(r"[\W_]", "", normalize_iin(typed))
+    return bool(re.fullmatch(r"[0-9]{12}", digits)) or holds_iin(typed, valid=True)
+
+
 def _typed(request, typed: str) -> dict:
     """What the number form shows back: never an IIN someone typed by mistake,
     not even in the page's links to itself in other languages."""
-    # Twelve digits with anything but letters between them ("7910.2830.2728"), or
-    # an IIN among other text ("id791028302728").
-    digits = re.sub(r"[\W_]", "", normalize_iin(typed))
-    if re.fullmatch(r"[0-9]{12}", digits) or holds_iin(typed, valid=True):
+    if _is_iin(typed):
         path = reverse("certificates:verify_form")
         return {"typed": "", "iin_typed": True, "return_path": path}
     return {"typed": typed}
@@ -89,7 +93,7 @@ def _not_yours(request, number: str):
     someone signed out (following the link in their certificate e-mail, say) the
     same 404 with the way to sign in and come back. An IIN typed in place of the
     number is never shown back, nor carried to the sign-in page."""
-    if _typed(request, number).get("iin_typed"):
+    if _is_iin(number):
         return _not_found(request, number)
     if request.user.is_authenticated:
         return _not_found(request)

@@ -1,6 +1,8 @@
 """Blocks of a lesson body: video, rich text, key points, document, helpline
 call-out, and at most one quiz."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html, format_html_join
@@ -36,6 +38,47 @@ class VideoChooserBlock(SnippetChooserBlock):
         return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
 
 
+# Wagtail's admin comparisons, imported once the admin asks for them (the blocks
+# are loaded with the models, before the admin's modules can be).
+@cache
+def _list_comparison():
+    from wagtail.admin.compare import (
+        ListBlockComparison,
+        get_comparison_class_for_block,
+    )
+
+    class ListComparison(ListBlockComparison):
+        def htmlvalue(self, val):
+            child = self.block.child_block
+            comparison = get_comparison_class_for_block(child)
+            items = [
+                (comparison(child, True, True, item, item).htmlvalue(item),)
+                for item in val or ()
+            ]
+            return format_html(
+                "<ol>{}</ol>", format_html_join("", "<li>{}</li>", items)
+            )
+
+    return ListComparison
+
+
+@cache
+def _yes_no_comparison():
+    from wagtail.admin.compare import BlockComparison, diff_text
+
+    def text(value) -> str:
+        return str(_("Yes") if value else _("No"))
+
+    class YesNoComparison(BlockComparison):
+        def htmlvalue(self, val):
+            return escape(text(val))
+
+        def htmldiff(self):
+            return diff_text(text(self.val_a), text(self.val_b)).to_html()
+
+    return YesNoComparison
+
+
 class ListBlock(blocks.ListBlock):
     """Wagtail's list block, readable in the admin's comparison of two revisions.
 
@@ -45,23 +88,7 @@ class ListBlock(blocks.ListBlock):
     own comparison shows it, labels translated."""
 
     def get_comparison_class(self):
-        from wagtail.admin.compare import ListBlockComparison
-
-        class ListComparison(ListBlockComparison):
-            def htmlvalue(self, val):
-                from wagtail.admin.compare import get_comparison_class_for_block
-
-                child = self.block.child_block
-                comparison = get_comparison_class_for_block(child)
-                items = [
-                    (comparison(child, True, True, item, item).htmlvalue(item),)
-                    for item in val or ()
-                ]
-                return format_html(
-                    "<ol>{}</ol>", format_html_join("", "<li>{}</li>", items)
-                )
-
-        return ListComparison
+        return _list_comparison()
 
     def deconstruct(self):
         # Stored in migrations as Wagtail's block: only the comparison differs.
@@ -74,19 +101,7 @@ class YesNoBlock(blocks.BooleanBlock):
     Python's ``True`` and ``False``."""
 
     def get_comparison_class(self):
-        from wagtail.admin.compare import BlockComparison, diff_text
-
-        def text(value) -> str:
-            return str(_("Yes") if value else _("No"))
-
-        class YesNoComparison(BlockComparison):
-            def htmlvalue(self, val):
-                return escape(text(val))
-
-            def htmldiff(self):
-                return diff_text(text(self.val_a), text(self.val_b)).to_html()
-
-        return YesNoComparison
+        return _yes_no_comparison()
 
     def deconstruct(self):
         _path, args, kwargs = super().deconstruct()
