@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -188,6 +189,28 @@ def acts_for_account(user, email: str) -> bool:
     return EmailAddress.objects.filter(
         user=user, email__iexact=email, verified=True
     ).exists()
+
+
+def belongs_to_an_account(email: str, *, other_than=None) -> bool:
+    """Whether ``email`` is taken: the own address of an account (other than
+    ``other_than``), or one an account confirmed. An address another account only
+    added, unconfirmed, is nobody's yet (``acts_for_account``): a mistype, or a
+    stranger's typing, does not keep its owner from signing up with it."""
+    users = get_user_model().objects.filter(email__iexact=email)
+    confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    if other_than is not None:
+        users = users.exclude(pk=other_than.pk)
+        confirmed = confirmed.exclude(user=other_than)
+    return users.exists() or confirmed.exists()
+
+
+def release_unconfirmed(user) -> None:
+    """Forget other accounts' unconfirmed additions of ``user``'s own address,
+    which ``user`` has just signed up with: their confirmation links no longer
+    open anything."""
+    EmailAddress.objects.filter(email__iexact=user.email, verified=False).exclude(
+        user=user
+    ).delete()
 
 
 def with_language(url: str, language: str) -> str:

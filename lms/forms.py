@@ -18,12 +18,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account import forms as allauth_forms
-from allauth.account.models import EmailAddress
+from allauth.account.adapter import get_adapter
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
 from lms import iin_claims, ratelimit
-from lms.adapters import acts_for_account
+from lms.adapters import acts_for_account, belongs_to_an_account, release_unconfirmed
 from lms.models import SIGN_IN_NAME
 
 logger = logging.getLogger(__name__)
@@ -119,10 +119,22 @@ class AtomicSignupMixin:
     second account is kept.
     """
 
+    def validate_unique_email(self, value: str) -> str:
+        """An address other accounts only added, unconfirmed, is free to sign up
+        with (``lms.adapters.belongs_to_an_account``); allauth counts it as
+        taken."""
+        if belongs_to_an_account(value):
+            return super().validate_unique_email(value)
+        self.account_already_exists = False
+        return get_adapter().validate_unique_email(value)
+
     def try_save(self, request: HttpRequest):
         try:
             with transaction.atomic():
-                return super().try_save(request)
+                user, response = super().try_save(request)
+                if user is not None:
+                    release_unconfirmed(user)
+                return user, response
         except IntegrityError:
             logger.info("Sign-up lost a race for a unique IIN or e-mail")
             self._explain_conflict()
@@ -416,13 +428,7 @@ class AddEmailForm(AccountFormMixin, allauth_forms.AddEmailForm):
 
     def clean_email(self) -> str:
         value = super().clean_email()
-        others = get_user_model().objects.exclude(pk=self.user.pk)
-        if (
-            others.filter(email__iexact=value).exists()
-            or EmailAddress.objects.filter(email__iexact=value, verified=True)
-            .exclude(user=self.user)
-            .exists()
-        ):
+        if belongs_to_an_account(value, other_than=self.user):
             raise forms.ValidationError(
                 _("A user is already registered with this e-mail."), code="email_taken"
             )

@@ -213,6 +213,42 @@ def test_duplicate_email_is_refused(client):
 
 
 @pytest.mark.django_db
+def test_an_address_another_account_only_added_is_free_to_sign_up_with(client):
+    """Someone added the address to their own account and never confirmed it: a
+    mistype, or a stranger's. Its owner still signs up with it, and the other
+    account's unconfirmed addition is forgotten."""
+    other = UserFactory(email="other@example.kz")
+    EmailAddress.objects.create(
+        user=other, email="Aigerim@example.kz", verified=False, primary=False
+    )
+
+    response = client.post(SIGNUP_URL, signup_data(), HTTP_ACCEPT_LANGUAGE="kk")
+
+    assert response.status_code == 302, field_errors(response, "email")
+    learner = User.objects.get(email="aigerim@example.kz")
+    assert list(EmailAddress.objects.filter(email__iexact="aigerim@example.kz")) == [
+        EmailAddress.objects.get(user=learner)
+    ]
+    assert other.emailaddress_set.filter(email__iexact="aigerim@example.kz").count() == 0
+
+
+@pytest.mark.django_db
+def test_an_address_another_account_confirmed_is_refused(client):
+    other = UserFactory(email="other@example.kz")
+    EmailAddress.objects.create(
+        user=other, email="aigerim@example.kz", verified=True, primary=False
+    )
+
+    response = client.post(SIGNUP_URL, signup_data(), HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert field_errors(response, "email") == [
+        tr("A user is already registered with this e-mail.", "ru")
+    ]
+    assert User.objects.count() == 1
+    assert EmailAddress.objects.filter(email="aigerim@example.kz").count() == 1
+
+
+@pytest.mark.django_db
 def test_every_field_is_required(client):
     response = client.post(SIGNUP_URL, {}, HTTP_ACCEPT_LANGUAGE="kk")
     assert response.status_code == 200
