@@ -104,5 +104,7 @@ class Certificate(models.Model):
 
 
 def mask_name(name: str) -> str:
-    """First letter of each part of a name followed by three stars."""
-    return " ".join(f"{part[0]}***" for part in name.split() if part)
+    """First letter of each part of a name followed by three stars; a part
+    without a letter (a stray apostrophe or dash) shows nothing."""
+    initials = (next((c for c in part if c.isalpha()), None) for part in name.split())
+    return " ".join(f"{initial}***" for initial in initials if initial)

@@ -1,6 +1,6 @@
 """Certificate pages: public verification, owner downloads, the JWKS (unprefixed)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from certificates import views
 
@@ -16,4 +16,13 @@ urlpatterns = [
         name="credential",
     ),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+]
+
+# Under a language prefix (``lms.urls``): the same pages, reached by redirect.
+prefixed_urlpatterns = [
+    re_path(
+        r"^(?P<path>certificates/verify/(?:[^/]+/)?)$",
+        views.unprefixed,
+        name="verify_prefixed",
+    ),
 ]

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_safe,
 )
@@ -32,10 +31,14 @@ def _language_from_query(request):
     """
     if "lang" not in request.GET:
         return None
-    language = request.GET["lang"]
     query = request.GET.copy()
-    del query["lang"]
-    response = redirect(request.path + (f"?{query.urlencode()}" if query else ""))
+    language = query.pop("lang")[-1]
+    return _in_language(request.path, query, language)
+
+
+def _in_language(path: str, query, language: str):
+    """A redirect to ``path`` that remembers ``language`` in the cookie."""
+    response = redirect(path + (f"?{query.urlencode()}" if query else ""))
     if language in dict(settings.LANGUAGES):
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
@@ -46,6 +49,15 @@ def _language_from_query(request):
             samesite="Lax",
         )
     return response
+
+
+@require_safe
+def unprefixed(request, path: str):
+    """``/kk/certificates/verify/…``: the verification pages have one address
+    for every language, without the prefix, which names the language instead."""
+    query = request.GET.copy()
+    query.pop("lang", None)
+    return _in_language(f"/{path}", query, translation.get_language())
 
 
 def _throttled(request) -> int | None:
@@ -185,7 +197,7 @@ def verify(request, number: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def download_pdf(request, number: str):
     """The owner's certificate PDF, rendered now if the background has not yet."""
     certificate = services.owned_certificate(number, request.user)
@@ -203,7 +215,7 @@ def download_pdf(request, number: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def download_credential(request, number: str):
     """The owner's signed credential (compact JWS) as ``application/jwt``."""
     certificate = services.owned_certificate(number, request.user)

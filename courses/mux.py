@@ -201,7 +201,11 @@ def verify_webhook_signature(
     expected = hmac.new(
         secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
     ).hexdigest()
-    return any(hmac.compare_digest(expected, signature) for signature in signatures)
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters.
+    return any(
+        hmac.compare_digest(expected.encode(), signature.encode())
+        for signature in signatures
+    )
 
 
 def _signing_key() -> bytes:

@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates.urls import prefixed_urlpatterns as prefixed_certificate_urls
 from home.views import robots_txt, sitemap
 from lms.api import api
 from lms.views import (
@@ -70,6 +71,7 @@ urlpatterns += i18n_patterns(
         name="wagtailcore_authenticate_with_password",
     ),
     path("", include("progress.urls")),
+    path("", include((prefixed_certificate_urls, "certificates_prefixed"))),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

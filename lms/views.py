@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
+    require_safe,
 )
 from django.views.i18n import set_language as django_set_language
 
@@ -48,7 +49,7 @@ CSP_REPORT_MAX_BYTES = 16 * 1024
 
 
 @never_cache
-@require_GET
+@require_safe  # GET, and HEAD for load balancers' probes
 def healthz(request):
     """200 with the state of the database and the task queue (CONTRACTS.md §4)."""
     try:

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, mask_name
 from certificates.numbers import generate_number
 from lms.factories import UserFactory
 from tests.lms.i18n import tr
@@ -46,6 +46,18 @@ def test_valid_certificate_page_shows_status_course_date_and_masked_name(
     assert response["Content-Language"] == "ru"
 
 
+@pytest.mark.parametrize(
+    "name, masked",
+    [
+        ("Айгерім Бекова", "А*** Б***"),
+        ("'Өмір ван-Берг", "Ө*** в***"),
+        ("Ә. - Ұлан", "Ә*** Ұ***"),
+    ],
+)
+def test_the_masked_name_shows_the_first_letter_of_each_part(name, masked):
+    assert mask_name(name) == masked
+
+
 def test_date_of_issue_is_the_day_in_kazakhstan(client, certificate):
     # 19:05 UTC on 30 November is already 1 December in Almaty.
     Certificate.objects.filter(pk=certificate.pk).update(
@@ -68,6 +80,32 @@ def test_language_can_be_chosen_with_a_parameter(client, certificate):
 
     response = client.get(verify_url(certificate.number), HTTP_ACCEPT_LANGUAGE="kk")
     assert "Бақытты отбасы" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_language_prefix_leads_to_the_page_in_that_language(
+    client, certificate, language
+):
+    """The pages have one address for every language; a prefix typed or linked
+    by hand names the language instead of hiding the certificate."""
+    response = client.get(f"/{language}{verify_url(certificate.number)}")
+    assert response.status_code == 302
+    assert response["Location"] == verify_url(certificate.number)
+    assert client.cookies["django_language"].value == language
+    response = client.get(response["Location"])
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
+
+    response = client.get(f"/{language}/certificates/verify/?number=x&lang=kk")
+    assert response.status_code == 302
+    assert response["Location"] == "/certificates/verify/?number=x"
+    assert client.cookies["django_language"].value == language
+
+
+def test_a_language_prefix_keeps_an_unknown_number_unknown(client, certificate):
+    response = client.get(f"/ru{verify_url(generate_number())}", follow=True)
+    assert response.status_code == 404
+    assert response["Content-Language"] == "ru"
 
 
 def test_revoked_certificate_answers_revoked(client, certificate, admin_user):
@@ -200,6 +238,14 @@ def test_owner_downloads_pdf_and_credential(client, certificate, learner):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/jwt"
     assert response.content.decode() == certificate.credential
+
+    for suffix, content_type in [
+        ("pdf", "application/pdf"),
+        ("credential.jwt", "application/jwt"),
+    ]:
+        response = client.head(f"/certificates/{certificate.number}/{suffix}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
 
 
 def test_pdf_is_rendered_on_download_when_not_there_yet(client, completion, learner):

@@ -717,6 +717,25 @@ def test_a_timestamp_of_anything_but_ascii_digits_is_a_400(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("signature", ["\xe9\xe9", "ä" * 64])
+def test_a_signature_of_anything_but_ascii_is_a_400(
+    client, webhook_secret, uploading_video, signature
+):
+    """compare_digest refuses str with non-ASCII characters (that was a 500)."""
+    body = json.dumps(asset_ready()).encode()
+    header = f"t={int(time.time())},v1={signature}"
+    response = client.post(
+        "/mux/webhook/",
+        data=body,
+        content_type="application/json",
+        HTTP_MUX_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not MuxWebhookEvent.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_signed_body_nested_too_deep_is_a_400(client, webhook_secret):
     body = b"[" * 100_000 + b"]" * 100_000
     response = client.post(

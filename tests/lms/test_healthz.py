@@ -26,6 +26,10 @@ def test_healthz_with_in_process_tasks(client, settings):
         "database": "ok",
         "queue": {"backend": "immediate", "state": "ok"},
     }
+    # Load balancers often probe with HEAD.
+    response = client.head("/healthz")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
 
 
 @pytest.mark.django_db
