@@ -50,6 +50,19 @@ CONFIRMED_IIN_TAKEN = _(
 )
 
 
+# The credential that names the count of failed sign-ins to use; the backends
+# take it and ignore it.
+ATTEMPTS_KEY = "attempts_key"
+
+
+def iin_attempts_key(iin_hash: str) -> str:
+    return f"iin:{iin_hash}"
+
+
+def sign_in_name_attempts_key(name: str) -> str:
+    return f"sign-in-name:{name.lower()}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Saves what local sign-up collects besides e-mail and password."""
 
@@ -106,6 +119,33 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return self.get_login_redirect_url(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials):
+        """Failed sign-ins are counted for the name typed: an IIN or a sign-in
+        name apart from the account's e-mail (``lms.forms.LoginForm``)."""
+        if key := credentials.get(ATTEMPTS_KEY):
+            return key
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials):
+        """A password reset clears the count of every name of the account."""
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=credentials.get("email") or "")
+            .only("iin_hash", "sign_in_name")
+            .first()
+        )
+        if user is None:
+            return
+        for key in filter(
+            None,
+            [
+                user.iin_hash and iin_attempts_key(user.iin_hash),
+                user.sign_in_name and sign_in_name_attempts_key(user.sign_in_name),
+            ],
+        ):
+            super()._delete_login_attempts_cached_email(request, **{ATTEMPTS_KEY: key})
 
     def pre_login(self, request: HttpRequest, user, **kwargs):
         """A closed account is nobody's (docs/decisions/0008): even made active

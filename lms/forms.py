@@ -23,7 +23,14 @@ from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 
 from lms import iin as iin_tools
 from lms import iin_claims, ratelimit
-from lms.adapters import acts_for_account, belongs_to_an_account, release_unconfirmed
+from lms.adapters import (
+    ATTEMPTS_KEY,
+    acts_for_account,
+    belongs_to_an_account,
+    iin_attempts_key,
+    release_unconfirmed,
+    sign_in_name_attempts_key,
+)
 from lms.models import SIGN_IN_NAME
 
 logger = logging.getLogger(__name__)
@@ -270,8 +277,10 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
     use their sign-in name (the demo's superuser is ``admin``).
 
     An IIN or a sign-in name is turned into the e-mail of its account before
-    authenticating, so the failed-login limit per account counts guesses through
-    any name together.
+    authenticating. Failed attempts are counted for the name typed
+    (``lms.adapters.AccountAdapter``): counted for the account, guesses through
+    its IIN would lock its e-mail address too, and show anyone who knows both
+    that they are one person's.
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -313,8 +322,10 @@ class LoginForm(AccountFormMixin, allauth_forms.LoginForm):
         login = self.cleaned_data["login"]
         if iin_tools.is_valid_iin(login):
             credentials["email"] = self._email_for_iin(login)
+            credentials[ATTEMPTS_KEY] = iin_attempts_key(iin_tools.iin_hash(login))
         elif "@" not in login:
             credentials["email"] = self._email_for_sign_in_name(login)
+            credentials[ATTEMPTS_KEY] = sign_in_name_attempts_key(login)
         return credentials
 
     @staticmethod

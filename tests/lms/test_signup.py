@@ -229,7 +229,9 @@ def test_an_address_another_account_only_added_is_free_to_sign_up_with(client):
     assert list(EmailAddress.objects.filter(email__iexact="aigerim@example.kz")) == [
         EmailAddress.objects.get(user=learner)
     ]
-    assert other.emailaddress_set.filter(email__iexact="aigerim@example.kz").count() == 0
+    assert (
+        other.emailaddress_set.filter(email__iexact="aigerim@example.kz").count() == 0
+    )
 
 
 @pytest.mark.django_db
