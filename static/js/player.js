@@ -359,6 +359,7 @@
     // "seeking" from a seek until playing settles again, null otherwise.
     this.phase = null;
     this.resumeAt = 0;
+    this.playedTo = 0;
     // Reporting: one heartbeat on its way at a time (sentAt), what the learner
     // did waiting its turn (queue), nothing sent before holdUntil (Retry-After,
     // back-off after failures).
@@ -407,6 +408,17 @@
       var reporting = self.phase;
       self.stopTimer();
       if (self.session && reporting) self.beat("paused");
+    });
+    // Where playing had got to: by "seeking" the video is already at the
+    // position sought.
+    video.addEventListener("timeupdate", function () {
+      if (!video.seeking) self.playedTo = video.currentTime;
+    });
+    video.addEventListener("seeking", function () {
+      // The stretch watched up to the seek counts: it ends where playing got to
+      // (a seek back or forward, with the scrubber or the arrow keys).
+      if (self.phase !== "playing" || !self.session || self.broken || signedOut) return;
+      self.beat("paused", false, self.playedTo);
     });
     video.addEventListener("seeked", function () {
       if (!self.session || self.broken || signedOut) return;
@@ -507,9 +519,10 @@
     this.send(this.report("playing"), false);
   };
 
-  Player.prototype.report = function (state) {
+  Player.prototype.report = function (state, at) {
     var video = this.video;
-    var position = state === "ended" && isFinite(video.duration) ? video.duration : video.currentTime;
+    var position = at !== undefined ? at :
+      state === "ended" && isFinite(video.duration) ? video.duration : video.currentTime;
     return {
       lesson: lessonId,
       video: this.videoId,
@@ -523,8 +536,8 @@
   /* Reports what the learner did (played, paused, seeked, reached the end),
      where the video was at that moment, in its turn. Leaving the page, it goes
      at once: there is no later. */
-  Player.prototype.beat = function (state, keepalive) {
-    var report = this.report(state);
+  Player.prototype.beat = function (state, keepalive, at) {
+    var report = this.report(state, at);
     if (keepalive) {
       this.send(report, true, true);
       return;

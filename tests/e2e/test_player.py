@@ -585,3 +585,51 @@ def test_skipping_to_the_end_is_explained(page, live_server, guide_lesson, learn
         timeout=10_000,
     )
     assert tr("Video watched", "ru") not in status.inner_text()
+
+
+@pytest.mark.e2e
+def test_a_seek_back_keeps_what_was_watched_before_it(
+    page, live_server, guide_lesson, learner
+):
+    """By "seeked" the video is already where it was sought to; the player
+    reports where playing had got to when the seek began, so a learner who goes
+    back a little and watches on to the end has watched it all."""
+    sign_in(page, live_server, learner)
+    sent = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data))
+            if r.url.endswith(HEARTBEAT) and r.method == "POST"
+            else None
+        ),
+    )
+    with translation.override("kk"):
+        page.goto(live_server.url + guide_lesson.get_url())
+    page.wait_for_function(
+        "() => document.querySelector('video').readyState >= 1", timeout=10_000
+    )
+    page.evaluate(
+        "(() => { const v = document.querySelector('video');"
+        " v.muted = true; return v.play(); })()"
+    )
+    page.wait_for_timeout(4_500)
+    with page.expect_request(heartbeat_in("seeked")):
+        page.evaluate("document.querySelector('video').currentTime -= 2")
+
+    with page.expect_response(
+        lambda r: (
+            r.url.endswith(HEARTBEAT)
+            and json.loads(r.request.post_data or "{}").get("state") == "ended"
+        ),
+        timeout=20_000,
+    ) as ended:
+        pass
+
+    states = [beat["state"] for beat in sent]
+    before_seek = sent[states.index("seeked") - 1]
+    assert before_seek["state"] == "paused"
+    assert before_seek["position"] > 4
+    assert sent[states.index("seeked")]["position"] < before_seek["position"]
+    answer = ended.value.json()
+    assert answer["completed"] is True, answer
