@@ -1189,6 +1189,8 @@ class CourseSummary:
     resume_lesson: LessonPage | None = None
     resume_at: float = 0.0
     certificate: dict | None = None
+    # No longer published: kept on the dashboard for what the learner earned in it.
+    withdrawn: bool = False
 
     @property
     def resume_label(self) -> str:
@@ -1260,13 +1262,37 @@ def _resume_point(user, lessons: list[LessonPage]) -> tuple[LessonPage | None, f
 
 
 def dashboard(user) -> list[CourseSummary]:
-    """The learner's enrolled live courses, most recently started first."""
+    """The learner's enrolled live courses, most recently started first, and the
+    courses they completed that are no longer published: an edition of the guide
+    replaced by a new one, say, whose certificates stay valid and are needed."""
     enrollments = (
-        Enrollment.objects.filter(user=user, course__live=True)
+        Enrollment.objects.filter(user=user)
+        .filter(
+            Q(course__live=True)
+            | Q(course__in=CourseCompletion.objects.filter(user=user).values("course"))
+        )
         .select_related("course")
         .order_by("-started_at")
     )
-    return [course_summary(user, enrollment.course) for enrollment in enrollments]
+    return [
+        course_summary(user, enrollment.course)
+        if enrollment.course.live
+        else withdrawn_summary(user, enrollment.course)
+        for enrollment in enrollments
+    ]
+
+
+def withdrawn_summary(user, course: CoursePage) -> CourseSummary:
+    """A completed course that is no longer published: completed, and its
+    certificate; nothing to resume, and no lessons to count."""
+    return CourseSummary(
+        course=course,
+        lessons_total=0,
+        lessons_completed=0,
+        completed=True,
+        certificate=certificate_for(user, course),
+        withdrawn=True,
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -96,6 +96,49 @@ def test_dashboard_shows_completion_and_certificate_links(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_completed_course_no_longer_published_keeps_its_certificate_on_the_dashboard(
+    signed_in, guide_course, learner, run_tasks, language
+):
+    """A new edition of the guide goes live once the old one is unpublished;
+    the old one's certificates stay valid, and their holders need them."""
+    services.request_certificate(complete_guide(learner, guide_course).pk)
+    run_tasks()
+    number = Certificate.objects.get(user=learner).number
+    guide_course.get_descendants(inclusive=True).unpublish()
+    assert not type(guide_course).objects.get(pk=guide_course.pk).live
+
+    html = signed_in.get(f"/{language}/dashboard/").content.decode()
+    assert "data-withdrawn" in html
+    assert tr(
+        "This course is no longer published. That you completed it, and its "
+        "certificate, stay here.",
+        language,
+    ) in unescape(html)
+    assert f'data-certificate="{number}"' in html
+    assert f"/certificates/{number}/pdf" in html
+    assert "data-completed" in html
+    assert guide_course.url.startswith("/")
+    assert f'href="{guide_course.url}"' not in html
+    assert "course-card__progress" not in html
+    assert tr("You have not started a course yet.", language) not in unescape(html)
+
+
+@pytest.mark.django_db
+def test_a_course_no_longer_published_and_not_completed_leaves_the_dashboard(
+    signed_in, guide_course, learner
+):
+    first = guide_course.lessons()[0]
+    LessonCompletion.objects.create(user=learner, lesson=first, course=guide_course)
+    Enrollment.objects.create(user=learner, course=guide_course, language="kk")
+    guide_course.get_descendants(inclusive=True).unpublish()
+
+    html = signed_in.get("/en/dashboard/").content.decode()
+    assert "data-course-id" not in html
+    assert "You have not started a course yet." in html
+
+
+@pytest.mark.django_db
 def test_dashboard_with_no_courses_invites_to_start(signed_in):
     response = signed_in.get("/en/dashboard/")
     assert response.status_code == 200
