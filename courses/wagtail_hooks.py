@@ -77,7 +77,8 @@ class VideoStatusInChooser:
 
 
 class VideoChooseView(VideoStatusInChooser, ChooseView):
-    pass
+    # Wagtail names the model beside the title, which already says "video".
+    page_subtitle = None
 
 
 class VideoChooseResultsView(VideoStatusInChooser, ChooseResultsView):
