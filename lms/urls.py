@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
@@ -22,6 +22,7 @@ from lms.views import (
     page_password,
     set_language,
     sign_in_here,
+    unprefixed,
 )
 
 # A database that cannot be reached answers 503, not 500 (lms.outage).
@@ -72,6 +73,7 @@ urlpatterns += i18n_patterns(
     ),
     path("", include("progress.urls")),
     path("", include((prefixed_certificate_urls, "certificates_prefixed"))),
+    re_path(r"^(?P<path>accounts/.*)$", unprefixed),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

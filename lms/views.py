@@ -41,7 +41,7 @@ from lms import data_saver as saver
 from lms import iin as iin_tools
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
 from lms.forms import CloseAccountForm
-from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY
+from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY, LANGUAGE_PARAMETER
 from lms.queue import queue_status
 
 logger = logging.getLogger(__name__)
@@ -200,6 +200,16 @@ def sign_in_here(request):
             request, "account/no_access.html", {"sign_in_url": target}, status=403
         )
     return HttpResponseRedirect(target)
+
+
+@require_safe
+def unprefixed(request, path: str):
+    """``/ru/accounts/…``: the account pages have one address for every
+    language, without a prefix. The prefix typed becomes ``?lang=``, which names
+    the page's language (``lms.middleware``)."""
+    query = request.GET.copy()
+    query[LANGUAGE_PARAMETER] = translation.get_language()
+    return HttpResponseRedirect(f"/{path}?{query.urlencode()}")
 
 
 @require_POST

@@ -155,6 +155,21 @@ def test_missing_signature_or_tampered_body_is_refused(
 
 
 @pytest.mark.django_db
+def test_the_webhook_answers_without_its_trailing_slash_too(
+    client, webhook_secret, uploading_video
+):
+    body = json.dumps(asset_ready()).encode()
+    response = client.post(
+        "/mux/webhook",
+        data=body,
+        content_type="application/json",
+        **signed_headers(body),
+    )
+    assert response.status_code == 200
+    assert Video.objects.get(pk=uploading_video.pk).mux_playback_id == "play-123"
+
+
+@pytest.mark.django_db
 def test_a_duplicate_event_is_applied_once(client, webhook_secret, uploading_video):
     first = post_event(client, asset_ready(event_id="evt-1"))
     # An editor corrects the duration by hand; Mux then resends the same event.

@@ -364,3 +364,21 @@ def test_error_reports_hide_the_posted_iin(rf):
         text = report.get_traceback_text()
     assert VALID_IINS[0] not in text
     assert "a@b.kz" in text  # other fields stay readable for debugging
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_an_account_page_under_a_language_prefix_opens_in_that_language(
+    client, language
+):
+    """The account pages live at /accounts/…; a prefix typed by hand names the
+    language instead of leading nowhere."""
+    response = client.get(f"/{language}/accounts/signup/?next=/kk/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/accounts/signup/?next=%2Fkk%2Fdashboard%2F&lang={language}"
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page["Content-Language"] == language
+    assert client.post(f"/{language}/accounts/login/").status_code == 405
