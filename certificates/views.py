@@ -55,6 +55,13 @@ def _in_language(path: str, query, language: str):
 def unprefixed(request, path: str):
     """``/kk/certificates/verify/…``: the verification pages have one address
     for every language, without the prefix, which names the language instead."""
+    # An IIN typed by mistake is not written back into an address: the page
+    # answers here, in the prefix's language.
+    number = path.removeprefix("certificates/verify/").rstrip("/")
+    if number and _is_iin(number):
+        return _not_found(request, number)
+    if not number and _is_iin(request.GET.get("number", "")):
+        return verify_form(request)
     query = request.GET.copy()
     query.pop("lang", None)
     return _in_language(f"/{path}", query, translation.get_language())

@@ -41,6 +41,7 @@ from lms import data_saver as saver
 from lms import iin as iin_tools
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
 from lms.forms import CloseAccountForm
+from lms.log_filters import holds_iin
 from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY, LANGUAGE_PARAMETER
 from lms.queue import queue_status
 
@@ -207,6 +208,8 @@ def unprefixed(request, path: str):
     """``/ru/accounts/…``: the account pages have one address for every
     language, without a prefix. The prefix typed becomes ``?lang=``, which names
     the page's language (``lms.middleware``)."""
+    if holds_iin(path, valid=True):
+        raise Http404  # an IIN typed into the address is not written back into one
     query = request.GET.copy()
     query[LANGUAGE_PARAMETER] = translation.get_language()
     return HttpResponseRedirect(f"/{path}?{query.urlencode()}")

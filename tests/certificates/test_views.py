@@ -353,6 +353,8 @@ def test_an_iin_typed_as_the_number_is_not_shown_back(client, certificate, typed
             "/certificates/verify/", {"number": typed}, HTTP_ACCEPT_LANGUAGE="en"
         ),
         client.get(f"/certificates/verify/{typed}/", HTTP_ACCEPT_LANGUAGE="en"),
+        client.get(f"/en/certificates/verify/{typed}/"),
+        client.get("/en/certificates/verify/", {"number": typed}),
     ):
         html = unescape(response.content.decode())
         assert response.status_code in (200, 404)

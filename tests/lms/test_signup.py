@@ -382,3 +382,7 @@ def test_an_account_page_under_a_language_prefix_opens_in_that_language(
     assert page.status_code == 200
     assert page["Content-Language"] == language
     assert client.post(f"/{language}/accounts/login/").status_code == 405
+    # An IIN typed into the address is not written back into another one.
+    response = client.get(f"/{language}/accounts/{VALID_IINS[0]}/")
+    assert response.status_code == 404
+    assert "Location" not in response
