@@ -315,11 +315,29 @@ class CoursePage(PublishingChecked, TranslatedPage):
         context["lessons"] = self.lessons()
         context["script_text"] = texts.course_script_text()
         if request.user.is_authenticated:
-            from progress.services import certificate_for
+            from progress.services import course_summary
 
-            # The page's script offers the certificate once the course is complete;
-            # a revoked one is said so here instead.
-            context["certificate"] = certificate_for(request.user, self)
+            # Drawn with the page, so that a weak connection shows no other state
+            # first; the page's script draws it again when the browser shows the
+            # page from its back-forward cache.
+            summary = course_summary(request.user, self)
+            text = context["script_text"]
+            context["summary"] = summary
+            context["certificate"] = summary.certificate
+            context["progress_text"] = (
+                text["completed"]
+                if summary.completed
+                else text["progress"].format(
+                    done=summary.lessons_completed, total=summary.lessons_total
+                )
+            )
+            if summary.completed:
+                context["next_text"] = text["review"]
+            elif summary.resume_lesson and (
+                summary.lessons_completed or summary.resume_at
+            ):
+                context["next_lesson"] = summary.resume_lesson
+                context["next_text"] = text["resume"]
         return context
 
 

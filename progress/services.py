@@ -1191,6 +1191,7 @@ class CourseSummary:
     certificate: dict | None = None
     # No longer published: kept on the dashboard for what the learner earned in it.
     withdrawn: bool = False
+    done: frozenset = frozenset()  # ids of the lessons completed
 
     @property
     def resume_label(self) -> str:
@@ -1221,6 +1222,7 @@ def course_summary(user, course: CoursePage) -> CourseSummary:
         lessons_completed=len(done),
         completed=completed,
         certificate=certificate_for(user, course),
+        done=frozenset(done),
     )
     summary.resume_lesson, summary.resume_at = _resume_point(
         user, [lesson for lesson in lessons if lesson.pk not in done]

@@ -131,13 +131,49 @@ def test_a_visitors_sign_in_links_keep_the_pages_language(
 
 
 @pytest.mark.django_db
-def test_without_javascript_the_course_page_sends_learners_to_their_progress(
-    client, learner, guide_course
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_course_page_comes_with_the_learners_progress_drawn_in(
+    client, learner, guide_course, language
 ):
+    """On a weak connection the page shows no other state first, and without
+    JavaScript it still shows it."""
+    from progress.models import LessonCompletion
+
+    first, second, third = guide_course.lessons()
     client.force_login(learner)
-    html = unescape(client.get(guide_course.get_url()).content.decode())
-    notice = re.search(r"<noscript><p[^>]*data-course-noscript>(.*?)</p>", html, re.S)
-    assert notice and 'href="/kk/dashboard/"' in notice.group(1)
+    with translation.override(language):
+        url = guide_course.get_url()
+        second_url = second.get_url()
+
+    def marked(html):
+        return [
+            lesson.pk
+            for lesson in (first, second, third)
+            if re.search(
+                rf'data-lesson-id="{lesson.pk}">.*?<span class="lesson-list__done" '
+                r"data-done>",
+                html,
+                re.S,
+            )
+        ]
+
+    html = unescape(client.get(url).content.decode())
+    assert marked(html) == []
+    assert re.search(
+        r"data-course-next>\s*" + re.escape(tr("Start the course", language)), html
+    )
+
+    LessonCompletion.objects.create(user=learner, lesson=first, course=guide_course)
+    html = unescape(client.get(url).content.decode())
+    assert marked(html) == [first.pk]
+    assert '<progress max="100" value="33"' in html
+    assert (
+        tr("Lessons completed: {done} of {total}", language).format(done=1, total=3)
+        in html
+    )
+    next_link = re.search(r'<a [^>]*href="([^"]+)" data-course-next>([^<]*)<', html)
+    assert next_link.groups() == (second_url, tr("Continue the course", language))
+    assert "<noscript>" not in html
 
 
 @pytest.mark.django_db
