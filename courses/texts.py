@@ -32,6 +32,12 @@ def player_script_text() -> dict[str, str]:
             "Your progress is not being saved right now. Check your connection; "
             "the video keeps playing."
         ),
+        # Reports have failed for so long that what plays on could not all be
+        # counted: the video waits, and plays on once they get through again.
+        "heldOffline": _(
+            "No connection: the video has stopped so that all you watch is "
+            "counted. It plays on by itself once the connection is back."
+        ),
         "savedAgain": _("Your progress is being saved again."),
         # The session ended (signed out in another tab, or it expired); a link
         # "signInAgain" to the sign-in page follows.

@@ -26,6 +26,14 @@
   var RETRY_FIRST_MS = 2000;
   var RETRY_MAX_MS = 60000;
   var TELL_AFTER_MS = 10000;
+  // A request that did not get through (no connection) reached no server: it
+  // is tried again at most this far apart, and at once when the browser says it
+  // is online again.
+  var RETRY_OFFLINE_MAX_MS = 8000;
+  // The server credits at most about 30 s of video between two heartbeats it
+  // hears; reports failing, the video waits once it has played this far past
+  // the last one heard, so that no watching goes uncounted.
+  var HOLD_AFTER_S = 20;
   var dataSaver = root.dataset.dataSaver === "true";
   var text = window.pageText("player-text");
   var lessonId = parseInt(root.dataset.lessonId, 10) || null;
@@ -359,7 +367,13 @@
     // "seeking" from a seek until playing settles again, null otherwise.
     this.phase = null;
     this.resumeAt = 0;
+    // Where playing had got to, and where the stretch being reported began.
     this.playedTo = 0;
+    this.stretchFrom = 0;
+    // The position of the last report the server heard; the video held while
+    // reports fail (heldOffline) plays on once they get through again.
+    this.heardAt = null;
+    this.heldOffline = false;
     // Reporting: one heartbeat on its way at a time (sentAt), what the learner
     // did waiting its turn (queue), nothing sent before holdUntil (Retry-After,
     // back-off after failures).
@@ -400,6 +414,7 @@
       if (self.phase || self.broken || signedOut) return;
       if (!self.session) self.session = newSessionId();
       self.phase = "playing";
+      self.startStretch();
       self.beat("playing");
       self.startTimer();
     });
@@ -412,12 +427,16 @@
     // Where playing had got to: by "seeking" the video is already at the
     // position sought.
     video.addEventListener("timeupdate", function () {
-      if (!video.seeking) self.playedTo = video.currentTime;
+      if (video.seeking) return;
+      self.playedTo = video.currentTime;
+      self.holdIfUncounted();
     });
     video.addEventListener("seeking", function () {
       // The stretch watched up to the seek counts: it ends where playing got to
-      // (a seek back or forward, with the scrubber or the arrow keys).
+      // (a seek back or forward, with the scrubber or the arrow keys). A seek
+      // before anything was played (to where the learner left off) ends none.
       if (self.phase !== "playing" || !self.session || self.broken || signedOut) return;
+      if (self.playedTo <= self.stretchFrom) return;
       self.beat("paused", false, self.playedTo);
     });
     video.addEventListener("seeked", function () {
@@ -437,6 +456,7 @@
           return;
         }
         self.phase = "playing";
+        self.startStretch();
         self.beat("playing");
         self.startTimer();
       }, SEEK_SETTLE_MS);
@@ -484,6 +504,23 @@
     return !(url.origin === here.origin && url.pathname === here.pathname &&
       url.search === here.search);
   }
+
+  Player.prototype.startStretch = function () {
+    this.playedTo = this.stretchFrom = this.video.currentTime;
+  };
+
+  /* Reports failing, the video waits before it plays past what the server can
+     still credit when they get through; they getting through, it plays on
+     (``recovered``). A video already watched plays on regardless. */
+  Player.prototype.holdIfUncounted = function () {
+    var video = this.video;
+    if (!this.failingSince || this.phase !== "playing" || this.heldOffline) return;
+    if (this.completed || this.heardAt === null || signedOut || this.broken) return;
+    if (video.currentTime - this.heardAt <= HOLD_AFTER_S) return;
+    this.heldOffline = true;
+    this.showUnsaved(text.heldOffline, "data-progress-held");
+    video.pause();
+  };
 
   Player.prototype.startTimer = function () {
     var self = this;
@@ -578,6 +615,7 @@
           return;
         }
         if (status >= 200 && status < 300) {
+          self.heardAt = report.position;
           self.recovered();
           if (answer.body) self.showProgress(answer.body, report.state);
           if (report.state === "ended" && answer.body && !answer.body.completed) {
@@ -603,7 +641,8 @@
     var now = Date.now();
     this.failures += 1;
     if (!this.failingSince) this.failingSince = now;
-    var backOff = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, this.failures - 1));
+    var most = status === 0 ? RETRY_OFFLINE_MAX_MS : RETRY_MAX_MS;
+    var backOff = Math.min(most, RETRY_FIRST_MS * Math.pow(2, this.failures - 1));
     var wait = status === 429 && retryAfter !== null ? Math.min(retryAfter, 5 * RETRY_MAX_MS) : backOff;
     this.holdUntil = Math.max(this.holdUntil, now + wait);
     if (this.failures >= 2 || this.holdUntil - this.failingSince >= TELL_AFTER_MS) {
@@ -629,9 +668,24 @@
     this.failures = 0;
     this.failingSince = 0;
     this.holdUntil = 0;
+    var held = this.heldOffline;
+    this.heldOffline = false;
     if (!this.unsavedShown) return;
     this.hideNotice();
     announce(text.savedAgain);
+    if (held && this.video.paused && !this.video.ended) {
+      var playing = this.video.play();
+      if (playing && playing.catch) playing.catch(function () {});
+    }
+  };
+
+  /* Back online: what waits is sent now, not at the end of the back-off. */
+  Player.prototype.online = function () {
+    if (!this.failures) return;
+    this.holdUntil = 0;
+    if (this.retryTimer) window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryLater();
   };
 
   /* The line under the video that says progress is not being saved (or that
@@ -646,15 +700,20 @@
     return this.notice;
   };
 
-  Player.prototype.showUnsaved = function () {
-    if (signedOut || this.unsavedShown) return;
+  Player.prototype.showUnsaved = function (message, marker) {
+    message = message || text.notSaved;
+    marker = marker || "data-progress-unsaved";
+    if (signedOut || (this.unsavedShown && this.notice.hasAttribute(marker))) return;
+    if (this.heldOffline && marker !== "data-progress-held") return; // says more
     var notice = this.noticeElement();
     notice.className = "notice notice--warning video-block__notice";
-    notice.setAttribute("data-progress-unsaved", "");
-    notice.textContent = text.notSaved;
+    notice.removeAttribute("data-progress-unsaved");
+    notice.removeAttribute("data-progress-held");
+    notice.setAttribute(marker, "");
+    notice.textContent = message;
     notice.hidden = false;
     this.unsavedShown = true;
-    announce(text.notSaved);
+    announce(message);
   };
 
   Player.prototype.hideNotice = function () {
@@ -663,6 +722,7 @@
     if (!this.notice) return;
     this.notice.hidden = true;
     this.notice.removeAttribute("data-progress-unsaved");
+    this.notice.removeAttribute("data-progress-held");
   };
 
   /* --- A video replaced while the page was open --------------------------- */
@@ -1072,5 +1132,10 @@
   setUpQuiz();
   if (signedIn) {
     loadLesson(root.hasAttribute("data-open-lesson")).then(loadCourse);
+    window.addEventListener("online", function () {
+      players.forEach(function (player) {
+        player.online();
+      });
+    });
   }
 })();

@@ -464,3 +464,76 @@ def test_a_video_replaced_after_the_page_opened_asks_for_a_reload(
         "() => document.querySelector('video').readyState >= 1", timeout=10_000
     )
     expect(page.locator("[data-video-replaced]")).to_have_count(0)
+
+
+HELD = (
+    "No connection: the video has stopped so that all you watch is counted. It "
+    "plays on by itself once the connection is back."
+)
+
+
+@pytest.mark.e2e
+def test_without_a_connection_the_video_waits_so_that_nothing_watched_is_lost(
+    page, live_server, guide_lesson, learner, tmp_path
+):
+    """The server credits about 30 s of video at most between two heartbeats it
+    hears. Reports failing, the video stops once it has played 20 s past the
+    last one heard, and plays on when they get through: every second watched
+    counts, with no hole."""
+    import subprocess
+    from pathlib import Path
+
+    from django.core.files import File
+
+    from courses import demo
+    from courses.models import Video
+    from progress.models import VideoProgress
+
+    clip = Path(demo.__file__).parent / "demo_media" / "guide-1.mp4"
+    longer = tmp_path / "long.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-stream_loop", "3", "-i", str(clip)]
+        + ["-c", "copy", str(longer)],
+        check=True,
+    )
+    video = Video.objects.get(pk=guide_lesson.video_ids()[0])
+    with longer.open("rb") as handle:
+        video.file.save("long.mp4", File(handle))
+    video.duration = 48.0
+    video.save()
+
+    sign_in(page, live_server, learner)
+    sent = heartbeats(page)
+    state = {"down": False}
+
+    def network(route):
+        if state["down"] and route.request.method == "POST":
+            return route.abort("internetdisconnected")
+        return route.continue_()
+
+    page.route(f"**{HEARTBEAT}", network)
+    open_lesson(page, live_server, guide_lesson)
+    play(page)
+    page.evaluate("document.querySelector('video').playbackRate = 2")
+    page.wait_for_timeout(3_000)
+    heard = [beat["position"] for beat in sent if beat["status"] == 200]
+    assert heard
+    state["down"] = True
+
+    held = page.locator("[data-progress-held]")
+    expect(held).to_be_visible(timeout=20_000)
+    expect(held).to_have_text(HELD)
+    assert page.evaluate("document.querySelector('video').paused")
+    stopped_at = page.evaluate("document.querySelector('video').currentTime")
+    last_heard = max(beat["position"] for beat in sent if beat["status"] == 200)
+    assert 20 < stopped_at - last_heard < 23
+
+    state["down"] = False
+    expect(held).to_be_hidden(timeout=15_000)
+    page.wait_for_function(
+        "() => !document.querySelector('video').paused", timeout=5_000
+    )
+    progress = VideoProgress.objects.get(user=learner, video=video)
+    assert len(progress.intervals) == 1, progress.intervals
+    start, end = progress.intervals[0]
+    assert start < 1 and end >= stopped_at - 0.5, progress.intervals
