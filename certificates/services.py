@@ -18,6 +18,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -417,13 +418,23 @@ def unfinished_certificates(older_than: timedelta):
     )
 
 
-def finish_certificates(older_than: timedelta) -> int:
+class FinishedSweep(NamedTuple):
+    """What a sweep did: certificates taken up (their issuing queued again, or
+    their revocation announced), and those whose issuing could not be queued (the
+    queue was down), which stay unfinished for the next sweep."""
+
+    taken_up: int
+    failed: int
+
+
+def finish_certificates(older_than: timedelta) -> FinishedSweep:
     """Finish what :func:`unfinished_certificates` finds: issuing steps go back to
     the queue (``issue_certificate`` completes what is missing), revocations are
-    announced here. Returns how many certificates were taken up."""
+    announced here. A certificate that cannot be queued is counted as failed and
+    the others are still taken up."""
     from certificates.tasks import issue_certificate as issue_task
 
-    count = 0
+    taken_up = failed = 0
     for certificate in unfinished_certificates(older_than).order_by("pk").iterator():
         if certificate.is_revoked:
             announce(certificate, EVENT_REVOKED)
@@ -432,9 +443,10 @@ def finish_certificates(older_than: timedelta) -> int:
                 issue_task.enqueue(certificate.completion_id)
             except Exception:  # noqa: BLE001 - queue down: the next sweep retries
                 logger.exception("Could not enqueue %s", certificate.number)
+                failed += 1
                 continue
-        count += 1
-    return count
+        taken_up += 1
+    return FinishedSweep(taken_up, failed)
 
 
 def find_certificate(number: str) -> Certificate | None:

@@ -27,7 +27,7 @@ from certificates import services
 from certificates.models import Certificate
 from certificates.numbers import normalize_number
 from lms import iin as iin_tools
-from lms.viewsets import ExportGuardedViewSet, RestrictedPolicy
+from lms.viewsets import ExportGuardedViewSet, RestrictedPolicy, SearchEveryWord
 
 
 class CertificatePermissionPolicy(RestrictedPolicy):
@@ -68,7 +68,10 @@ def _revoke_url(certificate: Certificate) -> str:
     return reverse("certificates_admin:revoke", args=[certificate.pk])
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(SearchEveryWord, IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "user")
+
     def search_queryset(self, queryset):
         """A number as read aloud or typed (spaces, no hyphens, O for 0: as the
         verification page takes it) finds its certificate; a whole IIN finds its

@@ -38,6 +38,7 @@ from allauth.account.models import EmailAddress
 from lms import account_closure, page_editor
 from lms import iin as iin_tools
 from lms.models import SIGN_IN_NAME_TAKEN
+from lms.viewsets import ExportGuardedViewSet, SearchEveryWord
 
 # The words of sign-up's refusal (``lms.adapters.AccountAdapter``).
 EMAIL_TAKEN = _("A user is already registered with this e-mail.")
@@ -136,7 +137,7 @@ class LearnerEditForm(UniqueEmailMixin, UserEditForm):
         return cleaned_data
 
 
-class UserIndexView(wagtail_users.IndexView):
+class UserIndexView(SearchEveryWord, wagtail_users.IndexView):
     """Users with their masked IIN; a whole IIN in the search box finds its owner."""
 
     @cached_property
@@ -305,8 +306,9 @@ def register_close_account_url():
     return [path("users/close/<int:pk>/", view, name="lms_close_account")]
 
 
-class UserViewSet(wagtail_users.UserViewSet):
-    """Wagtail's user admin, made aware of the IIN (see ``lms.wagtail_users``)."""
+class UserViewSet(ExportGuardedViewSet, wagtail_users.UserViewSet):
+    """Wagtail's user admin, made aware of the IIN (see ``lms.wagtail_users``).
+    It has no export: Wagtail's would be a file of blank lines."""
 
     index_view_class = UserIndexView
     edit_view_class = UserEditView

@@ -12,7 +12,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from lms import iin as iin_tools
-from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet
+from lms.filters import listing_filters
+from lms.viewsets import ReadOnlyPolicy, ReadOnlyViewSet, SearchEveryWord
 from progress.models import CourseCompletion, Enrollment, VideoProgress
 
 for model in (Enrollment, CourseCompletion, VideoProgress):
@@ -23,7 +24,12 @@ EMAIL = Column("email", label=_("E-mail"), accessor=lambda row: row.user.email)
 SEARCH = ["user__email", "user__first_name", "user__last_name"]
 
 
-class LearnerRowsIndexView(IndexView):
+class LearnerRowsIndexView(SearchEveryWord, IndexView):
+    def get_base_queryset(self):
+        """Each row with its learner and course or video, in the one query."""
+        related = [field.name for field in self.model._meta.fields if field.many_to_one]
+        return super().get_base_queryset().select_related(*related)
+
     def search_queryset(self, queryset):
         """A whole IIN, typed with or without spaces or dashes, finds its learner's
         rows through the keyed hash; anything else is looked for in the e-mail
@@ -41,9 +47,6 @@ class LearnerRowsViewSet(ReadOnlyViewSet):
     search_fields = SEARCH
     list_per_page = 50
 
-    def get_queryset(self, request):
-        return self.model._default_manager.select_related("user")
-
 
 class EnrollmentViewSet(LearnerRowsViewSet):
     model = Enrollment
@@ -51,7 +54,9 @@ class EnrollmentViewSet(LearnerRowsViewSet):
     icon = "group"
     menu_label = _("Enrolments")
     list_display = [LEARNER, EMAIL, "course", "language", "started_at", "completed_at"]
-    list_filter = ["course", "language", "started_at", "completed_at"]
+    filterset_class = listing_filters(
+        Enrollment, ["course", "language"], days=["started_at", "completed_at"]
+    )
     inspect_view_fields = ["user", "course", "language", "started_at", "completed_at"]
 
 
@@ -68,7 +73,9 @@ class CourseCompletionViewSet(LearnerRowsViewSet):
         "completed_at",
         "certificate_requested_at",
     ]
-    list_filter = ["course", "language", "completed_at"]
+    filterset_class = listing_filters(
+        CourseCompletion, ["course", "language"], days=["completed_at"]
+    )
     inspect_view_fields = [
         "user",
         "course",
@@ -92,7 +99,9 @@ class VideoProgressViewSet(LearnerRowsViewSet):
         "completed_at",
         "updated_at",
     ]
-    list_filter = ["completed_at", "updated_at"]
+    filterset_class = listing_filters(
+        VideoProgress, [], days=["completed_at", "updated_at"]
+    )
     inspect_view_fields = [
         "user",
         "video",

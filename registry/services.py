@@ -14,7 +14,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -539,19 +539,25 @@ def enqueue_certificate_event(certificate: Certificate, event: str) -> None:
         transaction.on_commit(lambda pk=delivery_id: _enqueue_delivery(pk))
 
 
-def _enqueue_delivery(delivery_id: int, run_after: datetime.datetime | None = None):
+def _enqueue_delivery(
+    delivery_id: int, run_after: datetime.datetime | None = None
+) -> bool:
+    """Queue the delivery's attempt; False when the queue could not be reached
+    (``send_due_webhooks`` sends it once it is back)."""
     from registry.tasks import deliver_webhook
 
     try:
         if run_after is not None:
             if not deliver_webhook.get_backend().supports_defer:
-                return  # picked up by send_due_webhooks when it is due
+                return True  # picked up by send_due_webhooks when it is due
             run_after = _whole_second_from(run_after)
             deliver_webhook.using(run_after=run_after).enqueue(delivery_id)
         else:
             deliver_webhook.enqueue(delivery_id)
     except Exception:  # noqa: BLE001 - queue down: the sweep sends it later
         logger.exception("Could not enqueue webhook delivery %s", delivery_id)
+        return False
+    return True
 
 
 def _whole_second_from(moment: datetime.datetime) -> datetime.datetime:
@@ -732,10 +738,19 @@ def send_due_webhooks(limit: int = WEBHOOK_SWEEP_BATCH) -> int:
     return delivered
 
 
-def retry_deliveries(deliveries) -> int:
+@dataclass
+class Retried:
+    """What ``retry_deliveries`` did: how many deliveries are due now, and those
+    of them the queue could not take (known once the transaction commits)."""
+
+    count: int
+    unqueued: list[int] = field(default_factory=list)
+
+
+def retry_deliveries(deliveries) -> Retried:
     """Attempt failing deliveries now instead of at their next back-off time (after
-    the receiving side is fixed, say); returns how many were queued. Deliveries to
-    a client that is deactivated or has no webhook URL any more are not sent."""
+    the receiving side is fixed, say). Deliveries to a client that is deactivated
+    or has no webhook URL any more are not sent."""
     ids = list(
         deliveries.filter(
             _sendable(), status=DeliveryStatus.PENDING, attempts__gt=0
@@ -744,6 +759,12 @@ def retry_deliveries(deliveries) -> int:
     WebhookDelivery.objects.filter(pk__in=ids).update(
         next_attempt_at=timezone.now(), claimed_until=None
     )
+    retried = Retried(count=len(ids))
+
+    def enqueue(pk):
+        if not _enqueue_delivery(pk):
+            retried.unqueued.append(pk)
+
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: _enqueue_delivery(pk))
-    return len(ids)
+        transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return retried

@@ -26,6 +26,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from certificates.numbers import normalize_number
+from lms.filters import listing_filters
 from lms.viewsets import (
     ExportGuardedViewSet,
     ReadOnlyPolicy,
@@ -142,6 +144,9 @@ class RegistryCallIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("client")
 
+    def search_queryset(self, queryset):
+        return _search_by_number(self, queryset)
+
     def get(self, request, *args, **kwargs):
         if self.is_export and self.filters is not None and not self.filters.is_valid():
             # A mistyped filter is not applied: the page shows its error rather
@@ -184,6 +189,16 @@ class RegistryCallIndexView(IndexView):
             }
         )
 
+    def write_xlsx(self, queryset, output):
+        # Row by row from the database: a year of calls does not fit in memory
+        # as model instances (openpyxl's write-only sheet keeps the rows on disk).
+        super().write_xlsx(queryset.iterator(chunk_size=2000), output)
+
+    def get_heading(self, queryset, field):
+        if not hasattr(queryset, "model"):  # the rows of write_xlsx
+            queryset = self.get_base_queryset()
+        return super().get_heading(queryset, field)
+
     def write_csv_response(self, queryset):
         response = super().write_csv_response(queryset)
         response["Content-Type"] = "text/csv; charset=utf-8"
@@ -207,7 +222,9 @@ class RegistryCallViewSet(ReadOnlyViewSet):
         "result",
         "certificate_number",
     ]
-    list_filter = ["kind", "http_status", "client", "called_at"]
+    filterset_class = listing_filters(
+        RegistryCall, ["kind", "http_status", "result", "client"], days=["called_at"]
+    )
     search_fields = ["certificate_number", "result"]
     list_per_page = 50
     # Downloaded as filtered: Wagtail's index view answers ?export=csv or xlsx on
@@ -238,7 +255,21 @@ class RegistryCallViewSet(ReadOnlyViewSet):
     ]
 
 
+def _search_by_number(view, queryset):
+    """A certificate number typed in any form the verification page takes
+    (lowercase, without dashes, O for 0) finds the rows of that number."""
+    if number := normalize_number(view.search_query or ""):
+        return queryset.filter(certificate_number=number)
+    return IndexView.search_queryset(view, queryset)
+
+
 class DeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("client")
+
+    def search_queryset(self, queryset):
+        return _search_by_number(self, queryset)
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if _retryable(instance):
@@ -305,12 +336,20 @@ class RetryDeliveryView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(delivery=self.delivery, **kwargs)
 
     def post(self, request, pk):
-        count = services.retry_deliveries(WebhookDelivery.objects.filter(pk=pk))
+        retried = services.retry_deliveries(WebhookDelivery.objects.filter(pk=pk))
         # Messages are rendered after the admin's language is let go: translated now.
-        if count:
-            messages.success(request, gettext("The delivery is queued again."))
-        else:
+        if not retried.count:
             self._say_why_not(request)
+        elif retried.unqueued:
+            messages.warning(
+                request,
+                gettext(
+                    "The task queue cannot be reached: the delivery is due now and "
+                    "will be sent once the queue is back."
+                ),
+            )
+        else:
+            messages.success(request, gettext("The delivery is queued again."))
         return redirect("registry_deliveries:index")
 
     def _say_why_not(self, request) -> None:

@@ -7,7 +7,6 @@ import tempfile
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -15,17 +14,17 @@ from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 import openpyxl
-from django_filters.fields import DateRangeField
 from openpyxl.cell import WriteOnlyCell
 
 from courses.models import CourseKind, CoursePage
+from lms.filters import PeriodField, PeriodFilter, period_filter
 from lms.regions import Region
 from progress.models import Enrollment
 from registry.models import RegistryCall, RegistryCallKind, RegistryClient
@@ -44,9 +43,6 @@ def _ignore(queryset, name, value):
     return queryset
 
 
-# Days outside these years are typing mistakes, and the day after 31.12.9999 cannot
-# be computed at all.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 NOT_STATED = "none"
 
 
@@ -75,31 +71,6 @@ def _days(start: datetime.date | None, end: datetime.date | None) -> str:
     return str(_("any time"))
 
 
-class PeriodField(DateRangeField):
-    """Days from one to another; either end may be left open."""
-
-    def clean(self, value):
-        period = super().clean(value)
-        if not period:
-            return period
-        days = [moment for moment in (period.start, period.stop) if moment]
-        if any(not FIRST_YEAR <= moment.year <= LAST_YEAR for moment in days):
-            raise ValidationError(
-                _("Choose days from %(first)s to %(last)s."),
-                code="out_of_range",
-                params={"first": FIRST_YEAR, "last": LAST_YEAR},
-            )
-        period = self.close(period)
-        if period.start and period.stop and period.start > period.stop:
-            raise ValidationError(
-                _("The period ends before it begins."), code="reversed"
-            )
-        return period
-
-    def close(self, period: slice) -> slice:
-        return period
-
-
 class WholePeriodField(PeriodField):
     """A period whose open ends are closed as the report closes them
     (``whole_period``): a start after today is then a period that ends before it
@@ -109,18 +80,8 @@ class WholePeriodField(PeriodField):
         return self.compress(whole_period(_day(period.start), _day(period.stop)))
 
 
-class PeriodFilter(django_filters.DateFromToRangeFilter):
-    field_class = PeriodField
-
-
 class WholePeriodFilter(PeriodFilter):
     field_class = WholePeriodField
-
-
-def _period(label=None, filter_class=PeriodFilter, **kwargs):
-    return filter_class(
-        label=label or _("Period"), widget=DateRangePickerWidget, **kwargs
-    )
 
 
 def _region(queryset, name, value):
@@ -146,7 +107,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
         empty_label=_("All"),
         method=_region,
     )
-    period = _period(filter_class=WholePeriodFilter, method=_ignore)
+    period = period_filter(filter_class=WholePeriodFilter, method=_ignore)
 
     class Meta:
         model = Enrollment
@@ -155,7 +116,7 @@ class EnrollmentFilterSet(WagtailFilterSet):
 
 class DropOffFilterSet(EnrollmentFilterSet):
     language = _language_filter()
-    period = _period(label=_("Started in"), field_name="started_at")
+    period = period_filter(label=_("Started in"), field_name="started_at")
     course = django_filters.ModelChoiceFilter(
         label=_("Course"), queryset=_courses, method=_ignore
     )
@@ -185,7 +146,7 @@ class RegistryCallFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=RegistryCallKind.choices, empty_label=_("All")
     )
-    period = _period(filter_class=WholePeriodFilter, method=_ignore)
+    period = period_filter(filter_class=WholePeriodFilter, method=_ignore)
 
     class Meta:
         model = RegistryCall

@@ -2,16 +2,17 @@
 
 from datetime import timedelta
 from io import StringIO
-from types import SimpleNamespace
 
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 import pytest
+import redis
 
 from certificates import services
 from certificates.models import Certificate
+from progress.models import CourseCompletion
 from registry.models import WebhookDelivery
 from registry.services import create_client
 
@@ -98,20 +99,67 @@ def test_an_unannounced_revocation_is_announced(
     assert "Took up 0 " in sweep()
 
 
+def queue_down_for(monkeypatch, completion_ids=None):
+    """Redis refuses the certificate tasks of ``completion_ids`` (all when None),
+    as the RQ backend does when the queue at REDIS_URL cannot be reached."""
+    from certificates import tasks
+
+    backend = type(tasks.issue_certificate.get_backend())
+    enqueue = backend.enqueue
+
+    def refusing(self, task, args, kwargs):
+        if completion_ids is None or args[0] in completion_ids:
+            raise redis.exceptions.ConnectionError("Connection refused")
+        return enqueue(self, task, args, kwargs)
+
+    monkeypatch.setattr(backend, "enqueue", refusing)
+
+
 @pytest.mark.django_db
 def test_a_queue_that_is_down_leaves_the_work_for_the_next_sweep(
-    completion, monkeypatch
+    completion, monkeypatch, run_tasks
 ):
-    left_halfway(completion)
+    certificate = left_halfway(completion)
+    queue_down_for(monkeypatch)
 
-    def queue_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
-
-    monkeypatch.setattr(
-        "certificates.tasks.issue_certificate", SimpleNamespace(enqueue=queue_down)
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("finish_certificates", stdout=out)
+    assert str(refused.value) == (
+        "1 unfinished certificate(s) could not be queued (is the queue at "
+        "REDIS_URL reachable?); they stay unfinished for the next run."
     )
-    assert "Took up 0 " in sweep()
+    assert "Took up 0 " in out.getvalue()
     assert services.unfinished_certificates(timedelta(minutes=10)).count() == 1
+
+    monkeypatch.undo()
+    assert "Took up 1 " in sweep()
+    run_tasks()
+    certificate.refresh_from_db()
+    assert certificate.pdf and certificate.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_sweep_goes_on_past_what_could_not_be_queued(
+    completion, partner, guide_course, monkeypatch, run_tasks
+):
+    refused = left_halfway(completion)
+    other = left_halfway(
+        CourseCompletion.objects.create(
+            user=partner, course=guide_course, language="kk"
+        )
+    )
+    queue_down_for(monkeypatch, {completion.pk})
+
+    out = StringIO()
+    with pytest.raises(CommandError, match=r"^1 unfinished certificate\(s\) could"):
+        call_command("finish_certificates", stdout=out)
+    assert "Took up 1 unfinished certificate(s)." in out.getvalue()
+    run_tasks()
+    other.refresh_from_db()
+    assert other.pdf and other.emailed_at is not None
+    unfinished = services.unfinished_certificates(timedelta(minutes=10))
+    assert list(unfinished) == [refused]
 
 
 @pytest.mark.django_db

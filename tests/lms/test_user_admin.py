@@ -48,6 +48,25 @@ def test_users_are_found_by_the_whole_iin(staff_client, learner_with_iin):
     assert "other@example.kz" not in html
 
 
+def test_users_are_found_by_full_name_in_any_order(staff_client, learner_with_iin):
+    UserFactory(email="other@example.kz", first_name="Нұрлан", last_name="Бекова")
+    for typed in ("Айгерім Бекова", "Бекова Айгерім"):
+        html = staff_client.get("/admin/users/", {"q": typed}).content.decode()
+        assert "aigerim@example.kz" in html, typed
+        assert "other@example.kz" not in html, typed
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_users_listing_has_no_export_of_blank_lines(
+    staff_client, learner_with_iin, export
+):
+    for url in ("/admin/users/", "/admin/users/results/"):
+        response = staff_client.get(url, {"export": export})
+        assert response.status_code == 404
+        assert "Content-Disposition" not in response
+    assert staff_client.get("/admin/users/").status_code == 200
+
+
 def test_edit_form_shows_the_iin_masked_and_cannot_change_it(
     staff_client, learner_with_iin
 ):

@@ -128,3 +128,89 @@ def test_no_export_of_blank_lines(support_client, rows, section, export):
     assert "attachment" not in response.get("Content-Disposition", "")
     listing = support_client.get(f"/admin/{section}/").content.decode()
     assert "export=" not in listing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_learner_is_found_by_full_name_in_any_order(support_client, rows, section):
+    aigerim, _daniyar = rows
+    aigerim.first_name, aigerim.last_name = "Жансая", "Омарова"
+    aigerim.save()
+    for typed in ("Жансая Омарова", "Омарова  Жансая", "Омарова aigerim@example"):
+        response = support_client.get(f"/admin/{section}/", {"q": typed})
+        found = {row.user.email for row in response.context["object_list"]}
+        assert found == {"aigerim@example.kz"}, typed
+    response = support_client.get(f"/admin/{section}/", {"q": "Жансая Бекова"})
+    assert list(response.context["object_list"]) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", SECTIONS)
+def test_the_listing_reads_each_rows_learner_in_the_same_query(
+    support_client, rows, guide_course, long_video, section
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert support_client.get(f"/admin/{section}/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(10):
+        user = UserFactory(email=f"more{n}@example.kz")
+        Enrollment.objects.create(user=user, course=guide_course, language="ru")
+        CourseCompletion.objects.create(user=user, course=guide_course, language="ru")
+        VideoProgress.objects.create(
+            user=user, video=long_video, credit_clock=timezone.now()
+        )
+    assert queries() == few
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "section, field",
+    [
+        ("progress_enrollments", "started_at"),
+        ("progress_enrollments", "completed_at"),
+        ("progress_completions", "completed_at"),
+        ("progress_videos", "updated_at"),
+    ],
+)
+def test_a_date_filter_finds_the_rows_of_that_local_day(
+    support_client, rows, section, field
+):
+    """Wagtail's own filter of a date-and-time field matched one instant only:
+    a day chosen in the picker found nothing."""
+    import datetime
+
+    from django.utils import timezone
+
+    aigerim, daniyar = rows
+    model = MODELS[section]
+    zone = timezone.get_current_timezone()
+    # 23:30 on 29 November in Kazakhstan is 29 November, though still 28 in UTC...
+    late = datetime.datetime(2026, 11, 29, 23, 30, tzinfo=zone)
+    # ...and 00:30 on 30 November there is the next day.
+    next_day = datetime.datetime(2026, 11, 30, 0, 30, tzinfo=zone)
+    model.objects.filter(user=aigerim).update(**{field: late})
+    model.objects.filter(user=daniyar).update(**{field: next_day})
+    model.objects.exclude(user__in=rows).update(
+        **{field: late - datetime.timedelta(days=3)}
+    )
+
+    def found(**days):
+        query = {f"{field}_{end}": day for end, day in days.items()}  # the picker's
+        response = support_client.get(f"/admin/{section}/", query)
+        assert response.status_code == 200
+        return {row.user.email for row in response.context["object_list"]}
+
+    assert found(**{"from": "2026-11-29", "to": "2026-11-29"}) == {"aigerim@example.kz"}
+    assert found(**{"from": "2026-11-30"}) == {"daniyar@example.kz"}
+    assert found(**{"from": "2026-11-29", "to": "2026-11-30"}) == {
+        "aigerim@example.kz",
+        "daniyar@example.kz",
+    }
+    assert found(to="2026-11-28") == {f"{VALID_IINS[0]}@example.kz"}

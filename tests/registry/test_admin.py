@@ -535,3 +535,64 @@ def test_the_clients_listing_has_no_export_of_blank_lines(admin_client, export):
         assert response.status_code == 404
         assert "Content-Disposition" not in response
     assert admin_client.get("/admin/registry_clients/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "BKO-7K2M-9QXD-4HT8",
+        "bko7k2m9qxd4ht8",
+        "BKO 7K2M 9QXD 4HT8",
+        "bko-7k2m-9qxd-4ht8",
+    ],
+)
+def test_the_audit_log_finds_a_number_in_any_form_the_verification_page_takes(
+    admin_client, audit_rows, typed
+):
+    response = admin_client.get("/admin/registry_calls/", {"q": typed})
+    found = [call.certificate_number for call in response.context["object_list"]]
+    assert found == ["BKO-7K2M-9QXD-4HT8"]
+
+
+def test_the_audit_log_filters_by_result_and_by_local_day(admin_client, audit_rows):
+    response = admin_client.get("/admin/registry_calls/", {"result": "unauthorized"})
+    assert [c.http_status for c in response.context["object_list"]] == [401]
+
+    zone = timezone.get_current_timezone()
+    late = datetime.datetime(2026, 11, 29, 23, 30, tzinfo=zone)
+    RegistryCall.objects.update(called_at=late)
+    RegistryCall.objects.filter(http_status=401).update(
+        called_at=late + datetime.timedelta(hours=1)
+    )
+    day = {"called_at_from": "2026-11-29", "called_at_to": "2026-11-29"}
+    response = admin_client.get("/admin/registry_calls/", day)
+    assert len(response.context["object_list"]) == 3
+    exported = _csv(admin_client.get("/admin/registry_calls/", day | {"export": "csv"}))
+    assert len(exported) == 4  # the headings and the day's three calls
+
+
+@pytest.mark.django_db(transaction=True)  # the queue is asked once it commits
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_retrying_says_so_when_the_queue_cannot_take_the_delivery(
+    admin_client, admin_user, failed_delivery, monkeypatch, language
+):
+    from django.contrib.messages import get_messages
+
+    from registry import services
+
+    _in_language(admin_user, language)
+    monkeypatch.setattr(services, "_enqueue_delivery", lambda pk, run_after=None: False)
+    response = admin_client.post(
+        f"/admin/registry_deliveries/retry/{failed_delivery.pk}/"
+    )
+    assert response.status_code == 302
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert said == [
+        tr(
+            "The task queue cannot be reached: the delivery is due now and will be "
+            "sent once the queue is back.",
+            language,
+        )
+    ]
+    failed_delivery.refresh_from_db()
+    assert failed_delivery.next_attempt_at <= timezone.now()  # the sweep sends it

@@ -602,7 +602,7 @@ def test_a_filter_that_is_not_valid_shows_its_error_and_no_figures(
 
 @pytest.mark.django_db
 def test_the_filter_errors_are_translated():
-    from reports.views import PeriodField
+    from lms.filters import PeriodField
 
     for language in ("kk", "ru"):
         with translation.override(language):

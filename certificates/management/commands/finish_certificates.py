@@ -25,5 +25,12 @@ class Command(DatabaseCommand):
     def handle(self, *args, older_than_minutes: int, **options):
         if older_than_minutes < 0:
             raise CommandError("--older-than-minutes must be 0 or more.")
-        count = finish_certificates(timedelta(minutes=older_than_minutes))
-        self.stdout.write(f"Took up {count} unfinished certificate(s).")
+        swept = finish_certificates(timedelta(minutes=older_than_minutes))
+        self.stdout.write(f"Took up {swept.taken_up} unfinished certificate(s).")
+        if swept.failed:
+            # Under cron, a catch-up that could not queue must not look done.
+            raise CommandError(
+                f"{swept.failed} unfinished certificate(s) could not be queued "
+                "(is the queue at REDIS_URL reachable?); they stay unfinished for "
+                "the next run."
+            )
