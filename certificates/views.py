@@ -1,7 +1,7 @@
 """Certificate pages: verification by number, the owner's downloads, the JWKS."""
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse, JsonResponse
@@ -18,7 +18,7 @@ from certificates import services, signing
 from certificates.numbers import normalize_number
 from lms import ratelimit
 from lms.iin import normalize_iin
-from lms.log_filters import holds_iin
+from lms.log_filters import holds_iin, without_iins
 
 THROTTLE_WINDOW = 60
 
@@ -31,8 +31,9 @@ def _language_from_query(request):
     """
     if "lang" not in request.GET:
         return None
-    query = request.GET.copy()
-    language = query.pop("lang")[-1]
+    query = without_iins(request.GET)
+    language = request.GET["lang"]
+    query.pop("lang", None)
     return _in_language(request.path, query, language)
 
 
@@ -62,9 +63,9 @@ def unprefixed(request, path: str):
         return _not_found(request, number)
     if not number and _is_iin(request.GET.get("number", "")):
         return verify_form(request)
-    query = request.GET.copy()
+    query = without_iins(request.GET)
     query.pop("lang", None)
-    return _in_language(f"/{path}", query, translation.get_language())
+    return _in_language(f"/{quote(path)}", query, translation.get_language())
 
 
 def _throttled(request) -> int | None:

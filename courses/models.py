@@ -320,7 +320,7 @@ class CoursePage(PublishingChecked, TranslatedPage):
             # Drawn with the page, so that a weak connection shows no other state
             # first; the page's script draws it again when the browser shows the
             # page from its back-forward cache.
-            summary = course_summary(request.user, self)
+            summary = course_summary(request.user, self, context["lessons"])
             text = context["script_text"]
             context["summary"] = summary
             context["certificate"] = summary.certificate

@@ -163,6 +163,16 @@ def holds_iin(text: str, *, valid: bool = False) -> bool:
     return False
 
 
+def without_iins(query):
+    """A copy of a ``QueryDict`` without the parameters whose values hold an IIN:
+    for an address made from one that someone typed an IIN into."""
+    kept = query.copy()
+    for name, values in query.lists():
+        if any(holds_iin(value, valid=True) for value in values):
+            del kept[name]
+    return kept
+
+
 class MaskIINs(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -5,7 +5,7 @@ error reports may show."""
 import json
 import logging
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,7 +41,7 @@ from lms import data_saver as saver
 from lms import iin as iin_tools
 from lms.adapters import CONFIRMED_IIN_TAKEN, iin_from_claims
 from lms.forms import CloseAccountForm
-from lms.log_filters import holds_iin
+from lms.log_filters import holds_iin, without_iins
 from lms.middleware import LANGUAGE_CHOSEN_SESSION_KEY, LANGUAGE_PARAMETER
 from lms.queue import queue_status
 
@@ -210,9 +210,9 @@ def unprefixed(request, path: str):
     the page's language (``lms.middleware``)."""
     if holds_iin(path, valid=True):
         raise Http404  # an IIN typed into the address is not written back into one
-    query = request.GET.copy()
+    query = without_iins(request.GET)
     query[LANGUAGE_PARAMETER] = translation.get_language()
-    return HttpResponseRedirect(f"/{path}?{query.urlencode()}")
+    return HttpResponseRedirect(f"/{quote(path)}?{query.urlencode()}")
 
 
 @require_POST

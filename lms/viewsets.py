@@ -42,8 +42,11 @@ class SearchEveryWord:
     whose first and last names are two fields, and "Бекова Айгерім" finds her
     too. Wagtail looks for the whole query in each field."""
 
+    # A name, an address: a few words. More are not looked for.
+    MAX_WORDS = 6
+
     def search_queryset(self, queryset):
-        words = (self.search_query or "").split()
+        words = list(dict.fromkeys((self.search_query or "").split()))[: self.MAX_WORDS]
         if not self.is_searching or not words or not self.search_fields:
             return super().search_queryset(queryset)
         return queryset.filter(

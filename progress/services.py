@@ -1208,8 +1208,9 @@ class CourseSummary:
         return round(100 * self.lessons_completed / self.lessons_total)
 
 
-def course_summary(user, course: CoursePage) -> CourseSummary:
-    lessons = course.lessons()
+def course_summary(user, course: CoursePage, lessons=None) -> CourseSummary:
+    """``lessons``: the course's live lessons, when the caller has them already."""
+    lessons = course.lessons() if lessons is None else lessons
     done = set(
         LessonCompletion.objects.filter(
             user=user, lesson_id__in=[lesson.pk for lesson in lessons]

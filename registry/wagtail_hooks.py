@@ -26,6 +26,8 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+import django_filters
+
 from certificates.numbers import normalize_number
 from lms.filters import listing_filters
 from lms.viewsets import (
@@ -37,6 +39,7 @@ from lms.viewsets import (
 from registry import services
 from registry.forms import RegistryClientForm
 from registry.models import (
+    RESULT_LABELS,
     DeliveryStatus,
     RegistryCall,
     RegistryClient,
@@ -127,6 +130,18 @@ def _local_time_csv(value):
 def _local_time_xlsx(value):
     # Excel knows no time zones: the time as the listing shows it.
     return timezone.make_naive(value)
+
+
+class RegistryCallFilterSet(
+    listing_filters(RegistryCall, ["kind", "http_status", "client"], days=["called_at"])
+):
+    # The results the API records in so many words, as the listing names them
+    # (those that count IINs, "1 of 2 completed", are found by searching).
+    result = django_filters.ChoiceFilter(
+        label=capfirst(_("result")),
+        choices=list(RESULT_LABELS.items()),
+        empty_label=_("All"),
+    )
 
 
 class RegistryCallIndexView(IndexView):
@@ -222,9 +237,7 @@ class RegistryCallViewSet(ReadOnlyViewSet):
         "result",
         "certificate_number",
     ]
-    filterset_class = listing_filters(
-        RegistryCall, ["kind", "http_status", "result", "client"], days=["called_at"]
-    )
+    filterset_class = RegistryCallFilterSet
     search_fields = ["certificate_number", "result"]
     list_per_page = 50
     # Downloaded as filtered: Wagtail's index view answers ?export=csv or xlsx on

@@ -374,6 +374,7 @@
     // reports fail (heldOffline) plays on once they get through again.
     this.heardAt = null;
     this.heldOffline = false;
+    this.playedOffline = false;
     // Reporting: one heartbeat on its way at a time (sentAt), what the learner
     // did waiting its turn (queue), nothing sent before holdUntil (Retry-After,
     // back-off after failures).
@@ -413,6 +414,14 @@
       // is no new start (the timer's heartbeats go on).
       if (self.phase || self.broken || signedOut) return;
       if (!self.session) self.session = newSessionId();
+      if (self.heldOffline) {
+        // Played on by the learner while reports still fail: their choice. The
+        // video is not held again until reports get through, nor played on by
+        // itself then, and the notice says that this watching is not counted.
+        self.heldOffline = false;
+        self.playedOffline = true;
+        self.showUnsaved();
+      }
       self.phase = "playing";
       self.startStretch();
       self.beat("playing");
@@ -514,7 +523,8 @@
      (``recovered``). A video already watched plays on regardless. */
   Player.prototype.holdIfUncounted = function () {
     var video = this.video;
-    if (!this.failingSince || this.phase !== "playing" || this.heldOffline) return;
+    if (!this.failingSince || this.phase !== "playing") return;
+    if (this.heldOffline || this.playedOffline) return;
     if (this.completed || this.heardAt === null || signedOut || this.broken) return;
     if (video.currentTime - this.heardAt <= HOLD_AFTER_S) return;
     this.heldOffline = true;
@@ -670,6 +680,7 @@
     this.holdUntil = 0;
     var held = this.heldOffline;
     this.heldOffline = false;
+    this.playedOffline = false;
     if (!this.unsavedShown) return;
     this.hideNotice();
     announce(text.savedAgain);

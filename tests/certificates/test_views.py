@@ -102,6 +102,21 @@ def test_a_language_prefix_leads_to_the_page_in_that_language(
     assert client.cookies["django_language"].value == language
 
 
+def test_a_language_prefix_writes_no_iin_back_into_an_address(client, certificate):
+    from lms.factories import VALID_IINS
+
+    for url in (
+        f"/kk/certificates/verify/{certificate.number}/?number={VALID_IINS[0]}",
+        f"/kk/certificates/verify/?number={VALID_IINS[0]}&lang=ru",
+        f"/certificates/verify/?number={VALID_IINS[0]}&lang=ru",
+    ):
+        response = client.get(url)
+        while response.status_code in (301, 302):
+            assert VALID_IINS[0] not in response["Location"], url
+            response = client.get(response["Location"])
+        assert response.status_code in (200, 404)
+
+
 def test_a_language_prefix_keeps_an_unknown_number_unknown(client, certificate):
     response = client.get(f"/ru{verify_url(generate_number())}", follow=True)
     assert response.status_code == 404

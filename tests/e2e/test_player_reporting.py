@@ -492,14 +492,14 @@ def test_without_a_connection_the_video_waits_so_that_nothing_watched_is_lost(
     clip = Path(demo.__file__).parent / "demo_media" / "guide-1.mp4"
     longer = tmp_path / "long.mp4"
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-stream_loop", "3", "-i", str(clip)]
+        ["ffmpeg", "-loglevel", "error", "-stream_loop", "5", "-i", str(clip)]
         + ["-c", "copy", str(longer)],
         check=True,
     )
     video = Video.objects.get(pk=guide_lesson.video_ids()[0])
     with longer.open("rb") as handle:
         video.file.save("long.mp4", File(handle))
-    video.duration = 48.0
+    video.duration = 72.0
     video.save()
 
     sign_in(page, live_server, learner)
@@ -537,3 +537,21 @@ def test_without_a_connection_the_video_waits_so_that_nothing_watched_is_lost(
     assert len(progress.intervals) == 1, progress.intervals
     start, end = progress.intervals[0]
     assert start < 1 and end >= stopped_at - 0.5, progress.intervals
+
+    # Held again, the learner plays on: their choice. The notice says the
+    # watching is not counted, and the video is not stopped again; paused by
+    # the learner, it does not start by itself when reports get through.
+    page.wait_for_timeout(2_000)
+    state["down"] = True
+    expect(held).to_be_visible(timeout=20_000)
+    page.evaluate("document.querySelector('video').play()")
+    unsaved = page.locator("[data-progress-unsaved]")
+    expect(unsaved).to_have_text(NOT_SAVED)
+    assert not held.count()
+    page.wait_for_timeout(2_500)
+    assert not page.evaluate("document.querySelector('video').paused")
+    page.evaluate("document.querySelector('video').pause()")
+    state["down"] = False
+    expect(unsaved).to_be_hidden(timeout=15_000)
+    page.wait_for_timeout(1_000)
+    assert page.evaluate("document.querySelector('video').paused")

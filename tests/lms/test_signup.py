@@ -386,3 +386,12 @@ def test_an_account_page_under_a_language_prefix_opens_in_that_language(
     response = client.get(f"/{language}/accounts/{VALID_IINS[0]}/")
     assert response.status_code == 404
     assert "Location" not in response
+    response = client.get(
+        f"/{language}/accounts/login/?login={VALID_IINS[0]}&next=/kk/dashboard/"
+    )
+    assert response["Location"] == (
+        f"/accounts/login/?next=%2Fkk%2Fdashboard%2F&lang={language}"
+    )
+    # What the path says stays in the path, escaped as it came.
+    response = client.get(f"/{language}/accounts/%3Fnext=//evil.example/")
+    assert response["Location"].startswith("/accounts/%3Fnext%3D//evil.example/?")

@@ -214,3 +214,14 @@ def test_a_date_filter_finds_the_rows_of_that_local_day(
         "daniyar@example.kz",
     }
     assert found(to="2026-11-28") == {f"{VALID_IINS[0]}@example.kz"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_search_of_very_many_words_is_an_answer_not_an_error(
+    support_client, rows, section
+):
+    typed = " ".join(f"word{n}" for n in range(1500))
+    response = support_client.get(f"/admin/{section}/", {"q": typed})
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []
