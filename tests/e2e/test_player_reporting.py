@@ -18,6 +18,7 @@ from tests.e2e.test_player import (
     HEARTBEAT,
     NO_NATIVE_HLS,
     guide,
+    heartbeat_in,
     serve_from_mux,
     sign_in,
 )
@@ -79,6 +80,19 @@ def play(page):
         "(() => { const v = document.querySelector('video');"
         " v.muted = true; return v.play(); })()"
     )
+
+
+def cut_off(page, down: bool) -> dict:
+    """Heartbeats get no connection while ``state["down"]`` (the state returned)."""
+    state = {"down": down}
+
+    def network(route):
+        if state["down"] and route.request.method == "POST":
+            return route.abort("internetdisconnected")
+        return route.continue_()
+
+    page.route(f"**{HEARTBEAT}", network)
+    return state
 
 
 def sign_out(page):
@@ -196,14 +210,7 @@ def test_failing_heartbeats_are_told_retried_less_often_and_cleared(
 ):
     sign_in(page, live_server, learner)
     sent = heartbeats(page)
-    state = {"down": True}
-
-    def network(route):
-        if state["down"] and route.request.method == "POST":
-            return route.abort("internetdisconnected")
-        return route.continue_()
-
-    page.route(f"**{HEARTBEAT}", network)
+    state = cut_off(page, down=True)
     open_lesson(page, live_server, guide_lesson)
     play(page)
 
@@ -504,14 +511,7 @@ def test_without_a_connection_the_video_waits_so_that_nothing_watched_is_lost(
 
     sign_in(page, live_server, learner)
     sent = heartbeats(page)
-    state = {"down": False}
-
-    def network(route):
-        if state["down"] and route.request.method == "POST":
-            return route.abort("internetdisconnected")
-        return route.continue_()
-
-    page.route(f"**{HEARTBEAT}", network)
+    state = cut_off(page, down=False)
     open_lesson(page, live_server, guide_lesson)
     play(page)
     page.evaluate("document.querySelector('video').playbackRate = 2")
@@ -555,3 +555,36 @@ def test_without_a_connection_the_video_waits_so_that_nothing_watched_is_lost(
     expect(unsaved).to_be_hidden(timeout=15_000)
     page.wait_for_timeout(1_000)
     assert page.evaluate("document.querySelector('video').paused")
+
+
+@pytest.mark.e2e
+def test_a_seek_back_keeps_what_was_watched_before_it(
+    page, live_server, guide_lesson, learner
+):
+    """By "seeked" the video is already where it was sought to; the player
+    reports where playing had got to when the seek began, so a learner who goes
+    back a little and watches on to the end has watched it all."""
+    sign_in(page, live_server, learner)
+    sent = heartbeats(page)
+    open_lesson(page, live_server, guide_lesson, "kk")
+    play(page)
+    page.wait_for_timeout(4_500)
+    with page.expect_request(heartbeat_in("seeked")):
+        page.evaluate("document.querySelector('video').currentTime -= 2")
+
+    with page.expect_response(
+        lambda r: (
+            r.url.endswith(HEARTBEAT)
+            and json.loads(r.request.post_data or "{}").get("state") == "ended"
+        ),
+        timeout=20_000,
+    ) as ended:
+        pass
+
+    states = [beat["state"] for beat in sent]
+    before_seek = sent[states.index("seeked") - 1]
+    assert before_seek["state"] == "paused"
+    assert before_seek["position"] > 4
+    assert sent[states.index("seeked")]["position"] < before_seek["position"]
+    answer = ended.value.json()
+    assert answer["completed"] is True, answer
