@@ -4,6 +4,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
@@ -120,13 +121,18 @@ def _is_a_private_page(response) -> bool:
 
 def _linked_language(request) -> str | None:
     """The site's language named by ``?lang=``, as a tag apps send too (``EN``,
-    ``ru-RU``); None for another or none."""
-    language = request.GET.get(LANGUAGE_PARAMETER, "").split("-")[0].lower()
-    if language not in dict(settings.LANGUAGES):
-        return None
+    ``ru-RU``), or else by the prefix of the page to go back to (``?next=/ru/…``:
+    the sign-in page a Russian page sent its visitor to); None for another or
+    none."""
     if translation.get_language_from_path(request.path_info):
         return None
-    return language
+    language = request.GET.get(LANGUAGE_PARAMETER, "").split("-")[0].lower()
+    if language in dict(settings.LANGUAGES):
+        return language
+    going_back_to = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if going_back_to.startswith("/") and not going_back_to.startswith("//"):
+        return translation.get_language_from_path(going_back_to.split("?")[0])
+    return None
 
 
 def _keep_the_accounts_language(request, response) -> None:

@@ -320,6 +320,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt"]
 WAGTAIL_WORKFLOW_ENABLED = True
+# The password form of a protected page or document, in the site's layout.
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105
+WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"  # noqa: S105
 # The admin asks no outside service: no Gravatar (it would receive a hash of every
 # editor's e-mail address) and no check for new Wagtail releases.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

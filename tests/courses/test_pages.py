@@ -26,6 +26,7 @@ from courses.models import (
 )
 from home.factories import HomePageFactory
 from home.models import HelpPage, HomePage, StandardPage
+from tests.lms.i18n import tr
 
 
 class TestPageTree(WagtailPageTestCase):
@@ -212,6 +213,54 @@ def test_lessons_of_a_course_that_is_not_live_are_not_served(client, course_inde
     assert client.get(url).status_code == 404
     course.save_revision().publish()
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_password_form_of_a_protected_course_has_the_helplines(
+    client, course_index, language
+):
+    course = CoursePageFactory(parent=course_index)
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.PASSWORD, password="сыр"
+    )
+    url = f"/{language}/_util/authenticate_with_password/{restriction.pk}/{course.pk}/"
+
+    for response in (
+        client.get(f"/{language}{course.get_url()[3:]}"),
+        client.post(url, {"password": "wrong", "return_url": course.get_url()}),
+    ):
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{language}"' in html
+        assert 'href="tel:150"' in html and 'href="tel:111"' in html
+        assert "data-quick-exit" in html and 'name="viewport"' in html
+        assert tr("You need a password to access this page.", language) in html
+        assert f'action="{url}"' in html and 'name="password"' in html
+    assert 'aria-invalid="true"' in html  # the wrong password, by its field
+
+
+@pytest.mark.django_db
+def test_the_password_form_of_a_protected_document_has_the_helplines(client):
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    collection = Collection.get_first_root_node().add_child(name="Private")
+    CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="сыр",
+    )
+    document = get_document_model().objects.create(
+        title="Note", collection=collection, file=ContentFile(b"text", name="note.txt")
+    )
+    response = client.get(document.url, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="tel:150"' in html and "data-quick-exit" in html
+    assert tr("You need a password to access this document.", "ru") in html
 
 
 @pytest.mark.django_db

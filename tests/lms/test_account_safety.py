@@ -214,6 +214,26 @@ def test_the_sign_up_link_for_an_unknown_address_opens_in_the_requests_language(
     assert f'<html lang="{language}"' in page.content.decode()
 
 
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_sign_in_page_speaks_the_language_of_the_page_that_sent_there(
+    client, db, language
+):
+    sent = client.get(f"/{language}/dashboard/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert sent.status_code == 302
+    page = client.get(sent["Location"], HTTP_ACCEPT_LANGUAGE="kk")
+    assert f'<html lang="{language}"' in page.content.decode()
+    # The form sent from it stays in that language.
+    assert client.cookies["django_language"].value == language
+    # Only a path of this site counts; ``?lang=`` wins over it.
+    for query, expected in (
+        ("next=//evil.example/ru/", "kk"),
+        (f"next=/{language}/dashboard/&lang=kk", "kk"),
+    ):
+        other = client.__class__()
+        html = other.get(f"/accounts/login/?{query}", HTTP_ACCEPT_LANGUAGE="kk")
+        assert f'<html lang="{expected}"' in html.content.decode()
+
+
 def test_a_language_parameter_is_ignored_where_the_path_names_one(client, db):
     response = client.get("/ru/?lang=kk")
     assert '<html lang="ru"' in response.content.decode()
