@@ -7,6 +7,7 @@ the claim named by ``OIDC_IIN_CLAIM``.
 """
 
 import logging
+import time
 from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,22 +16,26 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 
 from lms import iin as iin_tools
 from lms import iin_claims
 from lms.middleware import LANGUAGE_PARAMETER
+from lms.signals import without_iin
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +66,17 @@ def iin_attempts_key(iin_hash: str) -> str:
 
 def sign_in_name_attempts_key(name: str) -> str:
     return f"sign-in-name:{name.lower()}"
+
+
+def signed_in_with_password_just_now(request: HttpRequest, user) -> bool:
+    """Did ``user`` type the password to sign in on this session less than
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` ago? That is as good as typing it again:
+    allauth counts only a password asked again."""
+    since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == "password" and record.get("at", 0) > since
+        for record in get_authentication_records(request, user)
+    )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -168,9 +184,12 @@ class AccountAdapter(DefaultAccountAdapter):
         """An account with no password (made through the identity provider) has
         nothing to type again: it is asked for nothing, as allauth would otherwise
         refuse it every change."""
-        user = getattr(allauth_context.request, "user", None)
+        request = allauth_context.request
+        user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if not user.has_usable_password():
+                return False
+            if signed_in_with_password_just_now(request, user):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
@@ -305,8 +324,14 @@ def _landing_language(request: HttpRequest) -> str | None:
 
 def iin_from_claims(sociallogin: SocialLogin) -> str | None:
     """The valid IIN the identity provider sent, or None."""
+    return iin_in_claims(sociallogin.account.extra_data)
+
+
+def iin_in_claims(extra_data) -> str | None:
+    """The valid IIN in the provider's claims as allauth keeps them (the ID
+    token's, the userinfo's, or at the top level), or None."""
     claim = settings.OIDC_IIN_CLAIM
-    extra = sociallogin.account.extra_data or {}
+    extra = extra_data if isinstance(extra_data, dict) else {}
     sources = [extra.get("userinfo"), extra.get("id_token"), extra]
     for source in sources:
         if isinstance(source, dict) and source.get(claim):
@@ -316,6 +341,34 @@ def iin_from_claims(sociallogin: SocialLogin) -> str | None:
             logger.warning("Identity provider sent an IIN claim that is not valid")
             return None
     return None
+
+
+# eGov vouches for an IIN at every sign-in; an answer without a valid one signs
+# nobody up and connects nothing (a wrong ``OIDC_IIN_CLAIM`` says so at once).
+NO_IIN_FROM_PROVIDER = _(
+    "eGov did not confirm your IIN, so you cannot sign in with it now. Try again "
+    "later, or sign in with your IIN or e-mail and password."
+)
+IIN_NOT_THIS_ACCOUNTS = _(
+    "eGov confirmed another IIN than this account's, so it was not connected."
+)
+
+# The key under which a pending sign-in kept in the session holds the provider's
+# IIN, encrypted; the claims beside it are kept without it.
+IIN_IN_SESSION = "lms_iin_encrypted"
+
+
+def may_connect(user, owner) -> bool:
+    """May ``user`` connect the provider that confirmed an IIN held by ``owner``
+    (None: nobody)? Only with the account's own IIN, or to one without any."""
+    if owner is not None:
+        return owner.pk == user.pk
+    return not user.iin_hash
+
+
+def refuse_connection(request: HttpRequest):
+    messages.error(request, IIN_NOT_THIS_ACCOUNTS)
+    raise ImmediateHttpResponse(redirect("socialaccount_connections"))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -343,23 +396,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         iin = iin_from_claims(sociallogin)
-        if not iin:
-            return
-        iin_hash = iin_tools.iin_hash(iin)
-        owner = iin_claims.holder_of(iin)
         if sociallogin.is_existing:
-            user = sociallogin.user
-            if owner is None and not user.iin_hash:
-                # The provider now vouches for an IIN this account did not have.
-                user.set_iin(iin)
-            if user.iin_hash == iin_hash and not user.iin_confirmed_at:
-                user.confirm_iin()
-                user.save(
-                    update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"]
-                )
+            self._returning(sociallogin.user, iin)
             return
+        if not iin:
+            messages.error(request, NO_IIN_FROM_PROVIDER)
+            back = (
+                "socialaccount_connections"
+                if request.user.is_authenticated
+                else "account_login"
+            )
+            raise ImmediateHttpResponse(redirect(back))
+        owner = iin_claims.holder_of(iin)
         if request.user.is_authenticated:
-            self._connecting(request, iin, owner)
+            # Only checked here: the account takes the IIN once the connection
+            # is made (``connected``), after allauth asks for the password again.
+            if not may_connect(request.user, owner):
+                refuse_connection(request)
             return
         if owner is None:
             return
@@ -374,27 +427,65 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         request.session[iin_claims.SESSION_KEY] = sociallogin.serialize()
         raise ImmediateHttpResponse(redirect("iin_claim"))
 
-    def _connecting(self, request: HttpRequest, iin: str, owner) -> None:
-        """A signed-in person connects the provider to their account: only with
-        the account's own IIN, which it then confirms, or to one without any."""
-        user = request.user
-        if (
-            owner is not None
-            and owner.pk != user.pk
-            or (owner is None and user.iin_hash)
-        ):
-            messages.error(
-                request,
-                _(
-                    "eGov confirmed another IIN than this account's, so it was not "
-                    "connected."
-                ),
-            )
-            raise ImmediateHttpResponse(redirect("socialaccount_connections"))
-        if owner is None:
+    @staticmethod
+    def _returning(user, iin: str | None) -> None:
+        """A returning provider user: the provider confirms the account's IIN
+        again (``iin_confirmed_at`` is its latest word), or gives an account
+        without one the IIN nobody else holds."""
+        if not iin:
+            return
+        if not user.iin_hash and iin_claims.holder_of(iin) is None:
             user.set_iin(iin)
-        user.confirm_iin()
-        user.save(update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"])
+        if user.iin_hash == iin_tools.iin_hash(iin):
+            user.confirm_iin()
+            user.save(update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"])
+
+    def connected(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """The provider was connected to the signed-in account (after the password
+        was asked again, if it was): the account takes the IIN it confirmed, or
+        loses the connection if another account took that IIN meanwhile."""
+        iin = iin_from_claims(sociallogin)
+        user_model = get_user_model()
+        try:
+            with transaction.atomic():
+                user = user_model.objects.select_for_update().get(
+                    pk=sociallogin.user.pk
+                )
+                if not iin or not may_connect(user, iin_claims.holder_of(iin)):
+                    raise ValidationError("taken")
+                if not user.iin_hash:
+                    user.set_iin(iin)
+                user.confirm_iin()
+                user.save(
+                    update_fields=["iin_hash", "iin_encrypted", "iin_confirmed_at"]
+                )
+        except (ValidationError, IntegrityError):
+            sociallogin.account.delete()
+            refuse_connection(request)
+        for name in ("iin_hash", "iin_encrypted", "iin_confirmed_at"):
+            setattr(sociallogin.user, name, getattr(user, name))
+
+    def serialize_instance(self, instance):
+        """A sign-in kept in the session for a later step (the sign-up form, the
+        password asked again, an IIN claim) keeps the provider's IIN encrypted,
+        as the database keeps it; the session's store holds it in clear
+        otherwise."""
+        data = super().serialize_instance(instance)
+        if isinstance(instance, SocialAccount) and "extra_data" in data:
+            iin = iin_in_claims(instance.extra_data)
+            data["extra_data"] = without_iin(data["extra_data"])
+            if iin:
+                data[IIN_IN_SESSION] = iin_tools.encrypt_iin(iin)
+        return data
+
+    def deserialize_instance(self, model, data):
+        data = dict(data)
+        encrypted = data.pop(IIN_IN_SESSION, None)
+        instance = super().deserialize_instance(model, data)
+        if encrypted and (iin := iin_tools.decrypt_iin(encrypted)):
+            extra = instance.extra_data if isinstance(instance.extra_data, dict) else {}
+            instance.extra_data = {**extra, settings.OIDC_IIN_CLAIM: iin}
+        return instance
 
     def is_auto_signup_allowed(
         self, request: HttpRequest, sociallogin: SocialLogin

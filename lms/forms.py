@@ -484,6 +484,10 @@ class CloseAccountForm(AccountFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         del self.fields["iin" if user.has_usable_password() else "password"]
+        if "iin" in self.fields and not user.iin_hash:
+            # Neither a password nor an IIN to type (an eGov account made before
+            # eGov's answers had to hold one): the acknowledgement alone.
+            del self.fields["iin"]
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
@@ -500,6 +504,8 @@ class CloseAccountForm(AccountFormMixin, forms.Form):
         if "password" in self.fields:
             if not self.user.check_password(cleaned_data["password"]):
                 self.add_error("password", _("The password is not correct."))
-        elif iin_tools.normalize_iin(cleaned_data["iin"]) != self.user.iin:
+        elif "iin" in self.fields and (
+            iin_tools.normalize_iin(cleaned_data["iin"]) != self.user.iin
+        ):
             self.add_error("iin", _("This is not the IIN of your account."))
         return cleaned_data

@@ -12,6 +12,7 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.signals import social_account_added
 
 
 def without_iin(extra_data):
@@ -38,3 +39,12 @@ def keep_claims_in_memory(sender, instance, **kwargs):
     instance.extra_data = instance.__dict__.pop(
         "_claims_in_memory", instance.extra_data
     )
+
+
+@receiver(social_account_added)
+def take_the_connected_iin(sender, request, sociallogin, **kwargs):
+    """The account takes the IIN the provider confirmed once the connection is
+    made, not before allauth has asked for the password again."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    get_adapter().connected(request, sociallogin)

@@ -31,10 +31,16 @@ from django.views.i18n import set_language as django_set_language
 
 from wagtail import views as wagtail_views
 
+import requests
 from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal.flows.signup import redirect_to_signup
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.openid_connect import (
+    views as openid_connect_views,
+)
 
 from lms import account_closure, iin_claims, personal_data, ratelimit
 from lms import data_saver as saver
@@ -326,6 +332,22 @@ def page_password(request, page_view_restriction_id: int, page_id: int):
     return wagtail_views.authenticate_with_password(
         request, page_view_restriction_id, page_id
     )
+
+
+def provider_sign_in(request, provider_id: str):
+    """allauth's OpenID Connect sign-in, which first asks the provider for its
+    configuration: a provider that cannot be reached, or answers what is not its
+    configuration, gives the page that says signing in did not work, not a 500."""
+    try:
+        return openid_connect_views.login(request, provider_id)
+    except (requests.RequestException, ValueError, KeyError) as error:
+        logger.warning(
+            "Identity provider %s did not answer: %s", provider_id, type(error).__name__
+        )
+        provider = get_social_adapter().get_provider(request, provider_id)
+        response = render_authentication_error(request, provider, exception=error)
+        response.status_code = 503
+        return response
 
 
 @never_cache

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.lms.fake_egov import FakeEgov
 from tests.lms.oidc import switch_on_egov
 
 
@@ -7,6 +8,14 @@ from tests.lms.oidc import switch_on_egov
 def egov(settings, monkeypatch, tmp_path):
     """The e-Government identity provider switched on, as in production."""
     return switch_on_egov(settings, monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def fake_egov(settings, monkeypatch, tmp_path):
+    """The site switched on to sign in through eGov, played by a local stand-in."""
+    with FakeEgov() as idp:
+        switch_on_egov(settings, monkeypatch, tmp_path, server_url=idp.url)
+        yield idp
 
 
 # Nothing listens there (the brief of the project's outage tests): connecting fails.

@@ -35,14 +35,19 @@ def settings_from_environment(monkeypatch, tmp_path, **variables):
     return module
 
 
-def switch_on_egov(settings, monkeypatch, tmp_path):
+def switch_on_egov(
+    settings,
+    monkeypatch,
+    tmp_path,
+    server_url="https://idp.egov.example/realms/citizens",
+):
     """The identity provider switched on through the environment, as in production."""
     loaded = settings_from_environment(
         monkeypatch,
         tmp_path,
         OIDC_CLIENT_ID="bakytty-otbasy",
         OIDC_CLIENT_SECRET="client-secret",
-        OIDC_SERVER_URL="https://idp.egov.example/realms/citizens",
+        OIDC_SERVER_URL=server_url,
     )
     settings.SOCIALACCOUNT_PROVIDERS = loaded.SOCIALACCOUNT_PROVIDERS
     return loaded

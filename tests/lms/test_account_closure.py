@@ -269,6 +269,21 @@ def test_an_account_without_a_password_confirms_with_its_iin(client, guide_cours
     assert not SocialAccount.objects.filter(user=user).exists()
 
 
+def test_an_account_with_neither_password_nor_iin_closes_with_the_tick(client):
+    user = UserFactory(email="egov@example.kz")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+
+    page = client.get("/accounts/close/").content.decode()
+    assert 'name="iin"' not in page and 'name="password"' not in page
+    refused = client.post("/accounts/close/", {})
+    assert refused.status_code == 400
+    assert client.post("/accounts/close/", {"understood": "on"}).status_code == 302
+    user.refresh_from_db()
+    assert user.closed_at is not None
+
+
 def test_staff_accounts_are_closed_by_an_administrator(client):
     editor = UserFactory(is_staff=True)
     editor.set_password(PASSWORD)

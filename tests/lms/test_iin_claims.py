@@ -213,37 +213,6 @@ def test_a_returning_provider_user_has_the_iin_confirmed(client, egov):
     assert user.iin_confirmed_at is not None
 
 
-def test_egov_is_connected_only_to_an_account_with_the_same_iin(client, egov):
-    mine = UserFactory(iin=VALID_IINS[1], email="mine@example.kz")
-    client.force_login(mine)
-    refused = provider_answers(client, mine, iin=IIN)
-    assert refused["Location"] == "/accounts/3rdparty/"
-    assert refused.messages == [
-        tr(
-            "eGov confirmed another IIN than this account's, so it was not connected.",
-            "kk",
-        )
-    ]
-    mine.refresh_from_db()
-    assert mine.iin == VALID_IINS[1] and mine.iin_confirmed_at is None
-
-    assert provider_answers(client, mine, iin=VALID_IINS[1]) is None
-    mine.refresh_from_db()
-    assert mine.iin_confirmed_at is not None
-
-
-def test_egov_gives_an_account_without_an_iin_the_one_it_confirms(client, egov):
-    staff = UserFactory(email="staff@example.kz")
-    client.force_login(staff)
-    assert provider_answers(client, staff, iin=IIN) is None
-    staff.refresh_from_db()
-    assert staff.iin == IIN and staff.iin_confirmed_at is not None
-
-    other = UserFactory(email="other@example.kz")
-    client.force_login(other)
-    assert provider_answers(client, other, iin=IIN)["Location"] == "/accounts/3rdparty/"
-
-
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_sign_up_with_a_typed_iin_taken_points_to_egov(client, egov, language):
     from lms.forms import IIN_CLAIM_HINT, IIN_TAKEN

@@ -45,6 +45,23 @@ def test_the_connections_page_says_whether_the_iin_is_confirmed(client, egov, la
         in page
     )
 
+    SocialAccount.objects.create(user=user, provider="egov", uid="egov-1")
+    besides = tr(
+        "Besides your password, you can sign in with these services:", language
+    )
+    assert besides in text(
+        client.get("/accounts/3rdparty/", HTTP_ACCEPT_LANGUAGE=language)
+    )
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    page = text(client.get("/accounts/3rdparty/", HTTP_ACCEPT_LANGUAGE=language))
+    assert besides not in page
+    assert (
+        tr("Your account has no password: you sign in with these services:", language)
+        in page
+    )
+
 
 def test_egov_is_disconnected_only_when_the_password_remains(client, egov):
     user = UserFactory(iin=VALID_IINS[0])
