@@ -1,11 +1,14 @@
 """The one JSON API at /api/v1/ (CONTRACTS.md §5, §6), built with django-ninja."""
 
+import json
+
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi import docs
 
 from registry.api import WEBHOOKS
 
@@ -27,7 +30,24 @@ Each endpoint lists the statuses it answers. Besides them, any endpoint may answ
 (the database cannot be reached; try again after that many seconds).
 """
 
+
+class Swagger(docs.Swagger):
+    """The interactive docs, whose "Try it out" sends the CSRF token as the
+    progress API asks (CONTRACTS.md §5). ninja adds it only when the API's own
+    authentication checks CSRF; here the progress router's does."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,
+        }
+        return docs.render_template(request, self.template, self.template_cdn, context)
+
+
 api = NinjaAPI(
+    docs=Swagger(),
     title="Бақытты отбасы API",
     version="1",
     description=DESCRIPTION,
@@ -68,6 +88,7 @@ FIELD_ERRORS = {
     "too_short": gettext_lazy("must have at least {min_length} item(s)."),
     "too_long": gettext_lazy("must have at most {max_length} item(s)."),
     "string_unicode": gettext_lazy("must be text (UTF-8)."),
+    "int_parsing_size": gettext_lazy("is too large a number."),
     # progress.api.ChoiceId: a quiz answer.
     "choice_id_type": gettext_lazy("must be a string or a whole number."),
 }
@@ -102,6 +123,9 @@ def describe_field_error(error: dict) -> str:
     if message is None:
         return error.get("msg", "") or _("invalid value.")
     context = {key: _plain(value) for key, value in context.items()}
+    if kind == "literal_error" and "expected" in context:
+        # pydantic writes the choices in English: "'a', 'b' or 'c'".
+        context["expected"] = context["expected"].replace("' or '", "', '")
     try:
         return str(message).format(**context)
     except (KeyError, IndexError):
@@ -117,14 +141,14 @@ def _plain(value) -> str:
 
 def describe_validation_errors(errors: list[dict]) -> str:
     """One readable sentence per invalid field, e.g. ``body.position: must be at
-    least 0.``"""
+    least 0. body.rate: must be at most 16.``"""
     parts = []
     for error in errors:
         location = ".".join(
             str(part) for part in error.get("loc", ()) if part != "payload"
         )
         parts.append(f"{location}: {describe_field_error(error)}")
-    return "; ".join(parts) or _("Invalid input.")
+    return " ".join(parts) or _("Invalid input.")
 
 
 @api.exception_handler(ValidationError)

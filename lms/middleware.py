@@ -56,7 +56,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     def process_response(self, request, response):
         if request.path_info.startswith("/api/"):
-            patch_vary_headers(response, ("Accept-Language",))
+            # The language comes from ``?lang=``, the language cookie or the
+            # header.
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
             response.headers.setdefault("Content-Language", get_language())
             return response
         _keep_the_accounts_language(request, response)

@@ -239,15 +239,18 @@ def set_language(request):
 
 
 def _next_in_language(url: str, language: str) -> str:
-    """The sign-in page's own ``next`` (the page to go back to) in the language
-    just chosen: Django translates only the page switched on."""
+    """The page switched on, in the language just chosen: without a ``?lang=``
+    naming the one before (the sign-in link's), which would win over the choice,
+    and with the sign-in page's own ``next`` (the page to go back to) in the new
+    language too: Django translates only the page switched on."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(name == "next" for name, _value in query):
+    if not any(name in ("next", LANGUAGE_PARAMETER) for name, _value in query):
         return url
     query = [
         (name, _path_in_language(value, language) if name == "next" else value)
         for name, value in query
+        if name != LANGUAGE_PARAMETER
     ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 

@@ -50,11 +50,14 @@ class JSONObjectIn(Schema):
 
 
 class HeartbeatIn(JSONObjectIn):
-    lesson: int = ID
-    video: int = ID
+    # JSON numbers only: ``"9"``, ``9.0`` or ``true`` is not lesson 9 (or 1).
+    lesson: StrictInt = ID
+    video: StrictInt = ID
     session: UUID
-    position: float = Field(..., ge=0, le=86_400, allow_inf_nan=False)
-    rate: float = Field(..., ge=0, le=services.MAX_CLIENT_RATE, allow_inf_nan=False)
+    position: float = Field(..., ge=0, le=86_400, allow_inf_nan=False, strict=True)
+    rate: float = Field(
+        ..., ge=0, le=services.MAX_CLIENT_RATE, allow_inf_nan=False, strict=True
+    )
     state: Literal["playing", "paused", "seeked", "ended"]
 
 
@@ -271,7 +274,7 @@ def heartbeat(request, payload: HeartbeatIn):
 
 
 @router.get(
-    "/courses/{course_id}",
+    "/courses/{int:course_id}",
     response={
         200: CourseProgressOut,
         401: Detail,
@@ -292,7 +295,7 @@ def course_progress(request, course_id: int = PATH_ID):
 
 
 @router.get(
-    "/lessons/{lesson_id}",
+    "/lessons/{int:lesson_id}",
     response={
         200: LessonProgressOut,
         401: Detail,
@@ -315,7 +318,7 @@ def lesson_progress(request, lesson_id: int = PATH_ID, lang: str | None = None):
 
 
 @router.post(
-    "/lessons/{lesson_id}/open",
+    "/lessons/{int:lesson_id}/open",
     response={
         200: LessonProgressOut,
         400: Detail,
@@ -343,7 +346,7 @@ def open_lesson(request, lesson_id: int = PATH_ID, lang: str | None = None):
 
 
 @router.post(
-    "/lessons/{lesson_id}/quiz",
+    "/lessons/{int:lesson_id}/quiz",
     response={
         200: QuizOut,
         400: Detail,

@@ -59,6 +59,10 @@ def test_lesson_page_has_a_player_with_captions_in_the_page_language(
     assert f'data-lesson-id="{lesson.pk}"' in html
     assert "js/player.js" in html
     assert "data-sign-in-prompt" not in html
+    # The figure is named by the video's title alone, not its progress figures.
+    (figure,) = re.findall(r"<figure [^>]*>", html)
+    (labelled_by,) = re.findall(r'aria-labelledby="([^"]+)"', figure)
+    assert re.search(rf'<span class="video-block__title" id="{labelled_by}">', html)
 
 
 @pytest.mark.django_db

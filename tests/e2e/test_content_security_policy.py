@@ -69,3 +69,20 @@ def test_the_api_docs_work_under_the_policy(page, live_server):
     page.goto(live_server.url + "/api/v1/docs")
     page.locator(".swagger-ui .opblock").first.wait_for(state="visible")
     assert page.locator(".swagger-ui .opblock").count() >= 5
+
+
+def test_a_signed_in_learner_can_try_a_progress_call_in_the_api_docs(
+    page, live_server, demo_home, learner
+):
+    """"Try it out" sends the CSRF token the progress API asks of a session."""
+    guide_lesson = guide(demo_home).lessons()[0]
+    sign_in(page, live_server, learner)
+    page.goto(live_server.url + "/api/v1/docs")
+    operation = page.locator(".opblock-post", has_text="/open").first
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator('input[placeholder="lesson_id"]').fill(str(guide_lesson.pk))
+    operation.get_by_role("button", name="Execute").click()
+    status = operation.locator(".live-responses-table .response .response-col_status")
+    status.wait_for(state="visible")
+    assert status.inner_text().strip() == "200"  # was 403: no CSRF token sent

@@ -138,3 +138,11 @@ def test_the_home_page_title_names_the_site_once(client, home_page, standard_pag
         r"<title>(.*?)</title>", client.get("/ru/o-programme/").content.decode(), re.S
     )
     assert title.startswith("О программе — ")
+
+
+@pytest.mark.django_db
+def test_the_kazakh_site_name_on_russian_pages_is_marked_kazakh(client, home_page):
+    russian = client.get("/ru/").content.decode()
+    assert russian.count('<span lang="kk">Бақытты отбасы</span>') == 2  # header, ©
+    kazakh = client.get("/kk/").content.decode()
+    assert '<span lang="kk">' not in kazakh and "<span>Бақытты отбасы</span>" in kazakh

@@ -609,6 +609,23 @@ def test_switching_language_on_the_sign_in_page_keeps_it_after_signing_in(
     assert plain["Location"] == "/accounts/login/"
 
 
+@pytest.mark.parametrize("page", ["/accounts/signup/", "/accounts/login/"])
+def test_switching_on_a_page_opened_in_a_language_by_its_link_switches(
+    client, db, page
+):
+    """The header's sign-in and sign-up links name the page's language
+    (``?lang=ru``); the switcher on the page they open then picks another."""
+    opened = client.get(f"{page}?next=%2Fru%2Fdashboard%2F&lang=ru")
+    assert '<html lang="ru"' in opened.content.decode()
+    next_url = f"{page}?next=%2Fru%2Fdashboard%2F&lang=ru"
+    assert f'value="{next_url.replace("&", "&amp;")}"' in opened.content.decode()
+
+    switched = client.post("/i18n/setlang/", {"language": "kk", "next": next_url})
+    assert switched["Location"] == f"{page}?next=%2Fkk%2Fdashboard%2F"
+    page_now = client.get(switched["Location"], HTTP_ACCEPT_LANGUAGE="ru")
+    assert '<html lang="kk"' in page_now.content.decode()
+
+
 def _sign_in_with_nothing_to_go_back_to(client, account):
     return client.post(
         LOGIN_URL,

@@ -236,7 +236,7 @@ def test_a_progress_address_with_a_slash_is_a_json_404(signed_in, video_lesson):
     assert response.status_code == 404
     assert response.json() == {"detail": tr("Not found.", "ru")}
     assert response["Content-Language"] == "ru"
-    assert "Accept-Language" in response["Vary"]
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
 
 
 # --- A lesson's text: the lesson page in a web view ---------------------------------

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from progress.models import LessonCompletion, QuizAttempt
+from tests.lms.i18n import tr
 
 
 def submit(client, lesson, answers):
@@ -172,6 +173,20 @@ def test_unknown_lesson_is_404(signed_in):
     assert submit(signed_in, type("L", (), {"pk": 987654})(), {}).status_code == 404
     assert signed_in.get("/api/v1/progress/lessons/987654").status_code == 404
     assert signed_in.get("/api/v1/progress/courses/987654").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("written", ["+{}", "{}.0", "{}_0", " {}", "{}e0"])
+def test_an_id_in_the_path_is_written_in_digits(signed_in, video_lesson, written):
+    lesson = written.format(video_lesson.pk)
+    response = signed_in.get(f"/api/v1/progress/lessons/{lesson}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": tr("Not found.", "kk")}
+    course = written.format(video_lesson.get_parent().pk)
+    assert signed_in.get(f"/api/v1/progress/courses/{course}").status_code == 404
+    assert (
+        signed_in.get(f"/api/v1/progress/lessons/{video_lesson.pk}").status_code == 200
+    )
 
 
 @pytest.mark.django_db
