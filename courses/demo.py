@@ -297,7 +297,8 @@ COUPLES_QUIZ = {
                 ["Жоқ, тегін", "Иә, ақылы"],
             ),
             (
-                "2024 жылы істердің қанша бөлігі татуласумен аяқталды?",
+                "«Бақытты отбасы» жобасында 2024 жылы істердің қанша бөлігі "
+                "татуласумен аяқталды?",
                 ["37,5%", "Бірде-бірі"],
             ),
         ],
@@ -310,7 +311,8 @@ COUPLES_QUIZ = {
                 ["Нет, бесплатное", "Да, платное"],
             ),
             (
-                "Какая доля дел в 2024 году завершилась примирением?",
+                "Какая доля дел проекта «Бақытты отбасы» в 2024 году завершилась "
+                "примирением?",
                 ["37,5%", "Ни одного"],
             ),
         ],
@@ -323,7 +325,8 @@ COUPLES_QUIZ = {
                 ["No, it is free", "Yes, it is paid for"],
             ),
             (
-                "What share of cases ended in reconciliation in 2024?",
+                "In the «Бақытты отбасы» project, what share of cases ended in "
+                "reconciliation in 2024?",
                 ["37.5%", "None"],
             ),
         ],
@@ -536,12 +539,13 @@ COUPLES = {
                 "татуласуына ықпал етті: 2024 жылы істердің 37,5%-ы татуласумен "
                 "аяқталды. Бұл кеңес беру және медиация шараларының тиімділігін "
                 "дәлелдейді.</p>",
-                "ru": "<p>Проект «Бақытты отбасы» помог разводящимся семьям "
-                "примириться: в 2024 году 37,5% дел завершились примирением. Это "
-                "подтверждает действенность консультирования и медиации.</p>",
-                "en": "<p>The «Бақытты отбасы» project helped divorcing families "
-                "reconcile: in 2024, 37.5% of cases ended in reconciliation. This "
-                "shows that counselling and mediation work.</p>",
+                "ru": "<p>Проект «Бақытты отбасы» способствовал примирению "
+                "распавшихся семей: в 2024 году 37,5% дел завершились примирением. "
+                "Это подтверждает действенность консультирования и медиации.</p>",
+                "en": "<p>The «Бақытты отбасы» project contributed to the "
+                "reconciliation of separated families: in 2024, 37.5% of cases ended "
+                "in reconciliation. This shows that counselling and mediation "
+                "work.</p>",
             },
             "helpline": True,
             "quiz": COUPLES_QUIZ,
@@ -596,12 +600,12 @@ PARENTS = {
                 "kk": "<p>«Ата-аналар академиясы» және «Saulyq Life» жобалары жауапты "
                 "ата-ана мәдениеті мен салауатты өмір салтын қалыптастыруға ықпал "
                 "етті.</p>",
-                "ru": "<p>Проекты «Ата-аналар академиясы» и «Saulyq Life» помогают "
-                "формировать культуру ответственного родительства и здоровый образ "
-                "жизни.</p>",
-                "en": "<p>The «Ата-аналар академиясы» and «Saulyq Life» projects help "
-                "build a culture of responsible parenthood and a healthy way of "
-                "life.</p>",
+                "ru": "<p>Проекты «Ата-аналар академиясы» и «Saulyq Life» "
+                "способствовали формированию культуры ответственного родительства и "
+                "здорового образа жизни.</p>",
+                "en": "<p>The «Ата-аналар академиясы» and «Saulyq Life» projects "
+                "contributed to a culture of responsible parenthood and a healthy way "
+                "of life.</p>",
             },
             "points": {
                 "kk": [
@@ -660,14 +664,18 @@ PARENTS = {
                 "en": "A video about the family support centres and one question.",
             },
             "text": {
-                "kk": "<p>Психологиялық, әлеуметтік және құқықтық көмекпен қатар "
-                "орталықтардың мамандары Отбасы институтын нығайтуға жан-жақты "
-                "қолдау көрсетеді.</p>",
-                "ru": "<p>Помимо психологической, социальной и правовой помощи, "
-                "специалисты центров всесторонне поддерживают укрепление института "
-                "семьи.</p>",
-                "en": "<p>Besides psychological, social and legal help, the centres' "
-                "specialists give all-round support to strengthening the family.</p>",
+                "kk": "<p>Отбасын қолдау орталықтары құқықтық, психологиялық және "
+                "әлеуметтік кеңес береді: бір жыл ішінде өмірлік қиын жағдайға тап "
+                "болған 45 мыңнан астам қазақстандық осында кеңес алды, 15,4 мың "
+                "отбасыға кешенді көмек көрсетілді.</p>",
+                "ru": "<p>Центры поддержки семьи дают правовые, психологические и "
+                "социальные консультации: за год к ним обратились более 45 тысяч "
+                "казахстанцев, оказавшихся в трудной жизненной ситуации, а 15,4 "
+                "тысячи семей получили комплексную помощь.</p>",
+                "en": "<p>Family support centres give legal, psychological and social "
+                "counselling: in one year more than 45,000 people in Kazakhstan in a "
+                "difficult life situation turned to them, and 15,400 families "
+                "received all-round help.</p>",
             },
             "quiz": PARENTS_QUIZ,
         },

@@ -173,15 +173,33 @@ HELP = {
     "centres_intro": {
         "kk": "Орталықтар құқықтық, психологиялық және әлеуметтік кеңес береді. "
         "Некеге тұруға өтініш берген азаматтар мұнда тегін кеңес пен оқыту ала "
-        "алады. Өңіріңізді таңдаңыз немесе қаланың атын жазыңыз.",
+        "алады. Қазақстанда 131 Отбасын қолдау орталығы бар; бұл тізімде әзірге "
+        "деректері енгізілген орталықтар ғана көрсетілген. Өңіріңізді таңдаңыз "
+        "немесе қаланың атын жазыңыз.",
         "ru": "Центры дают правовые, психологические и социальные консультации. "
         "Граждане, подавшие заявление на вступление в брак, могут получить здесь "
-        "бесплатную консультацию и обучение. Выберите регион или введите название "
-        "города.",
+        "бесплатную консультацию и обучение. В Казахстане 131 центр поддержки "
+        "семьи; в этом списке пока только те, чьи данные уже внесены. Выберите "
+        "регион или введите название города.",
         "en": "The centres give legal, psychological and social counselling. Citizens "
         "who have applied for marriage can get free counselling and training there. "
-        "Choose your region or type the name of a city.",
+        "Kazakhstan has 131 family support centres; this list shows only those "
+        "whose details have been added so far. Choose your region or type the name "
+        "of a city.",
     },
+}
+# The centres' introduction before it said that the list is not all of them.
+FORMER_HELP = {
+    "centres_intro_kk": "Орталықтар құқықтық, психологиялық және әлеуметтік кеңес "
+    "береді. Некеге тұруға өтініш берген азаматтар мұнда тегін кеңес пен оқыту ала "
+    "алады. Өңіріңізді таңдаңыз немесе қаланың атын жазыңыз.",
+    "centres_intro_ru": "Центры дают правовые, психологические и социальные "
+    "консультации. Граждане, подавшие заявление на вступление в брак, могут "
+    "получить здесь бесплатную консультацию и обучение. Выберите регион или "
+    "введите название города.",
+    "centres_intro_en": "The centres give legal, psychological and social "
+    "counselling. Citizens who have applied for marriage can get free counselling "
+    "and training there. Choose your region or type the name of a city.",
 }
 
 # What the source articles say every family support centre gives (seed 001): the
@@ -570,7 +588,7 @@ def _helplines() -> None:
 
 def _help_page(home: HomePage) -> HelpPage:
     page = HelpPage.objects.child_of(home).first()
-    return _publish_page(home, page, HelpPage, HELP)
+    return _publish_page(home, page, HelpPage, HELP, former=FORMER_HELP)
 
 
 def _centres() -> int:

@@ -1071,11 +1071,40 @@
       result.textContent = message;
       result.focus();
     }
+    // Not by the red border alone: the question says so in words, at its top,
+    // and its radios are described by them. The status line under the button
+    // names every question left, but on a phone it is a screen further down.
     function markUnanswered(fieldset, unanswered) {
       fieldset.classList.toggle("quiz__question--unanswered", unanswered);
-      fieldset.querySelectorAll("input[type=radio]").forEach(function (input) {
-        if (unanswered) input.setAttribute("aria-invalid", "true");
-        else input.removeAttribute("aria-invalid");
+      var radios = fieldset.querySelectorAll("input[type=radio]");
+      if (!radios.length) return;
+      var message = fieldset.querySelector("[data-quiz-unanswered]");
+      var id = "quiz-unanswered-" + radios[0].name;
+      if (unanswered && !message) {
+        message = document.createElement("p");
+        message.className = "quiz__unanswered";
+        message.id = id;
+        message.setAttribute("data-quiz-unanswered", "");
+        message.textContent = text.quizUnanswered;
+        var legend = fieldset.querySelector("legend");
+        fieldset.insertBefore(message, legend ? legend.nextSibling : fieldset.firstChild);
+      } else if (!unanswered && message) {
+        message.parentNode.removeChild(message);
+      }
+      radios.forEach(function (input) {
+        var described = (input.getAttribute("aria-describedby") || "")
+          .split(" ")
+          .filter(function (token) {
+            return token && token !== id;
+          });
+        if (unanswered) {
+          input.setAttribute("aria-invalid", "true");
+          described.unshift(id);
+        } else {
+          input.removeAttribute("aria-invalid");
+        }
+        if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+        else input.removeAttribute("aria-describedby");
       });
     }
     form.addEventListener("change", function (event) {

@@ -116,7 +116,8 @@ def test_a_learner_completes_the_demo_couples_academy_by_reading_and_answering(
     quiz = last.quiz("en")
     assert [question.text for question in quiz.questions] == [
         "Is pre-marriage counselling at the family support centres paid for?",
-        "What share of cases ended in reconciliation in 2024?",
+        "In the «Бақытты отбасы» project, what share of cases ended in "
+        "reconciliation in 2024?",
     ]
     answers = {question.id: question.correct for question in quiz.questions}
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,7 +14,7 @@ from home import demo
 from home.models import HelpPage
 from lms.factories import VALID_IINS, UserFactory
 from progress import services as progress
-from progress.models import CourseCompletion
+from progress.models import CourseCompletion, Enrollment
 from tests.e2e.test_player import guide, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -119,3 +119,117 @@ def test_pages_for_learners_pass_wcag_checks(
     page.locator("details.video-transcript summary").click()
     problems += [f"{lesson} (data saver, transcript): {p}" for p in violations(page)]
     assert problems == []
+
+
+# --- Large text and fingers on a phone ------------------------------------------
+
+
+def learner_with_certificate(home, learner, language: str):
+    """The learner with the guide completed, its certificate and a confirmed
+    e-mail address long enough to fill a phone's line."""
+    from allauth.account.models import EmailAddress
+
+    Enrollment.objects.create(user=learner, course=guide(home), language=language)
+    completion = CourseCompletion.objects.create(
+        user=learner, course=guide(home), language=language
+    )
+    EmailAddress.objects.create(
+        user=learner, email=learner.email, primary=True, verified=True
+    )
+    EmailAddress.objects.create(
+        user=learner, email="aigerim.bekova.otbasy.academy2024@example.kz"
+    )
+    return certificates.issue_certificate(completion)
+
+
+def phone(browser, **options):
+    return browser.new_context(viewport={"width": 360, "height": 740}, **options)
+
+
+# Elements that reach past the right edge of the screen.
+PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right
+    > document.documentElement.clientWidth + 0.5)
+  .map(e => `${e.tagName}.${e.className}`).slice(0, 5)"""
+
+
+@pytest.mark.parametrize("scale", ["150%", "200%"])
+def test_with_large_text_a_phone_does_not_scroll_sideways(
+    browser, live_server, demo_home, learner, scale
+):
+    """The phone's text size setting (a larger root font size) on the pages with a
+    certificate number or an e-mail address: the long words wrap, at the number's
+    dashes if need be, instead of pushing the page wider than the screen."""
+    certificate = learner_with_certificate(demo_home, learner, "kk")
+    context = phone(browser)
+    window = context.new_page()
+    sign_in(window, live_server, learner)
+    problems = {}
+    for path in [
+        "/kk/dashboard/",
+        "/kk/courses/",
+        "/accounts/email/",
+        f"/certificates/verify/{certificate.number}/?lang=kk",
+        "/certificates/verify/?lang=kk",
+    ]:
+        window.goto(live_server.url + path)
+        # Through the CSSOM: the Content-Security-Policy refuses a <style> written in.
+        window.evaluate(
+            "(s) => { document.documentElement.style.fontSize = s; }", scale
+        )
+        window.wait_for_timeout(100)
+        width = window.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            problems[path] = (width, window.evaluate(PAST_THE_EDGE))
+    context.close()
+    assert not problems, problems
+
+
+# Controls a finger must hit on a touch screen, lower than 44 px: outside running
+# text, and for a radio button the label it comes with.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'header a, header button, footer a, footer button, main a, main button,'
+    + ' main summary, main input[type=radio]'
+  )].filter(element => {
+    const target = element.matches('input') ? element.closest('label, div') : element;
+    const box = target.getBoundingClientRect();
+    const inText = element.closest('.rich-text, .card p, .notice p, .field__help,'
+      + ' .cert-page > p, .course-card__note');
+    return box.width > 0 && box.height < 44 && !inText
+      && !element.classList.contains('skip-link');
+  }).map(element => {
+    const target = element.matches('input') ? element.closest('label, div') : element;
+    const height = Math.round(target.getBoundingClientRect().height);
+    const name = element.textContent.trim() || element.value;
+    return `${element.tagName} ${height}px ${name.slice(0, 40)}`;
+  })"""
+
+
+def test_a_finger_can_hit_each_link_on_a_touch_screen(
+    browser, live_server, demo_home, learner
+):
+    """site.css gives a finger 2.75rem under ``pointer: coarse``: course titles,
+    the lesson's breadcrumb and transcript, the account pages' links and radio
+    buttons and the footer's links too."""
+    learner_with_certificate(demo_home, learner, "kk")
+    with translation.override("kk"):
+        course = guide(demo_home)
+        paths = [
+            course.get_parent().get_url(),
+            course.lessons()[0].get_url(),  # the breadcrumb, the transcript
+            "/kk/dashboard/",
+            "/accounts/email/",
+        ]
+    context = phone(browser, has_touch=True, is_mobile=True)
+    window = context.new_page()
+    window.goto(live_server.url + "/accounts/login/")  # signed out
+    problems = {}
+    if small := window.evaluate(SMALL_TARGETS):
+        problems["/accounts/login/"] = small
+    sign_in(window, live_server, learner)
+    for path in paths:
+        window.goto(live_server.url + path)
+        if small := window.evaluate(SMALL_TARGETS):
+            problems[path] = small
+    context.close()
+    assert not problems, problems

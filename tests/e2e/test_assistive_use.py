@@ -2,15 +2,20 @@
 read out while a video plays, where the focus lands after a form comes back with
 errors or a quiz is sent half-answered, and what the sticky helpline bar covers."""
 
+from pathlib import Path
+
 from django.utils import translation
 
 import pytest
+from playwright.sync_api import expect
 
 from lms.factories import VALID_IINS, UserFactory
 from tests.e2e.test_player import guide, sign_in
 from tests.lms.i18n import tr
 
 pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "var" / "screenshots"
 
 # Every text put into a live region (role=status/alert or aria-live), in order.
 RECORD_ANNOUNCEMENTS = """() => {
@@ -120,6 +125,72 @@ def test_a_quiz_sent_half_answered_names_the_questions_left(
     second.locator("input[type=radio]").first.check()
     assert second.locator("input").first.get_attribute("aria-invalid") is None
     assert "quiz__question--unanswered" not in second.get_attribute("class")
+
+
+# Each unanswered question's own message: its text, whether it is drawn, its
+# place against the screen, and the descriptions of its question's radios.
+UNANSWERED_MESSAGES = """() => [...document.querySelectorAll(
+    '[data-quiz-form] fieldset')].map(fieldset => {
+  const message = fieldset.querySelector('[data-quiz-unanswered]');
+  const box = message && message.getBoundingClientRect();
+  return {
+    text: message ? message.textContent.trim() : null,
+    shown: Boolean(box && box.width > 0 && box.height > 0),
+    onScreen: Boolean(box && box.top >= 0 && box.bottom <= window.innerHeight),
+    described: [...fieldset.querySelectorAll('input[type=radio]')].map(radio =>
+      (radio.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+        .map(id => document.getElementById(id))
+        .filter(Boolean).map(element => element.textContent.trim())),
+  };
+})"""
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_on_a_phone_each_unanswered_question_says_so_beside_it(
+    page, live_server, demo_home, learner, language
+):
+    """Not by its red border alone: the status line that names the questions left
+    is a screen below them on a phone."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    last = guide(demo_home).lessons()[-1]
+    sign_in(page, live_server, learner)
+    with translation.override(language):
+        page.goto(live_server.url + last.get_url())
+    quiz = page.locator("[data-quiz-form]")
+    questions = quiz.locator("fieldset")
+    assert questions.count() >= 3
+    questions.first.locator("input[type=radio]").first.check()
+    quiz.locator("button[type=submit]").click()
+
+    numbers = ", ".join(str(n) for n in range(2, questions.count() + 1))
+    result = quiz.locator("[data-quiz-result]")
+    expect(result).to_contain_text(
+        tr("Questions not answered: {numbers}.", language).format(numbers=numbers)
+    )
+    said = tr("Please answer every question.", language)
+    messages = page.evaluate(UNANSWERED_MESSAGES)
+    answered, *unanswered = messages
+    assert answered["text"] is None, messages
+    assert all(texts == [] for texts in answered["described"]), messages
+    for message in unanswered:
+        assert message["text"] == said and message["shown"], messages
+        assert all(said in texts for texts in message["described"]), messages
+    # The question the focus went to shows its message on the screen.
+    assert page.evaluate("document.activeElement.name") == "2"
+    assert unanswered[0]["onScreen"], messages
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"quiz-unanswered-{language}-360.png"))
+
+    # Answered, the question drops its message, and its radios their description.
+    questions.nth(1).locator("input[type=radio]").first.check()
+    second = page.evaluate(UNANSWERED_MESSAGES)[1]
+    assert second["text"] is None
+    assert all(texts == [] for texts in second["described"]), second
+    assert page.evaluate(UNANSWERED_MESSAGES)[2]["text"] == said
+    # Sent again with one question left, only that one says so.
+    quiz.locator("button[type=submit]").click()
+    left = [m["text"] for m in page.evaluate(UNANSWERED_MESSAGES)]
+    assert left == [None, None] + [said] * (len(left) - 2)
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])

@@ -74,7 +74,7 @@ def test_the_api_docs_work_under_the_policy(page, live_server):
 def test_a_signed_in_learner_can_try_a_progress_call_in_the_api_docs(
     page, live_server, demo_home, learner
 ):
-    """"Try it out" sends the CSRF token the progress API asks of a session."""
+    """ "Try it out" sends the CSRF token the progress API asks of a session."""
     guide_lesson = guide(demo_home).lessons()[0]
     sign_in(page, live_server, learner)
     page.goto(live_server.url + "/api/v1/docs")

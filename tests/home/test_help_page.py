@@ -20,6 +20,22 @@ def test_lists_every_centre_without_filter(client, help_page, centres):
     assert sorted(centre_names(response)) == sorted(c.name for c in centres.values())
 
 
+def test_centres_come_in_the_order_of_the_region_list(client, help_page, centres):
+    from home.factories import FamilySupportCentreFactory
+
+    abai = FamilySupportCentreFactory(
+        name="Абай облыстық орталығы", region=Region.ABAI, city="Семей"
+    )
+    # The cities first, as the region list gives them, though "abai" and
+    # "karaganda" sort before "astana" by their codes; then by city.
+    assert centre_names(client.get("/kk/komek/")) == [
+        centres["astana"].name,
+        abai.name,
+        centres["karaganda"].name,
+        centres["temirtau"].name,
+    ]
+
+
 def test_region_filter(client, help_page, centres):
     response = client.get("/kk/komek/", {"region": Region.KARAGANDA})
     assert sorted(centre_names(response)) == sorted(

@@ -226,9 +226,22 @@ def test_the_lesson_page_says_how_many_answers_pass(signed_in, quiz_lesson):
 
     from django.utils import translation
 
+    from courses.factories import make_lesson, quiz_block
     from tests.lms.i18n import tr
 
     html = unescape(signed_in.get(quiz_lesson.url).content.decode())  # 3 at 70 %
+    with translation.override("kk"):
+        rule = translation.ngettext(
+            "To pass, answer the %(total)s question correctly. You can try again.",
+            "To pass, answer all %(total)s questions correctly. You can try again.",
+            3,
+        ) % {"total": 3}
+    assert rule in html  # not "at least 3 of 3"
+
+    lenient = make_lesson(
+        quiz_lesson.get_parent(), quiz=quiz_block(questions=3, pass_mark=60)
+    )
+    html = unescape(signed_in.get(lenient.url).content.decode())
     with translation.override("kk"):
         rule = translation.ngettext(
             "To pass, answer %(needed)s of %(total)s question correctly. "
@@ -236,6 +249,6 @@ def test_the_lesson_page_says_how_many_answers_pass(signed_in, quiz_lesson):
             "To pass, answer at least %(needed)s of %(total)s questions correctly. "
             "You can try again.",
             3,
-        ) % {"needed": 3, "total": 3}
+        ) % {"needed": 2, "total": 3}
     assert rule in html
     assert tr("Check my answers", "kk") in html
