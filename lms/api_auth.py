@@ -9,6 +9,7 @@ the learner's language what to send (docs/api-clients.md).
 """
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,12 @@ class SessionAuth(NinjaSessionAuth):
             # up before the endpoint reads the body: read the body first, so
             # that a form sent to a JSON endpoint is told to send JSON (400).
             if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-                request.body  # noqa: B018 - kept by the request for both readers
+                try:
+                    request.body  # noqa: B018 - kept by the request for both readers
+                except RequestDataTooBig:
+                    # As lms.middleware answers it, also with DEBUG on, when
+                    # ninja's own handler would answer a crash first.
+                    raise HttpError(413, _("The request body is too large.")) from None
             if check_csrf(request):
                 raise HttpError(403, csrf_refusal())
         return request.COOKIES.get(self.param_name)

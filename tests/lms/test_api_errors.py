@@ -31,8 +31,10 @@ def test_a_wrong_method_is_a_json_405_that_names_the_allowed_one(client):
     assert response["Allow"] == "POST"
 
 
-def test_a_body_over_the_upload_limit_is_a_json_413(client, learner, settings):
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_body_over_the_upload_limit_is_a_json_413(client, learner, settings, debug):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.DEBUG = debug  # as ``make run`` serves: ninja answers crashes itself
     client.force_login(learner)
 
     response = client.post(
