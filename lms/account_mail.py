@@ -25,10 +25,12 @@ def tell(
     courtesy: a mail server that refuses it is logged, not raised."""
     if not address:
         return
+    from lms.adapters import site_context
+
     domain = urlsplit(settings.SITE_URL).netloc
     with translation.override(language or settings.LANGUAGE_CODE):
         context["first_name"] = first_name or address
-        context["current_site"] = {"domain": domain, "name": domain}
+        context.update(site_context())
         subject = render_to_string(f"account/email/{name}_subject.txt", context)
         body = render_to_string(f"account/email/{name}_message.txt", context)
     # As allauth's e-mails about the account begin theirs.

@@ -7,6 +7,7 @@ the claim named by ``OIDC_IIN_CLAIM``.
 """
 
 import logging
+import smtplib
 import time
 from contextlib import nullcontext
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -194,14 +195,25 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """In the account's language, whatever page asked for the e-mail, and its
-        links open their page in that language too."""
+        """In the account's language, whatever page asked for the e-mail; its
+        links open their page in that language too, at ``SITE_URL`` whatever
+        host the request named. A mail server that cannot be reached is logged
+        and the person told, not a 500 after the account is made."""
         language = _account_language(context.get("user")) or translation.get_language()
         for name in LINKS_IN_MAILS:
             if context.get(name):
-                context[name] = with_language(context[name], language)
+                context[name] = on_site(with_language(context[name], language))
+        context.update(site_context())
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            try:
+                super().send_mail(template_prefix, email, context)
+            except (smtplib.SMTPException, OSError):
+                logger.exception("Could not send the e-mail %s", template_prefix)
+                if (request := allauth_context.request) is not None:
+                    messages.error(request, MAIL_NOT_SENT)
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{urlsplit(settings.SITE_URL).netloc}] {subject}"
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         with translation.override(
@@ -236,6 +248,28 @@ def _admin_language(request: HttpRequest) -> str | None:
 # The links allauth's e-mails carry, to the confirmation, password reset and
 # sign-up pages.
 LINKS_IN_MAILS = ("activate_url", "password_reset_url", "signup_url")
+
+MAIL_NOT_SENT = _(
+    "The e-mail could not be sent just now. Please try again in a few minutes."
+)
+
+
+def on_site(url: str) -> str:
+    """``url``'s path and query at ``SITE_URL``: a link in an e-mail never goes to
+    the host a request happened to name."""
+    site = urlsplit(settings.SITE_URL)
+    parts = urlsplit(url)
+    return urlunsplit((site.scheme, site.netloc, parts.path, parts.query, ""))
+
+
+def site_context() -> dict:
+    """What e-mails name the site by: its address (``site_url``) and, as allauth's
+    templates read it, ``current_site``."""
+    domain = urlsplit(settings.SITE_URL).netloc
+    return {
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "current_site": {"domain": domain, "name": domain},
+    }
 
 
 def acts_for_account(user, email: str) -> bool:

@@ -30,6 +30,7 @@ from django.views.decorators.http import (
 from django.views.i18n import set_language as django_set_language
 
 from wagtail import views as wagtail_views
+from wagtail.documents.views import serve as document_serve_views
 
 import requests
 from allauth.account.adapter import get_adapter
@@ -337,12 +338,33 @@ def page_password(request, page_view_restriction_id: int, page_id: int):
     )
 
 
+def document_password(request, restriction_id: int):
+    """Wagtail's form for the password of a protected collection's documents,
+    with guesses limited as for pages."""
+    if request.method == "POST":
+        hit = ratelimit.hit(
+            "document-password",
+            f"{ratelimit.client_address(request)}:{restriction_id}",
+        )
+        if hit.over(PAGE_PASSWORD_TRIES_PER_MINUTE):
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = str(hit.retry_after)
+            return response
+    return document_serve_views.authenticate_with_password(request, restriction_id)
+
+
 def provider_sign_in(request, provider_id: str):
-    """allauth's OpenID Connect sign-in, which first asks the provider for its
-    configuration: a provider that cannot be reached, or answers what is not its
-    configuration, gives the page that says signing in did not work, not a 500."""
+    """allauth's OpenID Connect sign-in and its callback, which both ask the
+    provider for its configuration: a provider that cannot be reached, or answers
+    what is not its configuration, gives the page that says signing in did not
+    work, not a 500."""
+    view = (
+        openid_connect_views.callback
+        if request.path.endswith("/callback/")
+        else openid_connect_views.login
+    )
     try:
-        return openid_connect_views.login(request, provider_id)
+        return view(request, provider_id)
     except (requests.RequestException, ValueError, KeyError) as error:
         logger.warning(
             "Identity provider %s did not answer: %s", provider_id, type(error).__name__

@@ -100,6 +100,11 @@ def test_the_link_of_the_revoked_email_opens_in_the_learners_language(
 
     assert urlsplit(url).path == f"/certificates/verify/{certificate.number}/"
     assert parse_qs(urlsplit(url).query) == {"lang": [language]}
+    if language != "en":
+        from tests.lms.i18n import tr
+
+        assert "150 — " + tr("Domestic violence, 24/7", language) in message.body
+        assert "111 — " + tr("Family and children's rights", language) in message.body
     response = opened(url)
     assert_in_language(response, language, "REVOKED")
     assert 'data-status="revoked"' in response.content.decode()

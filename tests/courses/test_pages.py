@@ -262,6 +262,20 @@ def test_the_password_form_of_a_protected_document_has_the_helplines(client):
     assert 'href="tel:150"' in html and "data-quick-exit" in html
     assert tr("You need a password to access this document.", "ru") in html
 
+    # Guesses are limited as for pages.
+    from lms.views import PAGE_PASSWORD_TRIES_PER_MINUTE
+    from tests.lms.test_login import fresh_ip
+
+    restriction = CollectionViewRestriction.objects.get(collection=collection)
+    url = f"/documents/authenticate_with_password/{restriction.pk}/"
+    ip = fresh_ip()
+    for attempt in range(PAGE_PASSWORD_TRIES_PER_MINUTE):
+        guess = {"password": f"guess-{attempt}", "return_url": document.url}
+        assert client.post(url, guess, REMOTE_ADDR=ip).status_code == 200
+    right = {"password": "сыр", "return_url": document.url}
+    assert client.post(url, right, REMOTE_ADDR=ip).status_code == 429
+    assert client.post(url, right, REMOTE_ADDR=fresh_ip()).status_code == 302
+
 
 @pytest.mark.django_db
 def test_guesses_at_a_course_password_are_limited(client, course_index):

@@ -144,6 +144,10 @@ def test_closing_erases_the_identity_and_revokes_the_certificates(
     assert notice.body.rstrip().endswith(site)  # the footer names the site
     assert IIN not in notice.body
     assert tr("You closed your account.", "ru") in notice.body
+    # Bad news for some: where to find help, and how to come back.
+    assert "150 — " + tr("Domestic violence, 24/7", "ru") in notice.body
+    assert "111 — " + tr("Family and children's rights", "ru") in notice.body
+    assert f"{settings.SITE_URL}/accounts/signup/?lang=ru" in notice.body
 
     # Every other session of the account has ended.
     assert other_session.get("/kk/dashboard/").status_code == 302

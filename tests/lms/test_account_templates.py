@@ -6,7 +6,6 @@ import logging
 from datetime import UTC, datetime
 from html import unescape
 
-from django.contrib.sites.shortcuts import get_current_site
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -379,7 +378,9 @@ def notification_context(request) -> dict:
         "deleted_email": "aigerim.old@example.kz",
         "request": request,
         "email": "aigerim@example.kz",
-        "current_site": get_current_site(request),
+        # lms.adapters.site_context, for SITE_URL = "https://oqu.example.kz".
+        "site_url": "https://oqu.example.kz",
+        "current_site": {"domain": "oqu.example.kz", "name": "oqu.example.kz"},
     }
 
 

@@ -4,6 +4,7 @@ what the person is told."""
 
 import json
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -187,3 +188,21 @@ def test_egov_out_of_reach_is_explained_not_a_crash(client, fake_egov, settings)
         html = unescape(response.content.decode())
         assert tr("Signing in did not work", language) in html
         assert 'href="tel:150"' in html
+
+
+def test_egov_out_of_reach_on_the_way_back_is_explained(client, fake_egov):
+    """eGov stops answering while the person is at its page: the site asks it for
+    its configuration again when they come back."""
+
+    def going_down_at_egov(client):
+        started = client.post("/accounts/oidc/egov/login/?process=login")
+        fake_egov.server.shutdown()
+        fake_egov.server.server_close()
+        query = urlsplit(started["Location"]).query
+        state = parse_qs(query)["state"][0]
+        return client.get(f"/accounts/oidc/egov/login/callback/?code=x&state={state}")
+
+    response = going_down_at_egov(client)
+    assert response.status_code == 503
+    assert tr("Signing in did not work", "kk") in unescape(response.content.decode())
+    assert not User.objects.exists()

@@ -252,3 +252,24 @@ def test_the_lesson_page_says_how_many_answers_pass(signed_in, quiz_lesson):
         ) % {"needed": 2, "total": 3}
     assert rule in html
     assert tr("Check my answers", "kk") in html
+
+
+@pytest.mark.django_db
+def test_a_one_question_quiz_asks_for_that_answer(signed_in, quiz_lesson):
+    from html import unescape
+
+    from django.utils import translation
+
+    from courses.factories import make_lesson, quiz_block
+
+    single = make_lesson(quiz_lesson.get_parent(), quiz=quiz_block(questions=1))
+    html = unescape(
+        signed_in.get(single.url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    )
+    with translation.override("kk"):
+        rule = translation.ngettext(
+            "To pass, answer the %(total)s question correctly. You can try again.",
+            "To pass, answer all %(total)s questions correctly. You can try again.",
+            1,
+        ) % {"total": 1}
+    assert rule in html and "1 сұрақтың 1" not in html
