@@ -33,6 +33,7 @@ from wagtail import views as wagtail_views
 from wagtail.documents.views import serve as document_serve_views
 
 import requests
+from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
 from allauth.account.views import EmailView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
@@ -351,6 +352,18 @@ def document_password(request, restriction_id: int):
             response["Retry-After"] = str(hit.retry_after)
             return response
     return document_serve_views.authenticate_with_password(request, restriction_id)
+
+
+def reauthenticate(request):
+    """allauth's page that asks for the password again and then finishes what
+    asked for it. A connection to eGov that waited for it, while another account
+    connected the same eGov sign-in, is refused with the reason, not a 500."""
+    try:
+        with transaction.atomic():  # what it did is undone, not left half-done
+            return allauth_views.reauthenticate(request)
+    except IntegrityError:
+        messages.error(request, get_social_adapter().error_messages["connected_other"])
+        return redirect("socialaccount_connections")
 
 
 def provider_sign_in(request, provider_id: str):

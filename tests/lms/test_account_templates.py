@@ -221,8 +221,8 @@ def test_the_password_is_asked_again_in_the_learners_language(
     assert tr("Confirm it is you", language) in html
     assert (
         tr(
-            "Enter your password to continue: changes to your e-mail addresses and "
-            "password need it.",
+            "Enter your password to continue: changes to how you sign in (e-mail "
+            "addresses, password, sign-in services) need it.",
             language,
         )
         in html
@@ -352,6 +352,15 @@ NOTIFICATIONS = {
         "A password has been set for your account: you can now also sign in with "
         "your IIN or e-mail and this password.",
     ),
+    "socialaccount/email/account_connected": (
+        "A sign-in service has been connected to your account",
+        "%(provider)s has been connected to your account: it can now be used to sign "
+        "in to it.",
+    ),
+    "socialaccount/email/account_disconnected": (
+        "A sign-in service has been disconnected from your account",
+        "%(provider)s has been disconnected from your account.",
+    ),
     "password_reset": (
         "Your password has been reset",
         "The password of your account has been reset with a link sent by e-mail, "
@@ -381,6 +390,7 @@ def notification_context(request) -> dict:
         # lms.adapters.site_context, for SITE_URL = "https://oqu.example.kz".
         "site_url": "https://oqu.example.kz",
         "current_site": {"domain": "oqu.example.kz", "name": "oqu.example.kz"},
+        "provider": "eGov ID",  # a sign-in service connected or disconnected
     }
 
 
@@ -393,8 +403,9 @@ def test_each_notification_says_what_changed_and_how_to_take_the_account_back(
     context = notification_context(request)
     subject_id, message_id = NOTIFICATIONS[name]
     with translation.override(language):
-        subject = render_to_string(f"account/email/{name}_subject.txt", context)
-        body = render_to_string(f"account/email/{name}_message.txt", context, request)
+        template = name if "/" in name else f"account/email/{name}"
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_message.txt", context, request)
         when = formats.date_format(
             timezone.localtime(context["timestamp"]), "DATETIME_FORMAT"
         )

@@ -206,3 +206,27 @@ def test_egov_out_of_reach_on_the_way_back_is_explained(client, fake_egov):
     assert response.status_code == 503
     assert tr("Signing in did not work", "kk") in unescape(response.content.decode())
     assert not User.objects.exists()
+
+
+def test_an_egov_sign_in_connected_elsewhere_meanwhile_is_refused(client, fake_egov):
+    """Two tabs: the first waits for the password while, in the second, another
+    account connects the same eGov sign-in."""
+    waiting = UserFactory(email="bolat@example.kz")
+    client.force_login(waiting)
+    answer = fake_egov.sign_in(client, process="connect", iin=IIN)
+    assert answer["Location"].startswith("/accounts/reauthenticate/")
+
+    other = client.__class__()
+    elsewhere = UserFactory(email="erlan@example.kz")
+    other.post("/accounts/login/", {"login": elsewhere.email, "password": PASSWORD})
+    assert fake_egov.sign_in(other, process="connect", iin=IIN)["Location"] == (
+        "/accounts/3rdparty/"
+    )
+
+    typed = client.post(answer["Location"], {"password": PASSWORD})
+    assert typed.status_code == 302 and typed["Location"] == "/accounts/3rdparty/"
+    refused = "This sign-in service is already connected to another account."
+    assert tr(refused, "kk") in messages_of(client, typed)
+    assert list(SocialAccount.objects.values_list("user", flat=True)) == [elsewhere.pk]
+    waiting.refresh_from_db()
+    assert not waiting.iin_hash
