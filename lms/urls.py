@@ -44,7 +44,8 @@ urlpatterns = [
     path("accounts/close/", close_account, name="account_close"),
     path("accounts/data/", my_data, name="account_data"),
     path("accounts/email/", email_addresses, name="account_email"),
-    path("accounts/reauthenticate/", reauthenticate),
+    # The name lms.errors reads to tell the wait of the per-account limit.
+    path("accounts/reauthenticate/", reauthenticate, name="account_reauthenticate"),
     path("accounts/oidc/<str:provider_id>/login/", provider_sign_in),
     path("accounts/oidc/<str:provider_id>/login/callback/", provider_sign_in),
     path("accounts/", include("allauth.urls")),
