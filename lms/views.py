@@ -321,19 +321,27 @@ email_addresses = login_required(EmailAddressesView.as_view())
 PAGE_PASSWORD_TRIES_PER_MINUTE = 5
 
 
+def _too_many_guesses(request, kind: str, restriction_id: int):
+    """The 429 page for a password guess over the limit, per client address and
+    restriction; None for a guess still allowed, or a GET."""
+    if request.method != "POST":
+        return None
+    hit = ratelimit.hit(
+        f"{kind}-password", f"{ratelimit.client_address(request)}:{restriction_id}"
+    )
+    if not hit.over(PAGE_PASSWORD_TRIES_PER_MINUTE):
+        return None
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(hit.retry_after)
+    return response
+
+
 def page_password(request, page_view_restriction_id: int, page_id: int):
     """Wagtail's form for the password of a protected course or lesson, with
     guesses limited per client address and restriction; Wagtail's own takes any
     number of them."""
-    if request.method == "POST":
-        hit = ratelimit.hit(
-            "page-password",
-            f"{ratelimit.client_address(request)}:{page_view_restriction_id}",
-        )
-        if hit.over(PAGE_PASSWORD_TRIES_PER_MINUTE):
-            response = render(request, "429.html", status=429)
-            response["Retry-After"] = str(hit.retry_after)
-            return response
+    if refused := _too_many_guesses(request, "page", page_view_restriction_id):
+        return refused
     return wagtail_views.authenticate_with_password(
         request, page_view_restriction_id, page_id
     )
@@ -342,15 +350,8 @@ def page_password(request, page_view_restriction_id: int, page_id: int):
 def document_password(request, restriction_id: int):
     """Wagtail's form for the password of a protected collection's documents,
     with guesses limited as for pages."""
-    if request.method == "POST":
-        hit = ratelimit.hit(
-            "document-password",
-            f"{ratelimit.client_address(request)}:{restriction_id}",
-        )
-        if hit.over(PAGE_PASSWORD_TRIES_PER_MINUTE):
-            response = render(request, "429.html", status=429)
-            response["Retry-After"] = str(hit.retry_after)
-            return response
+    if refused := _too_many_guesses(request, "document", restriction_id):
+        return refused
     return document_serve_views.authenticate_with_password(request, restriction_id)
 
 
